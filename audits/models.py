@@ -1,0 +1,245 @@
+"""Audit cycles, agencies' submissions and what they answered.
+
+Rules that the database can hold, it holds: unique pairs, valid choices, and
+(on PostgreSQL, see migrations) that a submission's cycle, agency and question
+set all belong to its partnership, that answers and theme responses point at
+the submission's own question set, and that the audit log is append-only.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from partnerships.models import Agency, Partnership
+from themes.models import Question, QuestionSet, Theme
+
+
+class IncompletePolicy(models.TextChoices):
+    DEFAULT_RED = "default_red", "Allow submission; give each incomplete theme a default Red"
+    BLOCK = "block", "Block submission until every question is answered"
+
+
+class CycleStatus(models.TextChoices):
+    UPCOMING = "upcoming", "Not open yet"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class AuditCycle(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="cycles")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, help_text="Used in the cycle's web address.")
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, related_name="cycles")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    incomplete_policy = models.CharField(
+        max_length=20, choices=IncompletePolicy.choices, default=IncompletePolicy.DEFAULT_RED
+    )
+    link_grace_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="How many days after the cycle closes resume links keep working "
+        "(for agencies given an extension, and to download their copy).",
+    )
+    expected_minutes = models.PositiveSmallIntegerField(
+        default=90, help_text="Roughly how long a return takes, shown on the start page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="cycle_unique_slug"),
+            models.UniqueConstraint(fields=["id", "partnership"], name="cycle_id_partnership"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="cycle_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(incomplete_policy__in=IncompletePolicy.values),
+                name="cycle_incomplete_policy_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def status_at(self, now=None) -> str:
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return CycleStatus.UPCOMING
+        if now < self.closes_at:
+            return CycleStatus.OPEN
+        return CycleStatus.CLOSED
+
+    @property
+    def status(self) -> str:
+        return self.status_at()
+
+    def get_status_display(self) -> str:
+        return CycleStatus(self.status).label
+
+    @property
+    def links_expire_at(self):
+        return self.closes_at + timedelta(days=self.link_grace_days)
+
+
+class SubmissionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for changes"
+
+
+class Submission(models.Model):
+    """One agency's return for one cycle."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(AuditCycle, on_delete=models.CASCADE, related_name="submissions")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="submissions")
+    # Usually the cycle's set; kept per submission so that a return is always
+    # read against the exact version it was answered on.
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, related_name="submissions"
+    )
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NOT_STARTED
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by_name = models.CharField(max_length=200, blank=True)
+    submitted_by_email = models.EmailField(blank=True)
+    signed_off_by_name = models.CharField(max_length=200, blank=True)
+    signed_off_by_role = models.CharField(max_length=200, blank=True)
+    extended_until = models.DateTimeField(
+        null=True, blank=True, help_text="A deadline extension for this agency only."
+    )
+    # Bumped by every write; lets a service refuse work based on a stale read.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "agency"], name="submission_unique_agency"),
+            models.UniqueConstraint(fields=["id", "partnership"], name="submission_id_partnership"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SubmissionStatus.values),
+                name="submission_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted") | models.Q(submitted_at__isnull=False),
+                name="submission_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} – {self.cycle}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED
+
+    @property
+    def deadline(self):
+        if self.extended_until and self.extended_until > self.cycle.closes_at:
+            return self.extended_until
+        return self.cycle.closes_at
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+RAG_MEANING = {
+    Rag.RED: "Not compliant",
+    Rag.AMBER: "Partially compliant",
+    Rag.GREEN: "Fully compliant",
+}
+
+
+class ThemeResponse(models.Model):
+    """What an agency says about one theme: its RAG self-rating and comments."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="theme_responses"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="responses")
+    rag = models.CharField("RAG self-rating", max_length=10, choices=Rag.choices, blank=True)
+    rag_defaulted = models.BooleanField(
+        default=False, help_text="Rated Red on submission because questions were left unanswered."
+    )
+    comments = models.TextField(blank=True)
+    # Optimistic locking per theme: two contributors on different themes never
+    # conflict; two on the same theme cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by_name = models.CharField(max_length=200, blank=True)
+    updated_by_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["theme_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "theme"], name="theme_response_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rag__in=["", *Rag.values]), name="theme_response_rag_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} – {self.theme.title}"
+
+
+class AnswerValue(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NA = "na", "Not applicable"
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.CharField(max_length=3, choices=AnswerValue.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "question"], name="answer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=AnswerValue.values), name="answer_value_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.value}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what. Agencies' contributors have no
+    account, so the actor is a name and email as well as, for staff, a user."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    actor_email = models.EmailField(blank=True)
+    verb = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["partnership", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or self.actor} {self.verb}"

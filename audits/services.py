@@ -1,0 +1,124 @@
+"""Writes to audit cycles and submissions. Each service is atomic, checks the
+rules, and writes an AuditEvent."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.models import Agency, Partnership
+from themes.models import QuestionSet
+
+from .models import AuditCycle, AuditEvent, IncompletePolicy, Submission
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the change; the message is for people."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something. Agency contributors have no account: name and email."""
+
+    name: str = ""
+    email: str = ""
+    user: object | None = None
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":
+        return cls(name=user.get_full_name(), email=user.email, user=user)
+
+
+SYSTEM = Actor(name="s11portal")
+
+
+def audit_event_record(
+    *,
+    partnership: Partnership,
+    actor: Actor,
+    verb: str,
+    submission: Submission | None = None,
+    obj=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        partnership=partnership,
+        submission=submission,
+        actor=actor.user,
+        actor_name=actor.name,
+        actor_email=actor.email,
+        verb=verb,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        detail=detail or {},
+    )
+
+
+def submission_reference_new(*, cycle: AuditCycle) -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"S11-{timezone.localtime(cycle.opens_at).year}-{code}"
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    partnership: Partnership,
+    title: str,
+    slug: str,
+    question_set: QuestionSet,
+    opens_at,
+    closes_at,
+    actor: Actor = SYSTEM,
+    incomplete_policy: str = IncompletePolicy.DEFAULT_RED,
+    link_grace_days: int = 14,
+    expected_minutes: int = 90,
+) -> AuditCycle:
+    if question_set.partnership_id != partnership.pk:
+        raise DomainError("That question set belongs to another partnership.")
+    if question_set.status != QuestionSet.Status.PUBLISHED:
+        raise DomainError("Publish the question set before a cycle uses it.")
+    if closes_at <= opens_at:
+        raise DomainError("The closing date must be after the opening date.")
+    cycle = AuditCycle.objects.create(
+        partnership=partnership,
+        title=title,
+        slug=slug,
+        question_set=question_set,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        incomplete_policy=incomplete_policy,
+        link_grace_days=link_grace_days,
+        expected_minutes=expected_minutes,
+    )
+    audit_event_record(partnership=partnership, actor=actor, verb="cycle.created", obj=cycle)
+    return cycle
+
+
+@transaction.atomic
+def submission_get_or_create(
+    *, cycle: AuditCycle, agency: Agency, actor: Actor = SYSTEM
+) -> Submission:
+    """The agency's return for the cycle, created on first use."""
+    if agency.partnership_id != cycle.partnership_id:
+        raise DomainError("That agency belongs to another partnership.")
+    existing = Submission.objects.filter(cycle=cycle, agency=agency).first()
+    if existing:
+        return existing
+    submission = Submission.objects.create(
+        partnership_id=cycle.partnership_id,
+        cycle=cycle,
+        agency=agency,
+        question_set_id=cycle.question_set_id,
+        reference=submission_reference_new(cycle=cycle),
+    )
+    audit_event_record(
+        partnership=cycle.partnership,
+        actor=actor,
+        verb="submission.created",
+        submission=submission,
+        obj=submission,
+    )
+    return submission

@@ -1,0 +1,160 @@
+"""The tenants and who belongs to them.
+
+Every row that belongs to a partnership carries a `partnership` foreign key,
+so that scoping a query is one filter and so that PostgreSQL can check, with
+composite foreign keys (see the audits migrations), that related rows belong
+to the same partnership.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Partnership(models.Model):
+    """A Local Safeguarding Children Partnership: the tenant."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Appears in every web address of this partnership, e.g. /csap/…",
+    )
+    contact_email = models.EmailField(help_text="Where agencies send questions.")
+    reply_to_email = models.EmailField(
+        blank=True, help_text="Reply-To on emails we send; the contact email if blank."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def reply_to(self) -> str:
+        return self.reply_to_email or self.contact_email
+
+
+class Locality(models.Model):
+    """An area within a partnership (e.g. Blackpool within Pan-Lancashire),
+    used to report per locality."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="localities"
+    )
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "localities"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="locality_unique_name"),
+            models.UniqueConstraint(fields=["id", "partnership"], name="locality_id_partnership"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(models.TextChoices):
+    # The lists of bodies under a Section 11 duty in the seeds (Working Together
+    # 2015/2018/2023), plus the non-statutory groups partnerships also audit.
+    LOCAL_AUTHORITY = "local_authority", "Local authority or district council"
+    NHS = "nhs", "NHS organisation"
+    POLICE = "police", "Police"
+    BRITISH_TRANSPORT_POLICE = "btp", "British Transport Police"
+    PROBATION = "probation", "Probation Service"
+    PRISON = "prison", "Prison or young offender institution"
+    SECURE_TRAINING_CENTRE = "stc", "Secure training centre"
+    SECURE_COLLEGE = "secure_college", "Secure college"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice service"
+    FIRE_AND_RESCUE = "fire", "Fire and rescue service"
+    EDUCATION = "education", "Education"
+    EARLY_YEARS = "early_years", "Early years and childcare"
+    VOLUNTARY = "voluntary", "Voluntary, community or faith organisation"
+    SPORT = "sport", "Sport and leisure"
+    PRIVATE = "private", "Private or commissioned provider"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """An organisation that completes a Section 11 return."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+    is_statutory = models.BooleanField(
+        "statutory partner",
+        default=True,
+        help_text="Named in Section 11 of the Children Act 2004, not taking part by choice.",
+    )
+    localities = models.ManyToManyField(Locality, related_name="agencies", blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "partnership", name="agency_unique_name_ci"),
+            models.UniqueConstraint(fields=["id", "partnership"], name="agency_id_partnership"),
+            models.CheckConstraint(
+                condition=models.Q(sector__in=Sector.values), name="agency_sector_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgencyContact(models.Model):
+    """Someone at an agency whom we invite and remind."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    job_title = models.CharField(max_length=200, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "agency", name="agency_contact_unique_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+
+class StaffRole(models.TextChoices):
+    ADMIN = "admin", "Partnership admin"
+    REVIEWER = "reviewer", "Reviewer"
+    READ_ONLY = "read_only", "Read-only"
+
+
+class StaffMembership(models.Model):
+    """A staff account's role in one partnership. A person may belong to
+    several partnerships, with a role in each."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=StaffRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=StaffRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.partnership}"

@@ -1,0 +1,7 @@
+"""Developer machine and `make demo`: debug on, everything on this machine."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"

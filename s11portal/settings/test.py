@@ -1,0 +1,18 @@
+"""pytest. DATABASE_URL and CELERY_BROKER_URL come from the environment, so the
+same suite runs on SQLite locally and on PostgreSQL and Redis in CI."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+# Tests decide for themselves when a real broker is used; by default tasks run
+# in-process so unit tests need no worker.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("S11_TEST_CELERY_EAGER", "1") == "1"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ALLOWED_HOSTS = ["*"]

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('sector', models.CharField(choices=[('local_authority', 'Local authority or district council'), ('nhs', 'NHS organisation'), ('police', 'Police'), ('btp', 'British Transport Police'), ('probation', 'Probation Service'), ('prison', 'Prison or young offender institution'), ('stc', 'Secure training centre'), ('secure_college', 'Secure college'), ('youth_justice', 'Youth justice service'), ('fire', 'Fire and rescue service'), ('education', 'Education'), ('early_years', 'Early years and childcare'), ('voluntary', 'Voluntary, community or faith organisation'), ('sport', 'Sport and leisure'), ('private', 'Private or commissioned provider'), ('other', 'Other')], max_length=30)),
-                ('is_statutory', models.BooleanField(default=True, help_text='Named in Section 11 of the Children Act 2004, rather than taking part by choice.', verbose_name='statutory partner')),
+                ('is_statutory', models.BooleanField(default=True, help_text='Named in Section 11 of the Children Act 2004, not taking part by choice.', verbose_name='statutory partner')),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('localities', models.ManyToManyField(blank=True, related_name='agencies', to='partnerships.locality')),

@@ -243,3 +243,137 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or self.actor} {self.verb}"
+
+
+class ResumeLink(models.Model):
+    """A magic link into one agency's return. Only a hash of the token is
+    kept; the token itself exists in the email and nowhere else."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="resume_links")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["submission", "email"])]
+
+    def __str__(self):
+        return f"Link for {self.name} <{self.email}> to {self.submission_id}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.token_hash) and self.revoked_at is None and now < self.expires_at
+
+
+def evidence_upload_to(instance, filename):
+    # The stored name never contains the uploader's filename: that is kept in
+    # original_name and only ever sent back in a Content-Disposition header.
+    return f"evidence/{instance.submission.partnership_id}/{instance.submission_id}/{instance.token}"
+
+
+class Evidence(models.Model):
+    """A file or a link that supports a theme."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    token = models.CharField(max_length=32, unique=True)
+    url = models.URLField(max_length=1000, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # A file chosen on a page that then had errors is kept here, staged, so
+    # that the person does not have to upload it again; saving the page
+    # attaches it.
+    staged = models.BooleanField(default=False)
+    added_by_name = models.CharField(max_length=200, blank=True)
+    added_by_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="file") & ~models.Q(file=""))
+                | (models.Q(kind="link") & ~models.Q(url="")),
+                name="evidence_file_or_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name or self.title or self.url
+
+
+class OutboundEmail(models.Model):
+    """The outbox: every email is a row written in the same transaction as
+    the event that causes it, then sent by a Celery task that claims the row.
+    A periodic sweep sends whatever a lost task left behind."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", "Link to a return"
+        PROGRESSION = "progression", "Self-assessment progression"
+        RECEIPT = "receipt", "Submission receipt"
+        INVITATION = "invitation", "Invitation"
+        REMINDER = "reminder", "Deadline reminder"
+        OVERDUE = "overdue", "Overdue notice"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    # A link email mints its token when it is sent, so no token is ever
+    # stored in a readable form, not even in the outbox.
+    resume_link = models.ForeignKey(
+        ResumeLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    to_name = models.CharField(max_length=200, blank=True)
+    to_email = models.EmailField()
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "not_before"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"

@@ -1,0 +1,55 @@
+"""Writes to audits, one module per sub-domain. Import from here."""
+
+from .core import (
+    SYSTEM,
+    Actor,
+    DomainError,
+    audit_event_record,
+    cycle_create,
+    submission_get_or_create,
+    submission_reference_new,
+)
+from .links import (
+    LinkRequestLimitedError,
+    resume_link_create,
+    resume_link_request,
+    resume_link_resolve,
+    resume_link_revoke,
+    start_request,
+)
+from .outbox import outbound_email_queue, outbound_email_send, outbox_sweep
+from .responses import (
+    StaleThemeError,
+    SubmissionLockedError,
+    evidence_remove,
+    evidence_stage_file,
+    theme_response_save,
+)
+from .submit import SubmissionIncompleteError, StaleSubmissionError, submission_submit
+
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "DomainError",
+    "LinkRequestLimitedError",
+    "StaleSubmissionError",
+    "StaleThemeError",
+    "SubmissionIncompleteError",
+    "SubmissionLockedError",
+    "audit_event_record",
+    "cycle_create",
+    "evidence_remove",
+    "evidence_stage_file",
+    "outbound_email_queue",
+    "outbound_email_send",
+    "outbox_sweep",
+    "resume_link_create",
+    "resume_link_request",
+    "resume_link_resolve",
+    "resume_link_revoke",
+    "start_request",
+    "submission_get_or_create",
+    "submission_reference_new",
+    "submission_submit",
+    "theme_response_save",
+]

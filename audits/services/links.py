@@ -1,0 +1,224 @@
+"""Resume links: the way agency contributors, who have no account, reach
+their organisation's return.
+
+A token is 192 random bits, shown once (in the email) and stored only as a
+SHA-256 hash. A link expires when the cycle's grace period after closing
+ends (or an agency's extension's), and the partnership can revoke it.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Agency, AgencyContact, Partnership
+
+from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission
+from .core import Actor, DomainError, audit_event_record, submission_get_or_create
+from .outbox import outbound_email_queue
+
+LINK_REQUESTS_PER_EMAIL = 5
+LINK_REQUESTS_PER_IP = 30
+LINK_REQUEST_WINDOW_SECONDS = 3600
+
+
+class LinkRequestLimitedError(DomainError):
+    """Too many requests for links from one address or one IP."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_expiry(submission: Submission):
+    cycle = submission.cycle
+    return max(submission.deadline, cycle.closes_at) + (cycle.links_expire_at - cycle.closes_at)
+
+
+def _rate_limit(*, email: str, ip: str | None) -> None:
+    """Fixed-window counters in the cache (Redis in production)."""
+    window = int(timezone.now().timestamp() // LINK_REQUEST_WINDOW_SECONDS)
+    checks = [(f"s11:linkreq:email:{token_hash(email.lower())}:{window}", LINK_REQUESTS_PER_EMAIL)]
+    if ip:
+        checks.append((f"s11:linkreq:ip:{ip}:{window}", LINK_REQUESTS_PER_IP))
+    for key, limit in checks:
+        cache.add(key, 0, LINK_REQUEST_WINDOW_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, LINK_REQUEST_WINDOW_SECONDS)
+            count = 1
+        if count > limit:
+            raise LinkRequestLimitedError(
+                "You have asked for too many links. Wait an hour and try again."
+            )
+
+
+def resume_link_create(
+    *, submission: Submission, name: str, email: str, mint: bool = False
+) -> tuple[ResumeLink, str | None]:
+    """A link for one contributor. With `mint`, a token is made now and its
+    URL returned (for the demo's printed links); otherwise the token is made
+    when the email carrying it is sent."""
+    link = ResumeLink.objects.create(
+        partnership_id=submission.partnership_id,
+        submission=submission,
+        name=name.strip(),
+        email=email.strip().lower(),
+        expires_at=link_expiry(submission),
+    )
+    url = resume_link_mint_url(link=link) if mint else None
+    return link, url
+
+
+def resume_link_mint_url(*, link: ResumeLink) -> str:
+    """Give the link a fresh token and return its absolute URL. Any earlier
+    token of this link stops working."""
+    token = secrets.token_urlsafe(24)
+    ResumeLink.objects.filter(pk=link.pk).update(token_hash=token_hash(token))
+    link.token_hash = token_hash(token)
+    path = reverse(
+        "resume", kwargs={"partnership_slug": link.submission.partnership.slug, "token": token}
+    )
+    return f"{settings.BASE_URL}{path}"
+
+
+def resume_link_resolve(*, partnership: Partnership, token: str, now=None) -> ResumeLink | None:
+    """The usable link for this token in this partnership, or None."""
+    now = now or timezone.now()
+    link = (
+        ResumeLink.objects.select_related("submission__cycle", "submission__agency")
+        .filter(partnership=partnership, token_hash=token_hash(token))
+        .first()
+    )
+    if link is None or not link.is_usable(now):
+        return None
+    ResumeLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return link
+
+
+@transaction.atomic
+def resume_link_revoke(*, link: ResumeLink, actor: Actor) -> None:
+    if link.revoked_at:
+        return
+    link.revoked_at = timezone.now()
+    link.revoked_by = actor.user
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    audit_event_record(
+        partnership=link.submission.partnership,
+        actor=actor,
+        verb="link.revoked",
+        submission=link.submission,
+        obj=link,
+        detail={"email": link.email},
+    )
+
+
+def _link_email(*, link: ResumeLink, kind: str, template: str, context: dict | None = None):
+    submission = link.submission
+    return outbound_email_queue(
+        partnership=submission.partnership,
+        kind=kind,
+        to_email=link.email,
+        to_name=link.name,
+        template=template,
+        context={
+            "agency_name": submission.agency.name,
+            "cycle_title": submission.cycle.title,
+            "reference": submission.reference,
+            "deadline": submission.deadline.isoformat(),
+            **(context or {}),
+        },
+        submission=submission,
+        resume_link=link,
+    )
+
+
+def _email_allowed_for_agency(agency: Agency, email: str) -> bool:
+    """A known contact of the agency, or someone at the same email domain as
+    one, may have a link sent straight to them."""
+    email = email.lower()
+    contact_emails = [c.lower() for c in agency.contacts.values_list("email", flat=True)]
+    if email in contact_emails:
+        return True
+    domain = email.rsplit("@", 1)[-1]
+    return any(c.rsplit("@", 1)[-1] == domain for c in contact_emails)
+
+
+@transaction.atomic
+def start_request(
+    *, cycle: AuditCycle, agency: Agency, name: str, email: str, ip: str | None = None
+) -> None:
+    """Someone asks, from the start page, to work on their agency's return.
+
+    The link goes to them if their address is one the agency uses; otherwise
+    the agency's own contacts are asked to share access. The person sees the
+    same page either way.
+    """
+    if agency.partnership_id != cycle.partnership_id:
+        raise DomainError("Choose your organisation from the list.")
+    _rate_limit(email=email, ip=ip)
+    actor = Actor(name=name, email=email)
+    submission = submission_get_or_create(cycle=cycle, agency=agency, actor=actor)
+    if _email_allowed_for_agency(agency, email):
+        link, _ = resume_link_create(submission=submission, name=name, email=email)
+        _link_email(link=link, kind=OutboundEmail.Kind.LINK, template="link")
+        audit_event_record(
+            partnership=cycle.partnership, actor=actor, verb="link.requested",
+            submission=submission, obj=link,
+        )
+        return
+    contacts = list(agency.contacts.all()) or [
+        AgencyContact(name=cycle.partnership.name, email=cycle.partnership.contact_email)
+    ]
+    for contact in contacts:
+        link, _ = resume_link_create(submission=submission, name=contact.name, email=contact.email)
+        _link_email(
+            link=link,
+            kind=OutboundEmail.Kind.LINK,
+            template="access_request",
+            context={"requester_name": name, "requester_email": email},
+        )
+    audit_event_record(
+        partnership=cycle.partnership, actor=actor, verb="link.access_requested",
+        submission=submission, detail={"sent_to": [c.email for c in contacts]},
+    )
+
+
+@transaction.atomic
+def resume_link_request(*, partnership: Partnership, email: str, ip: str | None = None) -> int:
+    """"Email me a fresh link": send one for every return still open in this
+    partnership that this address has worked on or is a contact of. Returns
+    how many were sent, which the caller must not show (the reply is the
+    same for unknown addresses)."""
+    _rate_limit(email=email, ip=ip)
+    email = email.strip().lower()
+    now = timezone.now()
+    submissions = (
+        Submission.objects.filter(partnership=partnership, cycle__opens_at__lte=now)
+        .filter(Q(resume_links__email=email) | Q(agency__contacts__email__iexact=email))
+        .select_related("cycle", "agency", "partnership")
+        .distinct()
+    )
+    sent = 0
+    for submission in submissions:
+        if link_expiry(submission) <= now:
+            continue
+        previous = submission.resume_links.filter(email=email).order_by("-created_at").first()
+        name = previous.name if previous else (
+            submission.agency.contacts.filter(email__iexact=email).values_list("name", flat=True)
+            .first() or ""
+        )
+        link, _ = resume_link_create(submission=submission, name=name, email=email)
+        _link_email(link=link, kind=OutboundEmail.Kind.LINK, template="link")
+        audit_event_record(
+            partnership=partnership, actor=Actor(name=name, email=email),
+            verb="link.requested", submission=submission, obj=link,
+        )
+        sent += 1
+    return sent

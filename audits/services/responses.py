@@ -1,0 +1,272 @@
+"""Saving a theme: answers, RAG self-rating, comments and evidence, whole
+or nothing, refused on a stale version or a locked return."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from themes.models import Theme
+
+from ..models import Answer, AnswerValue, Evidence, Rag, Submission, SubmissionStatus, ThemeResponse
+from .core import Actor, DomainError, audit_event_record
+
+# Types accepted as evidence, checked from the file's first bytes rather than
+# its name. Office files are zip containers; filetype recognises the OOXML
+# ones by their contents, and the old binary formats by their OLE signature.
+EVIDENCE_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/msword": "Word document",
+    "application/vnd.ms-excel": "Excel spreadsheet",
+    "application/vnd.ms-powerpoint": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+    "application/x-ole-storage": "Office document",
+}
+EVIDENCE_TYPES_HINT = "a PDF, Word, Excel, PowerPoint or OpenDocument file, or a PNG, JPEG or GIF image"
+
+
+class SubmissionLockedError(DomainError):
+    def __init__(self, message="This return has been submitted, so it cannot be changed."):
+        super().__init__(message)
+
+
+@dataclass
+class StaleThemeError(DomainError):
+    """Someone else saved this theme after the page was opened."""
+
+    current: ThemeResponse
+    current_answers: dict = field(default_factory=dict)
+
+    def __str__(self):
+        who = self.current.updated_by_name or "Someone else"
+        return f"{who} saved this theme after you opened it."
+
+
+def submission_can_edit(submission: Submission, now=None) -> tuple[bool, str]:
+    """Whether the return can be changed now, and if not, why (for people)."""
+    now = now or timezone.now()
+    if submission.is_locked:
+        return False, "This return has been submitted, so it cannot be changed."
+    cycle = submission.cycle
+    if now < cycle.opens_at:
+        opens = timezone.localtime(cycle.opens_at)
+        return False, f"This audit opens at {opens:%-I:%M%p on %A %-d %B %Y}".replace(
+            "AM", "am"
+        ).replace("PM", "pm") + "."
+    if now >= submission.deadline:
+        return False, "This audit has closed, so the return can no longer be changed."
+    return True, ""
+
+
+def _ensure_can_edit(submission: Submission) -> None:
+    ok, reason = submission_can_edit(submission)
+    if not ok:
+        if submission.is_locked:
+            raise SubmissionLockedError()
+        raise DomainError(reason)
+
+
+def theme_rules_check(
+    *, theme: Theme, answers: dict[int, str], rag: str, comments: str
+) -> dict[str, str]:
+    """The theme rules, shared by the form and the service. Returns field →
+    message for each broken rule."""
+    errors = {}
+    comments = (comments or "").strip()
+    questions = {q.pk: q for q in theme.questions.all()}
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            errors["__all__"] = "The page was out of date. Reload it and try again."
+        elif value == AnswerValue.NA and not question.allows_na:
+            errors[f"q_{question_id}"] = "Select yes or no; this question cannot be not applicable"
+    if any(v == AnswerValue.NA for v in answers.values()) and not comments:
+        errors["comments"] = "Explain in the comments why the questions you answered 'Not applicable' do not apply"
+    if rag in (Rag.AMBER, Rag.RED) and not comments:
+        errors["comments"] = (
+            f"Say in the comments how your organisation will improve, because you rated this theme {Rag(rag).label}"
+        )
+    return errors
+
+
+def _store_evidence_file(*, submission, theme, upload, actor: Actor, staged: bool) -> Evidence:
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise DomainError(
+            f"The selected file must be smaller than {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}MB"
+        )
+    if upload.size == 0:
+        raise DomainError("The selected file is empty")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime not in EVIDENCE_TYPES and head.startswith(b"\xd0\xcf\x11\xe0"):
+        mime = "application/x-ole-storage"
+    if mime not in EVIDENCE_TYPES:
+        raise DomainError(f"The selected file must be {EVIDENCE_TYPES_HINT}")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        submission=submission,
+        theme=theme,
+        kind=Evidence.Kind.FILE,
+        token=secrets.token_hex(16),
+        original_name=(upload.name or "evidence")[-255:],
+        content_type=mime,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        staged=staged,
+        added_by_name=actor.name,
+        added_by_email=actor.email,
+    )
+    evidence.file.save(evidence.token, ContentFile(upload.read()), save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_stage_file(*, submission: Submission, theme: Theme, upload, actor: Actor) -> Evidence:
+    """Keep a file chosen on a page that had other errors, so the person need
+    not upload it again. It becomes part of the return only when the theme is
+    saved."""
+    _ensure_can_edit(submission)
+    return _store_evidence_file(
+        submission=submission, theme=theme, upload=upload, actor=actor, staged=True
+    )
+
+
+@transaction.atomic
+def evidence_remove(*, submission: Submission, evidence: Evidence, actor: Actor) -> None:
+    _ensure_can_edit(submission)
+    if evidence.submission_id != submission.pk:
+        raise DomainError("That evidence belongs to another return.")
+    name = str(evidence)
+    evidence.delete()
+    if evidence.file:
+        transaction.on_commit(lambda: evidence.file.storage.delete(evidence.file.name))
+    if not evidence.staged:
+        audit_event_record(
+            partnership=submission.partnership, actor=actor, verb="evidence.removed",
+            submission=submission, detail={"theme": evidence.theme.title, "evidence": name},
+        )
+
+
+@transaction.atomic
+def theme_response_save(
+    *,
+    submission: Submission,
+    theme: Theme,
+    answers: dict[int, str],
+    rag: str,
+    comments: str,
+    expected_version: int,
+    actor: Actor,
+    staged_evidence_ids: list[int] = (),
+    new_links: list[tuple[str, str]] = (),
+    new_files: list = (),
+) -> ThemeResponse:
+    """Save one theme of a return.
+
+    `expected_version` is the theme's version when the page was opened; if
+    someone saved the theme since, StaleThemeError is raised and nothing is
+    written. Saves of different themes never conflict.
+    """
+    # Lock the submission row first: this orders concurrent saves with a
+    # concurrent submit, so nothing is written after the return is locked.
+    submission = Submission.objects.select_for_update().select_related(
+        "cycle", "partnership"
+    ).get(pk=submission.pk)
+    _ensure_can_edit(submission)
+    if theme.question_set_id != submission.question_set_id:
+        raise DomainError("That theme is not part of this return.")
+    errors = theme_rules_check(theme=theme, answers=answers, rag=rag, comments=comments)
+    if errors:
+        raise DomainError(next(iter(errors.values())))
+    if rag and rag not in Rag.values:
+        raise DomainError("Select a RAG rating")
+
+    response, _ = ThemeResponse.objects.select_for_update().get_or_create(
+        submission=submission, theme=theme
+    )
+    if response.version != expected_version:
+        current_answers = dict(
+            Answer.objects.filter(submission=submission, question__theme=theme).values_list(
+                "question_id", "value"
+            )
+        )
+        raise StaleThemeError(current=response, current_answers=current_answers)
+
+    before = dict(
+        Answer.objects.filter(submission=submission, question__theme=theme).values_list(
+            "question_id", "value"
+        )
+    )
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [Answer(submission=submission, question_id=q, value=v, updated_at=now)
+         for q, v in answers.items()],
+        update_conflicts=True,
+        unique_fields=["submission", "question"],
+        update_fields=["value", "updated_at"],
+    )
+    changes = {str(q): [before.get(q), v] for q, v in answers.items() if before.get(q) != v}
+    rag_before, comments_before = response.rag, response.comments
+    response.rag = rag
+    response.rag_defaulted = False
+    response.comments = comments.strip()
+    response.version = F("version") + 1
+    response.updated_by_name = actor.name
+    response.updated_by_email = actor.email
+    response.save(update_fields=["rag", "rag_defaulted", "comments", "version", "updated_at",
+                                 "updated_by_name", "updated_by_email"])
+    response.refresh_from_db(fields=["version"])
+
+    if staged_evidence_ids:
+        Evidence.objects.filter(
+            submission=submission, theme=theme, staged=True, pk__in=staged_evidence_ids
+        ).update(staged=False)
+    for url, title in new_links:
+        Evidence.objects.create(
+            submission=submission, theme=theme, kind=Evidence.Kind.LINK, url=url,
+            title=title or url, token=secrets.token_hex(16),
+            added_by_name=actor.name, added_by_email=actor.email,
+        )
+    for upload in new_files:
+        _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor,
+                             staged=False)
+
+    update = {"version": F("version") + 1, "updated_at": now}
+    if submission.status == SubmissionStatus.NOT_STARTED:
+        update["status"] = SubmissionStatus.IN_PROGRESS
+    Submission.objects.filter(pk=submission.pk).update(**update)
+
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="theme.saved",
+        submission=submission,
+        obj=response,
+        detail={
+            "theme": theme.title,
+            "answers_changed": changes,
+            "rag": [rag_before, rag] if rag_before != rag else None,
+            "comments_changed": comments_before != response.comments,
+            "evidence_added": len(new_links) + len(new_files) + len(staged_evidence_ids),
+        },
+    )
+    return response

@@ -100,9 +100,7 @@ class Submission(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="submissions")
     # Usually the cycle's set; kept per submission so that a return is always
     # read against the exact version it was answered on.
-    question_set = models.ForeignKey(
-        QuestionSet, on_delete=models.PROTECT, related_name="submissions"
-    )
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, related_name="submissions")
     reference = models.CharField(max_length=40, unique=True)
     status = models.CharField(
         max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.NOT_STARTED
@@ -165,9 +163,7 @@ RAG_MEANING = {
 class ThemeResponse(models.Model):
     """What an agency says about one theme: its RAG self-rating and comments."""
 
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="theme_responses"
-    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="theme_responses")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="responses")
     rag = models.CharField("RAG self-rating", max_length=10, choices=Rag.choices, blank=True)
     rag_defaulted = models.BooleanField(

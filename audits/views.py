@@ -6,9 +6,7 @@ from . import selectors
 
 
 def home(request):
-    return render(
-        request, "audits/home.html", {"partnerships": Partnership.objects.order_by("name")}
-    )
+    return render(request, "audits/home.html", {"partnerships": Partnership.objects.order_by("name")})
 
 
 def partnership_home(request):

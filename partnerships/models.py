@@ -41,9 +41,7 @@ class Locality(models.Model):
     """An area within a partnership (e.g. Blackpool within Pan-Lancashire),
     used to report per locality."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="localities"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="localities")
     name = models.CharField(max_length=120)
 
     class Meta:
@@ -100,9 +98,7 @@ class Agency(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "partnership", name="agency_unique_name_ci"),
             models.UniqueConstraint(fields=["id", "partnership"], name="agency_id_partnership"),
-            models.CheckConstraint(
-                condition=models.Q(sector__in=Sector.values), name="agency_sector_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(sector__in=Sector.values), name="agency_sector_valid"),
         ]
 
     def __str__(self):
@@ -138,12 +134,8 @@ class StaffMembership(models.Model):
     """A staff account's role in one partnership. A person may belong to
     several partnerships, with a role in each."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,9 +13,7 @@ class PartnershipMismatchError(ValueError):
 
 
 @transaction.atomic
-def partnership_create(
-    *, name: str, slug: str, contact_email: str, reply_to_email: str = ""
-) -> Partnership:
+def partnership_create(*, name: str, slug: str, contact_email: str, reply_to_email: str = "") -> Partnership:
     return Partnership.objects.create(
         name=name, slug=slug, contact_email=contact_email, reply_to_email=reply_to_email
     )

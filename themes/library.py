@@ -58,9 +58,7 @@ def _text(node, field, path, problems, *, required=True, max_length=None):
 def _slug(node, field, path, problems):
     value = _text(node, field, path, problems, max_length=60)
     if value and not all(c.islower() or c.isdigit() or c in "-_" for c in value):
-        problems.append(
-            Problem(f"{path}.{field}", "must use only lower-case letters, digits, - and _")
-        )
+        problems.append(Problem(f"{path}.{field}", "must use only lower-case letters, digits, - and _"))
     return value
 
 
@@ -122,9 +120,7 @@ def validate(data) -> dict:
         }
         questions = theme.get("questions")
         if not isinstance(questions, list) or not questions:
-            problems.append(
-                Problem(f"{t_path}.questions", "must be a list with at least one question")
-            )
+            problems.append(Problem(f"{t_path}.questions", "must be a list with at least one question"))
             questions = []
         question_keys = set()
         for q_index, question in enumerate(questions):
@@ -142,9 +138,7 @@ def validate(data) -> dict:
                     "text": _text(question, "text", q_path, problems),
                     "guidance": _text(question, "guidance", q_path, problems, required=False),
                     "allows_na": _bool(question, "allows_na", q_path, problems, True),
-                    "evidence_expected": _bool(
-                        question, "evidence_expected", q_path, problems, False
-                    ),
+                    "evidence_expected": _bool(question, "evidence_expected", q_path, problems, False),
                 }
             )
         result["themes"].append(clean_theme)

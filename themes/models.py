@@ -22,9 +22,7 @@ class QuestionSet(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="question_sets"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="question_sets")
     name = models.CharField(max_length=200)
     version = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -45,9 +43,7 @@ class QuestionSet(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "name", "version"], name="question_set_unique_version"
             ),
-            models.UniqueConstraint(
-                fields=["id", "partnership"], name="question_set_id_partnership"
-            ),
+            models.UniqueConstraint(fields=["id", "partnership"], name="question_set_id_partnership"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]),
                 name="question_set_status_valid",
@@ -69,9 +65,7 @@ class QuestionSet(models.Model):
 
 class Theme(models.Model):
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="themes")
-    key = models.SlugField(
-        max_length=60, help_text="Stable across versions; used to carry answers forward."
-    )
+    key = models.SlugField(max_length=60, help_text="Stable across versions; used to carry answers forward.")
     order = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

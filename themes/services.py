@@ -21,9 +21,7 @@ def question_set_create_from_data(
     first and nothing is saved unless all of it is valid."""
     clean = library.validate(data)
     name = name or clean["name"]
-    latest = (
-        QuestionSet.objects.filter(partnership=partnership, name=name).order_by("-version").first()
-    )
+    latest = QuestionSet.objects.filter(partnership=partnership, name=name).order_by("-version").first()
     now = timezone.now()
     question_set = QuestionSet.objects.create(
         partnership=partnership,
@@ -58,9 +56,7 @@ def question_set_create_from_data(
     return question_set
 
 
-def question_set_load_template(
-    *, partnership: Partnership, key: str, publish: bool = True
-) -> QuestionSet:
+def question_set_load_template(*, partnership: Partnership, key: str, publish: bool = True) -> QuestionSet:
     """Copy a built-in template into a partnership as a new version."""
     return question_set_create_from_data(
         partnership=partnership, data=library.template_read(key), publish=publish

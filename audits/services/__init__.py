@@ -25,7 +25,7 @@ from .responses import (
     evidence_stage_file,
     theme_response_save,
 )
-from .submit import SubmissionIncompleteError, StaleSubmissionError, submission_submit
+from .submit import StaleSubmissionError, SubmissionIncompleteError, submission_submit
 
 __all__ = [
     "SYSTEM",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from partnerships.models import Agency, Partnership
 from themes.models import QuestionSet
 
-from .models import AuditCycle, AuditEvent, IncompletePolicy, Submission
+from ..models import AuditCycle, AuditEvent, IncompletePolicy, Submission
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -98,9 +98,7 @@ def cycle_create(
 
 
 @transaction.atomic
-def submission_get_or_create(
-    *, cycle: AuditCycle, agency: Agency, actor: Actor = SYSTEM
-) -> Submission:
+def submission_get_or_create(*, cycle: AuditCycle, agency: Agency, actor: Actor = SYSTEM) -> Submission:
     """The agency's return for the cycle, created on first use."""
     if agency.partnership_id != cycle.partnership_id:
         raise DomainError("That agency belongs to another partnership.")

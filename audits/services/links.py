@@ -54,9 +54,7 @@ def _rate_limit(*, email: str, ip: str | None) -> None:
             cache.set(key, 1, LINK_REQUEST_WINDOW_SECONDS)
             count = 1
         if count > limit:
-            raise LinkRequestLimitedError(
-                "You have asked for too many links. Wait an hour and try again."
-            )
+            raise LinkRequestLimitedError("You have asked for too many links. Wait an hour and try again.")
 
 
 def resume_link_create(
@@ -82,9 +80,7 @@ def resume_link_mint_url(*, link: ResumeLink) -> str:
     token = secrets.token_urlsafe(24)
     ResumeLink.objects.filter(pk=link.pk).update(token_hash=token_hash(token))
     link.token_hash = token_hash(token)
-    path = reverse(
-        "resume", kwargs={"partnership_slug": link.submission.partnership.slug, "token": token}
-    )
+    path = reverse("resume", kwargs={"partnership_slug": link.submission.partnership.slug, "token": token})
     return f"{settings.BASE_URL}{path}"
 
 
@@ -151,9 +147,7 @@ def _email_allowed_for_agency(agency: Agency, email: str) -> bool:
 
 
 @transaction.atomic
-def start_request(
-    *, cycle: AuditCycle, agency: Agency, name: str, email: str, ip: str | None = None
-) -> None:
+def start_request(*, cycle: AuditCycle, agency: Agency, name: str, email: str, ip: str | None = None) -> None:
     """Someone asks, from the start page, to work on their agency's return.
 
     The link goes to them if their address is one the agency uses; otherwise
@@ -169,8 +163,11 @@ def start_request(
         link, _ = resume_link_create(submission=submission, name=name, email=email)
         _link_email(link=link, kind=OutboundEmail.Kind.LINK, template="link")
         audit_event_record(
-            partnership=cycle.partnership, actor=actor, verb="link.requested",
-            submission=submission, obj=link,
+            partnership=cycle.partnership,
+            actor=actor,
+            verb="link.requested",
+            submission=submission,
+            obj=link,
         )
         return
     contacts = list(agency.contacts.all()) or [
@@ -185,14 +182,17 @@ def start_request(
             context={"requester_name": name, "requester_email": email},
         )
     audit_event_record(
-        partnership=cycle.partnership, actor=actor, verb="link.access_requested",
-        submission=submission, detail={"sent_to": [c.email for c in contacts]},
+        partnership=cycle.partnership,
+        actor=actor,
+        verb="link.access_requested",
+        submission=submission,
+        detail={"sent_to": [c.email for c in contacts]},
     )
 
 
 @transaction.atomic
 def resume_link_request(*, partnership: Partnership, email: str, ip: str | None = None) -> int:
-    """"Email me a fresh link": send one for every return still open in this
+    """ "Email me a fresh link": send one for every return still open in this
     partnership that this address has worked on or is a contact of. Returns
     how many were sent, which the caller must not show (the reply is the
     same for unknown addresses)."""
@@ -210,15 +210,22 @@ def resume_link_request(*, partnership: Partnership, email: str, ip: str | None 
         if link_expiry(submission) <= now:
             continue
         previous = submission.resume_links.filter(email=email).order_by("-created_at").first()
-        name = previous.name if previous else (
-            submission.agency.contacts.filter(email__iexact=email).values_list("name", flat=True)
-            .first() or ""
+        name = (
+            previous.name
+            if previous
+            else (
+                submission.agency.contacts.filter(email__iexact=email).values_list("name", flat=True).first()
+                or ""
+            )
         )
         link, _ = resume_link_create(submission=submission, name=name, email=email)
         _link_email(link=link, kind=OutboundEmail.Kind.LINK, template="link")
         audit_event_record(
-            partnership=partnership, actor=Actor(name=name, email=email),
-            verb="link.requested", submission=submission, obj=link,
+            partnership=partnership,
+            actor=Actor(name=name, email=email),
+            verb="link.requested",
+            submission=submission,
+            obj=link,
         )
         sent += 1
     return sent

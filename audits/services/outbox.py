@@ -54,18 +54,18 @@ def outbound_email_queue(
     dedupe_key = dedupe_key or f"{kind}:{uuid.uuid4().hex}"
     email, created = OutboundEmail.objects.get_or_create(
         dedupe_key=dedupe_key,
-        defaults=dict(
-            partnership=partnership,
-            submission=submission,
-            resume_link=resume_link,
-            kind=kind,
-            to_name=to_name,
-            to_email=to_email,
-            template=template,
-            context=context,
-            message_id=_message_id(),
-            not_before=not_before or timezone.now(),
-        ),
+        defaults={
+            "partnership": partnership,
+            "submission": submission,
+            "resume_link": resume_link,
+            "kind": kind,
+            "to_name": to_name,
+            "to_email": to_email,
+            "template": template,
+            "context": context,
+            "message_id": _message_id(),
+            "not_before": not_before or timezone.now(),
+        },
     )
     if created and email.not_before <= timezone.now():
         transaction.on_commit(lambda: _enqueue(email.pk))
@@ -78,8 +78,7 @@ def _enqueue(email_id: int) -> None:
     try:
         send_outbound_email.delay(email_id)
     except Exception:  # the broker is down: the sweep will send it
-        logger.warning("Could not queue email %s; the outbox sweep will send it", email_id,
-                       exc_info=True)
+        logger.warning("Could not queue email %s; the outbox sweep will send it", email_id, exc_info=True)
 
 
 def _claim(email_id: int) -> OutboundEmail | None:
@@ -87,8 +86,9 @@ def _claim(email_id: int) -> OutboundEmail | None:
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
-            .select_related("partnership", "resume_link__submission__agency",
-                            "resume_link__submission__cycle")
+            .select_related(
+                "partnership", "resume_link__submission__agency", "resume_link__submission__cycle"
+            )
             .filter(pk=email_id, status=OutboundEmail.Status.PENDING, not_before__lte=now)
             .first()
         )
@@ -142,8 +142,7 @@ def outbound_email_send(*, email_id: int) -> bool:
             lease_until=timezone.now() + LEASE * email.attempts,
             status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.PENDING,
         )
-        logger.warning("Sending email %s failed (attempt %s)", email.pk, email.attempts,
-                       exc_info=True)
+        logger.warning("Sending email %s failed (attempt %s)", email.pk, email.attempts, exc_info=True)
         return False
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.SENT,

@@ -63,9 +63,9 @@ def submission_can_edit(submission: Submission, now=None) -> tuple[bool, str]:
     cycle = submission.cycle
     if now < cycle.opens_at:
         opens = timezone.localtime(cycle.opens_at)
-        return False, f"This audit opens at {opens:%-I:%M%p on %A %-d %B %Y}".replace(
-            "AM", "am"
-        ).replace("PM", "pm") + "."
+        return False, f"This audit opens at {opens:%-I:%M%p on %A %-d %B %Y}".replace("AM", "am").replace(
+            "PM", "pm"
+        ) + "."
     if now >= submission.deadline:
         return False, "This audit has closed, so the return can no longer be changed."
     return True, ""
@@ -79,9 +79,7 @@ def _ensure_can_edit(submission: Submission) -> None:
         raise DomainError(reason)
 
 
-def theme_rules_check(
-    *, theme: Theme, answers: dict[int, str], rag: str, comments: str
-) -> dict[str, str]:
+def theme_rules_check(*, theme: Theme, answers: dict[int, str], rag: str, comments: str) -> dict[str, str]:
     """The theme rules, shared by the form and the service. Returns field →
     message for each broken rule."""
     errors = {}
@@ -94,10 +92,13 @@ def theme_rules_check(
         elif value == AnswerValue.NA and not question.allows_na:
             errors[f"q_{question_id}"] = "Select yes or no; this question cannot be not applicable"
     if any(v == AnswerValue.NA for v in answers.values()) and not comments:
-        errors["comments"] = "Explain in the comments why the questions you answered 'Not applicable' do not apply"
+        errors["comments"] = (
+            "Explain in the comments why the questions you answered 'Not applicable' do not apply"
+        )
     if rag in (Rag.AMBER, Rag.RED) and not comments:
         errors["comments"] = (
-            f"Say in the comments how your organisation will improve, because you rated this theme {Rag(rag).label}"
+            "Say in the comments how your organisation will improve, because you rated "
+            f"this theme {Rag(rag).label}"
         )
     return errors
 
@@ -145,9 +146,7 @@ def evidence_stage_file(*, submission: Submission, theme: Theme, upload, actor: 
     not upload it again. It becomes part of the return only when the theme is
     saved."""
     _ensure_can_edit(submission)
-    return _store_evidence_file(
-        submission=submission, theme=theme, upload=upload, actor=actor, staged=True
-    )
+    return _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor, staged=True)
 
 
 @transaction.atomic
@@ -161,8 +160,11 @@ def evidence_remove(*, submission: Submission, evidence: Evidence, actor: Actor)
         transaction.on_commit(lambda: evidence.file.storage.delete(evidence.file.name))
     if not evidence.staged:
         audit_event_record(
-            partnership=submission.partnership, actor=actor, verb="evidence.removed",
-            submission=submission, detail={"theme": evidence.theme.title, "evidence": name},
+            partnership=submission.partnership,
+            actor=actor,
+            verb="evidence.removed",
+            submission=submission,
+            detail={"theme": evidence.theme.title, "evidence": name},
         )
 
 
@@ -188,9 +190,9 @@ def theme_response_save(
     """
     # Lock the submission row first: this orders concurrent saves with a
     # concurrent submit, so nothing is written after the return is locked.
-    submission = Submission.objects.select_for_update().select_related(
-        "cycle", "partnership"
-    ).get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update().select_related("cycle", "partnership").get(pk=submission.pk)
+    )
     _ensure_can_edit(submission)
     if theme.question_set_id != submission.question_set_id:
         raise DomainError("That theme is not part of this return.")
@@ -200,9 +202,7 @@ def theme_response_save(
     if rag and rag not in Rag.values:
         raise DomainError("Select a RAG rating")
 
-    response, _ = ThemeResponse.objects.select_for_update().get_or_create(
-        submission=submission, theme=theme
-    )
+    response, _ = ThemeResponse.objects.select_for_update().get_or_create(submission=submission, theme=theme)
     if response.version != expected_version:
         current_answers = dict(
             Answer.objects.filter(submission=submission, question__theme=theme).values_list(
@@ -218,8 +218,7 @@ def theme_response_save(
     )
     now = timezone.now()
     Answer.objects.bulk_create(
-        [Answer(submission=submission, question_id=q, value=v, updated_at=now)
-         for q, v in answers.items()],
+        [Answer(submission=submission, question_id=q, value=v, updated_at=now) for q, v in answers.items()],
         update_conflicts=True,
         unique_fields=["submission", "question"],
         update_fields=["value", "updated_at"],
@@ -232,8 +231,17 @@ def theme_response_save(
     response.version = F("version") + 1
     response.updated_by_name = actor.name
     response.updated_by_email = actor.email
-    response.save(update_fields=["rag", "rag_defaulted", "comments", "version", "updated_at",
-                                 "updated_by_name", "updated_by_email"])
+    response.save(
+        update_fields=[
+            "rag",
+            "rag_defaulted",
+            "comments",
+            "version",
+            "updated_at",
+            "updated_by_name",
+            "updated_by_email",
+        ]
+    )
     response.refresh_from_db(fields=["version"])
 
     if staged_evidence_ids:
@@ -242,13 +250,17 @@ def theme_response_save(
         ).update(staged=False)
     for url, title in new_links:
         Evidence.objects.create(
-            submission=submission, theme=theme, kind=Evidence.Kind.LINK, url=url,
-            title=title or url, token=secrets.token_hex(16),
-            added_by_name=actor.name, added_by_email=actor.email,
+            submission=submission,
+            theme=theme,
+            kind=Evidence.Kind.LINK,
+            url=url,
+            title=title or url,
+            token=secrets.token_hex(16),
+            added_by_name=actor.name,
+            added_by_email=actor.email,
         )
     for upload in new_files:
-        _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor,
-                             staged=False)
+        _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor, staged=False)
 
     update = {"version": F("version") + 1, "updated_at": now}
     if submission.status == SubmissionStatus.NOT_STARTED:

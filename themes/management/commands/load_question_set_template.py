@@ -10,9 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("partnership", nargs="?", help="the partnership's slug")
-        parser.add_argument(
-            "template", nargs="?", help=f"one of: {', '.join(library.template_keys())}"
-        )
+        parser.add_argument("template", nargs="?", help=f"one of: {', '.join(library.template_keys())}")
         parser.add_argument("--list", action="store_true", help="list the templates and stop")
         parser.add_argument("--draft", action="store_true", help="leave the new set as a draft")
 

@@ -1,0 +1,158 @@
+"""Submitting a return: completeness per the cycle's policy, the lock, the
+receipt. Submitting twice has the effect of submitting once."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from themes.models import Theme
+
+from ..models import (
+    IncompletePolicy,
+    OutboundEmail,
+    Rag,
+    Submission,
+    SubmissionStatus,
+    ThemeResponse,
+)
+from .core import Actor, DomainError, audit_event_record
+from .outbox import outbound_email_queue
+from .responses import SubmissionLockedError, submission_can_edit
+
+
+@dataclass(frozen=True)
+class ThemeGap:
+    theme: Theme
+    unanswered: int
+    rag_missing: bool
+
+
+class SubmissionIncompleteError(DomainError):
+    def __init__(self, gaps: list[ThemeGap]):
+        self.gaps = gaps
+        super().__init__("Answer every question and give every theme a RAG rating before you submit")
+
+
+class StaleSubmissionError(DomainError):
+    def __init__(self):
+        super().__init__(
+            "Someone changed the return after you opened this page. Check the answers again "
+            "before you submit."
+        )
+
+
+def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
+    """Themes with unanswered questions or no RAG rating: one query."""
+    themes = (
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .annotate(
+            total=Count("questions", distinct=True),
+            answered=Count(
+                "questions__answers",
+                filter=Q(questions__answers__submission=submission),
+                distinct=True,
+            ),
+        )
+        .order_by("order")
+    )
+    rated = set(
+        ThemeResponse.objects.filter(submission=submission).exclude(rag="").values_list("theme_id", flat=True)
+    )
+    gaps = []
+    for theme in themes:
+        if theme.answered < theme.total or theme.pk not in rated:
+            gaps.append(ThemeGap(theme, theme.total - theme.answered, theme.pk not in rated))
+    return gaps
+
+
+@transaction.atomic
+def submission_submit(
+    *,
+    submission: Submission,
+    submitted_by: Actor,
+    signed_off_by_name: str,
+    signed_off_by_role: str,
+    expected_version: int,
+) -> Submission:
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("cycle", "partnership", "agency")
+        .get(pk=submission.pk)
+    )
+    if submission.status == SubmissionStatus.SUBMITTED:
+        # A double click, a refresh or a replayed POST: already done.
+        return submission
+    ok, reason = submission_can_edit(submission)
+    if not ok:
+        raise SubmissionLockedError(reason)
+    if submission.version != expected_version:
+        raise StaleSubmissionError()
+    if not signed_off_by_name.strip() or not signed_off_by_role.strip():
+        raise DomainError("Enter the name and role of the person who signs off this return")
+
+    gaps = submission_gaps(submission=submission)
+    if gaps and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK:
+        raise SubmissionIncompleteError(gaps)
+    for gap in gaps:
+        ThemeResponse.objects.update_or_create(
+            submission=submission,
+            theme=gap.theme,
+            defaults={"rag": Rag.RED, "rag_defaulted": True},
+        )
+
+    now = timezone.now()
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = now
+    submission.submitted_by_name = submitted_by.name
+    submission.submitted_by_email = submitted_by.email
+    submission.signed_off_by_name = signed_off_by_name.strip()
+    submission.signed_off_by_role = signed_off_by_role.strip()
+    submission.version += 1
+    submission.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by_name",
+            "submitted_by_email",
+            "signed_off_by_name",
+            "signed_off_by_role",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=submitted_by,
+        verb="submission.submitted",
+        submission=submission,
+        obj=submission,
+        detail={
+            "signed_off_by": f"{submission.signed_off_by_name}, {submission.signed_off_by_role}",
+            "themes_defaulted_red": [gap.theme.title for gap in gaps],
+        },
+    )
+    recipients = {submitted_by.email.lower(): submitted_by.name} if submitted_by.email else {}
+    for name, email in submission.resume_links.values_list("name", "email"):
+        recipients.setdefault(email.lower(), name)
+    for email, name in sorted(recipients.items()):
+        outbound_email_queue(
+            partnership=submission.partnership,
+            kind=OutboundEmail.Kind.RECEIPT,
+            to_email=email,
+            to_name=name,
+            template="receipt",
+            context={
+                "agency_name": submission.agency.name,
+                "cycle_title": submission.cycle.title,
+                "reference": submission.reference,
+                "submitted_at": now.isoformat(),
+                "submitted_by_name": submitted_by.name,
+                "signed_off_by": f"{submission.signed_off_by_name}, {submission.signed_off_by_role}",
+                "themes_defaulted_red": [gap.theme.title for gap in gaps],
+            },
+            dedupe_key=f"receipt:{submission.pk}:{now.isoformat()}:{email}",
+            submission=submission,
+        )
+    return submission

@@ -1,13 +1,16 @@
 """Reads of audit data. Every function takes the partnership and never
 returns a row of another partnership: a changed id in a URL gets a 404."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnerships.models import Partnership
+from themes.models import Question, Theme
 
-from .models import AuditCycle, AuditEvent, Submission
+from .models import Answer, AuditCycle, AuditEvent, Evidence, ResumeLink, Submission, ThemeResponse
 
 
 def cycle_list(*, partnership: Partnership) -> QuerySet[AuditCycle]:
@@ -48,3 +51,134 @@ def audit_event_list(*, partnership: Partnership, submission: Submission | None 
     if submission is not None:
         qs = qs.filter(submission=submission)
     return qs.order_by("-created_at", "-id")
+
+
+# --- the agency journey -----------------------------------------------------
+
+
+class ThemeStatus:
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    total: int
+    answered: int
+    response: ThemeResponse | None
+
+    @property
+    def status(self) -> str:
+        rated = bool(self.response and self.response.rag)
+        if self.answered == self.total and rated:
+            return ThemeStatus.COMPLETED
+        if self.answered or rated or (self.response and self.response.comments):
+            return ThemeStatus.IN_PROGRESS
+        return ThemeStatus.NOT_STARTED
+
+
+def agency_link_get(*, partnership: Partnership, link_id: int) -> ResumeLink | None:
+    """The contributor's link with their submission, cycle, agency and
+    partnership, in one query."""
+    return (
+        ResumeLink.objects.select_related(
+            "submission__cycle",
+            "submission__agency",
+            "submission__partnership",
+            "submission__question_set",
+        )
+        .filter(partnership=partnership, pk=link_id)
+        .first()
+    )
+
+
+def submission_theme_rows(*, submission: Submission) -> list[ThemeRow]:
+    """Every theme of the return with its question and answer counts and the
+    agency's response: two queries, whatever the size of the set."""
+    themes = (
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .annotate(
+            total=Count("questions", distinct=True),
+            answered=Count(
+                "questions__answers",
+                filter=Q(questions__answers__submission=submission),
+                distinct=True,
+            ),
+        )
+        .order_by("order")
+    )
+    responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
+    return [ThemeRow(t, t.total, t.answered, responses.get(t.pk)) for t in themes]
+
+
+def submission_theme_get(*, submission: Submission, key: str) -> Theme:
+    return get_object_or_404(
+        Theme.objects.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))),
+        question_set_id=submission.question_set_id,
+        key=key,
+    )
+
+
+def submission_answers(*, submission: Submission, theme: Theme | None = None) -> dict[int, str]:
+    qs = Answer.objects.filter(submission=submission)
+    if theme is not None:
+        qs = qs.filter(question__theme=theme)
+    return dict(qs.values_list("question_id", "value"))
+
+
+def submission_evidence(*, submission: Submission, theme: Theme | None = None, staged=False):
+    qs = Evidence.objects.filter(submission=submission, staged=staged)
+    if theme is not None:
+        qs = qs.filter(theme=theme)
+    return list(qs.order_by("created_at", "id"))
+
+
+def evidence_get(*, partnership: Partnership, token: str) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related("submission"),
+        submission__partnership=partnership,
+        token=token,
+    )
+
+
+def submission_full(*, submission: Submission):
+    """Everything on "check your answers" (and, later, the PDF), read-only:
+    themes with their questions, answers, responses and evidence. Four
+    queries, whatever the size of the set."""
+    themes = list(
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .order_by("order")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
+    )
+    answers = submission_answers(submission=submission)
+    responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
+    evidence: dict[int, list[Evidence]] = {}
+    for item in submission_evidence(submission=submission):
+        evidence.setdefault(item.theme_id, []).append(item)
+    sections = []
+    for theme in themes:
+        questions = [(q, answers.get(q.pk)) for q in theme.questions.all()]
+        sections.append(
+            {
+                "theme": theme,
+                "questions": questions,
+                "unanswered": [q for q, a in questions if not a],
+                "response": responses.get(theme.pk),
+                "evidence": evidence.get(theme.pk, []),
+            }
+        )
+    return sections
+
+
+def submission_theme_keys(*, submission: Submission) -> list[str]:
+    return list(
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .order_by("order")
+        .values_list("key", flat=True)
+    )
+
+
+def theme_response_get(*, submission: Submission, theme: Theme) -> ThemeResponse | None:
+    return ThemeResponse.objects.filter(submission=submission, theme=theme).first()

@@ -1,8 +1,28 @@
 from django.urls import path
 
-from . import views
+from .views import agency, public
+
+# Everything but the home page sits under /<partnership_slug>/; the tenancy
+# middleware turns the slug into request.partnership (404 if unknown).
+P = "<slug:partnership_slug>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("<slug:partnership_slug>/", views.partnership_home, name="partnership_home"),
+    path("", public.home, name="home"),
+    path(P, public.partnership_home, name="partnership_home"),
+    path(P + "audits/<slug:cycle_slug>/", public.cycle_start, name="cycle_start"),
+    path(P + "audits/<slug:cycle_slug>/start/", public.cycle_start_form, name="cycle_start_form"),
+    path(P + "audits/<slug:cycle_slug>/questions/", public.question_list, name="question_list"),
+    path(P + "check-your-email/", public.check_email, name="check_email"),
+    path(P + "r/<str:token>/", public.resume, name="resume"),
+    path(P + "link/", public.link_request, name="link_request"),
+    path(P + "link/expired/", public.link_request, {"invalid": True}, name="link_invalid"),
+    path(P + "return/", agency.task_list, name="task_list"),
+    path(P + "return/themes/<slug:theme_key>/", agency.theme_page, name="theme"),
+    path(P + "return/save-and-come-back/", agency.save_later, name="save_later"),
+    path(P + "return/saved/", agency.saved, name="saved"),
+    path(P + "return/check/", agency.check_answers, name="check_answers"),
+    path(P + "return/submitted/", agency.confirmation, name="confirmation"),
+    path(P + "return/evidence/<str:token>/", agency.evidence_download, name="evidence_download"),
+    path(P + "return/evidence/<str:token>/remove/", agency.evidence_remove, name="evidence_remove"),
+    path(P + "return/sign-out/", agency.sign_out, name="agency_sign_out"),
 ]

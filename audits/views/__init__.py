@@ -1,0 +1,3 @@
+from . import agency, public
+
+__all__ = ["agency", "public"]

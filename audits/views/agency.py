@@ -1,0 +1,341 @@
+"""The agency's return: task list, theme pages, save and come back later,
+check answers, submit, confirmation, evidence. Every view needs the agency
+session a resume link starts (agency_required)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import selectors, services
+from ..agency_session import agency_required, agency_session_end
+from ..forms import ContributorForm, DeclarationForm, ThemeForm
+from ..models import AnswerValue, IncompletePolicy, OutboundEmail, Rag
+from ..services.links import resume_link_create
+from ..services.outbox import outbound_email_queue
+from ..services.responses import EVIDENCE_TYPES_HINT, submission_can_edit
+from ..services.submit import submission_gaps
+
+
+def _url(request, name, **kwargs):
+    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
+
+
+def _base_context(access):
+    submission = access.submission
+    can_edit, why_not = submission_can_edit(submission)
+    return {
+        "access": access,
+        "submission": submission,
+        "cycle": submission.cycle,
+        "agency": submission.agency,
+        "can_edit": can_edit,
+        "why_not": why_not,
+    }
+
+
+@agency_required
+def task_list(request, access):
+    rows = selectors.submission_theme_rows(submission=access.submission)
+    last_event = (
+        selectors.audit_event_list(partnership=request.partnership, submission=access.submission)
+        .filter(verb="theme.saved")
+        .only("actor_name", "created_at")
+        .first()
+    )
+    return render(
+        request,
+        "audits/task_list.html",
+        {
+            **_base_context(access),
+            "rows": rows,
+            "completed": sum(1 for r in rows if r.status == "Completed"),
+            "last_event": last_event,
+        },
+    )
+
+
+def _theme_neighbours(submission, theme):
+    keys = selectors.submission_theme_keys(submission=submission)
+    index = keys.index(theme.key)
+    return (keys[index + 1] if index + 1 < len(keys) else None), index + 1, len(keys)
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def theme_page(request, access, theme_key):
+    submission = access.submission
+    theme = selectors.submission_theme_get(submission=submission, key=theme_key)
+    response = selectors.theme_response_get(submission=submission, theme=theme)
+    saved_answers = selectors.submission_answers(submission=submission, theme=theme)
+    version = response.version if response else 0
+    conflict = None
+    staged = []
+
+    if request.method == "POST":
+        form = ThemeForm(request.POST, request.FILES, theme=theme)
+        action = request.POST.get("action", "continue")
+        can_edit, why_not = submission_can_edit(submission)
+        if not can_edit:
+            messages.error(request, why_not)
+            return redirect(_url(request, "task_list"))
+        valid = form.is_valid()
+        upload = request.FILES.get("evidence_file")
+        staged_ids = form.staged_ids() if valid else _parse_ids(request.POST.get("staged", ""))
+        if valid and action == "evidence" and upload is None and not form.cleaned_data["evidence_url"]:
+            form.add_error("evidence_file", "Choose a file or enter a link to add as evidence")
+            valid = False
+        if upload is not None and not valid:
+            # Keep the chosen file, so an error elsewhere on the page does not
+            # make the person upload it again.
+            try:
+                item = services.evidence_stage_file(
+                    submission=submission, theme=theme, upload=upload, actor=access.actor
+                )
+                staged_ids.append(item.pk)
+            except services.DomainError as exc:
+                form.add_error("evidence_file", str(exc))
+        if valid:
+            try:
+                services.theme_response_save(
+                    submission=submission,
+                    theme=theme,
+                    answers=form.answers(),
+                    rag=form.cleaned_data["rag"],
+                    comments=form.cleaned_data["comments"],
+                    expected_version=form.cleaned_data["version"],
+                    actor=access.actor,
+                    staged_evidence_ids=staged_ids,
+                    new_links=[(form.cleaned_data["evidence_url"], form.cleaned_data["evidence_title"])]
+                    if form.cleaned_data["evidence_url"]
+                    else [],
+                    new_files=[upload] if upload is not None else [],
+                )
+            except services.StaleThemeError as exc:
+                conflict = _conflict(theme, exc, form)
+                version = exc.current.version
+            except services.DomainError as exc:
+                target = "evidence_file" if upload is not None and "file" in str(exc) else None
+                form.add_error(target, str(exc))
+            else:
+                if action == "later":
+                    return redirect(_url(request, "save_later") + f"?theme={theme.key}")
+                if action == "evidence":
+                    messages.success(request, f"{theme.title} saved and evidence added")
+                    return redirect(_url(request, "theme", theme_key=theme.key) + "#evidence")
+                next_key, _, _ = _theme_neighbours(submission, theme)
+                messages.success(request, f"{theme.title} saved")
+                if next_key:
+                    return redirect(_url(request, "theme", theme_key=next_key))
+                return redirect(_url(request, "task_list"))
+        staged = [
+            e
+            for e in selectors.submission_evidence(submission=submission, theme=theme, staged=True)
+            if e.pk in staged_ids
+        ]
+        if conflict is None:
+            version = request.POST.get("version", version)
+    else:
+        initial = {f"q_{q}": v for q, v in saved_answers.items()}
+        initial.update(
+            version=version,
+            rag=response.rag if response else "",
+            comments=response.comments if response else "",
+        )
+        form = ThemeForm(initial=initial, theme=theme)
+
+    next_key, position, total = _theme_neighbours(submission, theme)
+    return render(
+        request,
+        "audits/theme.html",
+        {
+            **_base_context(access),
+            "theme": theme,
+            "form": form,
+            "question_fields": [(q, form[f"q_{q.pk}"]) for q in form.questions],
+            "rag_options": [
+                (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
+            ],
+            "evidence": selectors.submission_evidence(submission=submission, theme=theme),
+            "staged": staged,
+            "staged_value": ",".join(str(e.pk) for e in staged),
+            "version": version,
+            "conflict": conflict,
+            "response": response,
+            "position": position,
+            "total_themes": total,
+            "is_last": next_key is None,
+            "evidence_hint": EVIDENCE_TYPES_HINT,
+            "max_upload_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _parse_ids(raw: str) -> list[int]:
+    return [int(p) for p in raw.split(",") if p.strip().isdigit()]
+
+
+def _conflict(theme, exc, form):
+    """What the other contributor saved, beside what this person typed."""
+    labels = dict(AnswerValue.choices)
+    rows = []
+    mine = form.answers() if hasattr(form, "cleaned_data") else {}
+    for question in theme.questions.all():
+        theirs = exc.current_answers.get(question.pk)
+        yours = mine.get(question.pk)
+        if theirs != yours and (theirs or yours):
+            rows.append(
+                (question.text, labels.get(theirs, "Not answered"), labels.get(yours, "Not answered"))
+            )
+    current = exc.current
+    if (current.rag or "") != (form.cleaned_data.get("rag") or ""):
+        rows.append(
+            (
+                "RAG self-rating",
+                Rag(current.rag).label if current.rag else "Not rated",
+                Rag(form.cleaned_data["rag"]).label if form.cleaned_data.get("rag") else "Not rated",
+            )
+        )
+    if (current.comments or "").strip() != (form.cleaned_data.get("comments") or "").strip():
+        rows.append(("Comments", current.comments or "None", form.cleaned_data.get("comments") or "None"))
+    return {"who": current.updated_by_name or "Someone else", "when": current.updated_at, "rows": rows}
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def save_later(request, access):
+    """After "Save and come back later": where to send the link."""
+    theme_key = request.GET.get("theme", "")
+    form = ContributorForm(
+        request.POST or None, initial={"name": access.link.name, "email": access.link.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        submission = access.submission
+        link, _ = resume_link_create(
+            submission=submission, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+        )
+        outbound_email_queue(
+            partnership=request.partnership,
+            kind=OutboundEmail.Kind.PROGRESSION,
+            to_email=link.email,
+            to_name=link.name,
+            template="progression",
+            context={
+                "agency_name": submission.agency.name,
+                "cycle_title": submission.cycle.title,
+                "reference": submission.reference,
+                "deadline": submission.deadline.isoformat(),
+                "saved_by": access.link.name,
+            },
+            submission=submission,
+            resume_link=link,
+        )
+        services.audit_event_record(
+            partnership=request.partnership,
+            actor=access.actor,
+            verb="link.progression_sent",
+            submission=submission,
+            obj=link,
+            detail={"to": link.email},
+        )
+        agency_session_end(request)
+        request.session["s11_sent_to"] = link.email
+        return redirect(_url(request, "saved"))
+    return render(
+        request, "audits/save_later.html", {**_base_context(access), "form": form, "theme_key": theme_key}
+    )
+
+
+def saved(request):
+    return render(request, "audits/saved.html", {"email": request.session.get("s11_sent_to", "")})
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def check_answers(request, access):
+    submission = access.submission
+    if submission.is_locked:
+        return redirect(_url(request, "confirmation"))
+    sections = selectors.submission_full(submission=submission)
+    gaps = submission_gaps(submission=submission)
+    blocked = bool(gaps) and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK
+    form = DeclarationForm(request.POST or None, initial={"version": submission.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_submit(
+                submission=submission,
+                submitted_by=access.actor,
+                signed_off_by_name=form.cleaned_data["signed_off_by_name"],
+                signed_off_by_role=form.cleaned_data["signed_off_by_role"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.SubmissionIncompleteError as exc:
+            form.add_error(None, str(exc))
+        except services.StaleSubmissionError as exc:
+            messages.error(request, str(exc))
+            return redirect(_url(request, "check_answers"))
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(_url(request, "confirmation"))
+    return render(
+        request,
+        "audits/check_answers.html",
+        {
+            **_base_context(access),
+            "sections": sections,
+            "gaps": gaps,
+            "blocked": blocked,
+            "form": form,
+            "answer_labels": dict(AnswerValue.choices),
+        },
+    )
+
+
+@agency_required
+def confirmation(request, access):
+    if not access.submission.is_locked:
+        return redirect(_url(request, "check_answers"))
+    sections = selectors.submission_full(submission=access.submission)
+    return render(
+        request,
+        "audits/confirmation.html",
+        {**_base_context(access), "sections": sections, "answer_labels": dict(AnswerValue.choices)},
+    )
+
+
+@agency_required
+def evidence_download(request, access, token):
+    item = selectors.evidence_get(partnership=request.partnership, token=token)
+    if item.submission_id != access.submission.pk or not item.file:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type or "application/octet-stream",
+    )
+
+
+@agency_required
+@require_POST
+def evidence_remove(request, access, token):
+    item = selectors.evidence_get(partnership=request.partnership, token=token)
+    if item.submission_id != access.submission.pk:
+        raise Http404
+    theme_key = item.theme.key
+    try:
+        services.evidence_remove(submission=access.submission, evidence=item, actor=access.actor)
+    except services.DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Removed {item}")
+    return redirect(_url(request, "theme", theme_key=theme_key))
+
+
+@require_POST
+def sign_out(request):
+    agency_session_end(request)
+    return redirect("partnership_home", partnership_slug=request.partnership.slug)

@@ -1,0 +1,127 @@
+"""Public pages of a partnership: the start page of a cycle, asking for a
+link, following one, and the question list."""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from partnerships.models import Partnership
+from partnerships.selectors import agency_list
+from themes.selectors import theme_list_with_questions
+
+from .. import selectors, services
+from ..agency_session import agency_access_get, agency_session_start
+from ..forms import LinkRequestForm, StartForm
+from ..models import CycleStatus
+
+
+def client_ip(request) -> str:
+    # Behind the proxy in production the real address is the first hop that
+    # the proxy appended; REMOTE_ADDR otherwise.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[-1].strip() if forwarded else "") or request.META.get("REMOTE_ADDR", "")
+
+
+def home(request):
+    partnerships = Partnership.objects.order_by("name")
+    return render(request, "audits/home.html", {"partnerships": partnerships})
+
+
+def partnership_home(request):
+    cycles = selectors.cycle_list_public(partnership=request.partnership)
+    return render(request, "audits/partnership_home.html", {"cycles": cycles})
+
+
+def cycle_start(request, cycle_slug):
+    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    themes = theme_list_with_questions(question_set=cycle.question_set)
+    return render(
+        request,
+        "audits/start.html",
+        {
+            "cycle": cycle,
+            "themes": themes,
+            "question_count": sum(len(t.questions.all()) for t in themes),
+            "access": agency_access_get(request),
+            "is_open": cycle.status == CycleStatus.OPEN,
+            "is_upcoming": cycle.status == CycleStatus.UPCOMING,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_start_form(request, cycle_slug):
+    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    if cycle.status != CycleStatus.OPEN:
+        return redirect("cycle_start", partnership_slug=request.partnership.slug, cycle_slug=cycle.slug)
+    agencies = list(agency_list(partnership=request.partnership))
+    initial = {}
+    if request.GET.get("agency") and request.GET["agency"] in {str(a.pk) for a in agencies}:
+        initial["agency"] = request.GET["agency"]
+    form = StartForm(request.POST or None, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_request(
+                cycle=cycle,
+                agency=form.cleaned_data["agency"],
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session["s11_sent_to"] = form.cleaned_data["email"]
+            return redirect("check_email", partnership_slug=request.partnership.slug)
+    return render(request, "audits/start_form.html", {"cycle": cycle, "form": form})
+
+
+def check_email(request):
+    return render(request, "audits/check_email.html", {"email": request.session.get("s11_sent_to", "")})
+
+
+def question_list(request, cycle_slug):
+    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    themes = theme_list_with_questions(question_set=cycle.question_set)
+    return render(request, "audits/question_list.html", {"cycle": cycle, "themes": themes})
+
+
+@never_cache
+def resume(request, token):
+    """Follow a resume link: start the session, then leave the token-bearing
+    URL at once, so the token is not in the address bar, history of later
+    pages, or any Referer header."""
+    link = services.resume_link_resolve(partnership=request.partnership, token=token)
+    if link is None:
+        response = HttpResponseRedirect(
+            reverse("link_invalid", kwargs={"partnership_slug": request.partnership.slug})
+        )
+    else:
+        agency_session_start(request, link)
+        response = HttpResponseRedirect(
+            reverse("task_list", kwargs={"partnership_slug": request.partnership.slug})
+        )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def link_request(request, invalid=False):
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resume_link_request(
+                partnership=request.partnership,
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except services.LinkRequestLimitedError as exc:
+            form.add_error("email", str(exc))
+        else:
+            request.session["s11_sent_to"] = form.cleaned_data["email"]
+            return redirect("check_email", partnership_slug=request.partnership.slug)
+    now = timezone.now()
+    return render(request, "audits/link_request.html", {"form": form, "invalid": invalid, "now": now})

@@ -85,7 +85,7 @@ def _claim(email_id: int) -> OutboundEmail | None:
     now = timezone.now()
     with transaction.atomic():
         email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
+            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
                 "partnership", "resume_link__submission__agency", "resume_link__submission__cycle"
             )

@@ -9,7 +9,8 @@ from .base import VAR_DIR
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test starts a worker that must reach a real SMTP server.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
 # Tests decide for themselves when a real broker is used; by default tasks run
 # in-process so unit tests need no worker.

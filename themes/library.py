@@ -15,6 +15,10 @@ LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 FORMAT = "s11portal/question-set@1"
 
 
+def _join(path: str, field: str) -> str:
+    return f"{path}.{field}" if path else field
+
+
 @dataclass(frozen=True)
 class Problem:
     path: str
@@ -45,27 +49,27 @@ def _text(node, field, path, problems, *, required=True, max_length=None):
     value = node.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.append(Problem(f"{path}.{field}", "is required"))
+            problems.append(Problem(_join(path, field), "is required"))
         return ""
     if not isinstance(value, str):
-        problems.append(Problem(f"{path}.{field}", "must be text"))
+        problems.append(Problem(_join(path, field), "must be text"))
         return ""
     if max_length and len(value) > max_length:
-        problems.append(Problem(f"{path}.{field}", f"must be {max_length} characters or fewer"))
+        problems.append(Problem(_join(path, field), f"must be {max_length} characters or fewer"))
     return value.strip()
 
 
 def _slug(node, field, path, problems):
     value = _text(node, field, path, problems, max_length=60)
     if value and not all(c.islower() or c.isdigit() or c in "-_" for c in value):
-        problems.append(Problem(f"{path}.{field}", "must use only lower-case letters, digits, - and _"))
+        problems.append(Problem(_join(path, field), "must use only lower-case letters, digits, - and _"))
     return value
 
 
 def _bool(node, field, path, problems, default):
     value = node.get(field, default)
     if not isinstance(value, bool):
-        problems.append(Problem(f"{path}.{field}", "must be true or false"))
+        problems.append(Problem(_join(path, field), "must be true or false"))
         return default
     return value
 

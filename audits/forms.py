@@ -78,6 +78,7 @@ class ThemeForm(forms.Form):
         label="RAG self-rating",
         choices=Rag.choices,
         required=False,
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select Red, Amber or Green"},
     )
     comments = forms.CharField(

@@ -135,14 +135,53 @@ def _link_email(*, link: ResumeLink, kind: str, template: str, context: dict | N
     )
 
 
+# Free mail providers: sharing one with an agency's contact (a small club's
+# welfare officer on gmail) says nothing about working for that agency.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "aol.co.uk",
+        "btinternet.com",
+        "btopenworld.com",
+        "sky.com",
+        "virginmedia.com",
+        "blueyonder.co.uk",
+        "talktalk.net",
+        "ntlworld.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "gmx.co.uk",
+        "mail.com",
+        "zoho.com",
+    ]
+)
+
+
 def _email_allowed_for_agency(agency: Agency, email: str) -> bool:
-    """A known contact of the agency, or someone at the same email domain as
-    one, may have a link sent straight to them."""
+    """A known contact of the agency, or someone at the same organisational
+    email domain as one, may have a link sent straight to them."""
     email = email.lower()
     contact_emails = [c.lower() for c in agency.contacts.values_list("email", flat=True)]
     if email in contact_emails:
         return True
     domain = email.rsplit("@", 1)[-1]
+    if domain in PUBLIC_MAIL_DOMAINS:
+        return False
     return any(c.rsplit("@", 1)[-1] == domain for c in contact_emails)
 
 

@@ -235,8 +235,8 @@ def resume_link_request(*, partnership: Partnership, email: str, ip: str | None 
     partnership that this address has worked on or is a contact of. Returns
     how many were sent, which the caller must not show (the reply is the
     same for unknown addresses)."""
-    _rate_limit(email=email, ip=ip)
     email = email.strip().lower()
+    _rate_limit(email=email, ip=ip)
     now = timezone.now()
     submissions = (
         Submission.objects.filter(partnership=partnership, cycle__opens_at__lte=now)

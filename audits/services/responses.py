@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from themes.models import Theme
@@ -106,7 +107,7 @@ def theme_rules_check(*, theme: Theme, answers: dict[int, str], rag: str, commen
 def _store_evidence_file(*, submission, theme, upload, actor: Actor, staged: bool) -> Evidence:
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise DomainError(
-            f"The selected file must be smaller than {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}MB"
+            f"The selected file must be smaller than {filesizeformat(settings.EVIDENCE_MAX_BYTES)}"
         )
     if upload.size == 0:
         raise DomainError("The selected file is empty")

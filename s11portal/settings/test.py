@@ -4,7 +4,7 @@ same suite runs on SQLite locally and on PostgreSQL and Redis in CI."""
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STORAGES, VAR_DIR
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -12,6 +12,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # In memory, unless a test starts a worker that must reach a real SMTP server.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+STORAGES = {
+    **STORAGES,
+    "default": {**STORAGES["default"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},
+}
 # Tests decide for themselves when a real broker is used; by default tasks run
 # in-process so unit tests need no worker.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("S11_TEST_CELERY_EAGER", "1") == "1"

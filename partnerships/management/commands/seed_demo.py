@@ -1,0 +1,269 @@
+"""Build the demo world (partnerships/demo.py) and print a way in for every
+agency and every member of staff.
+
+Run it as often as you like: rows are found by slug or name and made only
+if missing, so a second run adds nothing, except that it mints fresh resume
+links (each link is its own row; earlier ones keep working) and resets the
+demo staff passwords, because only their hashes are stored and the printed
+lines must be true. TOTP secrets are kept, so authenticator apps stay set up.
+
+Every change goes through the services, so the audit log, the receipts
+(written to var/mail/ by default) and the submission lock are all real.
+"""
+
+import random
+import secrets
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audits.models import AuditCycle, Submission, SubmissionStatus
+from audits.services import (
+    Actor,
+    audit_event_record,
+    cycle_create,
+    resume_link_create,
+    submission_get_or_create,
+    submission_submit,
+    theme_response_save,
+)
+from partnerships import demo
+from partnerships.models import Agency, Locality, Partnership, StaffRole
+from partnerships.services import agency_create, locality_create, partnership_create, staff_member_add
+from themes.models import QuestionSet
+from themes.selectors import theme_list_with_questions
+from themes.services import question_set_load_template
+
+UK = ZoneInfo("Europe/London")
+FRIDAY = 4
+
+
+def uk_datetime(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=UK)
+
+
+def cycle_window(spec: demo.CycleSpec, now: datetime) -> tuple[datetime, datetime]:
+    today = timezone.localtime(now, UK).date()
+    opens = uk_datetime(today - timedelta(days=spec.opens_days_ago), spec.opens_hour)
+    close_day = today + timedelta(days=spec.closes_days_ahead)
+    close_day += timedelta(days=(FRIDAY - close_day.weekday()) % 7)
+    return opens, uk_datetime(close_day, spec.closes_hour)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or bring up to date) the demo partnerships, agencies, returns and staff, and print "
+        "a resume link for every agency and a sign-in for every member of staff."
+    )
+
+    def handle(self, *args, **options):
+        agency_lines: list[str] = []
+        staff_lines: list[str] = []
+        with transaction.atomic():
+            for spec in demo.PARTNERSHIPS:
+                agencies, staff = self._partnership(spec)
+                agency_lines += agencies
+                staff_lines += staff
+            staff_lines.append(self._platform_admin())
+        # Printed only once everything is committed, so every line works.
+        self.stdout.write("# s11portal demo: one line per way in (agency resume links, then staff sign-ins)")
+        for line in agency_lines + staff_lines:
+            self.stdout.write(line)
+        self.stdout.write(
+            f"# Staff sign in at {settings.BASE_URL}{reverse('account_login')} with the password, "
+            "then a code from an authenticator app set up with the TOTP secret"
+        )
+
+    # --- partnerships ---------------------------------------------------------
+
+    def _partnership(self, spec: demo.PartnershipSpec) -> tuple[list[str], list[str]]:
+        partnership = Partnership.objects.filter(slug=spec.slug).first() or partnership_create(
+            name=spec.name, slug=spec.slug, contact_email=spec.contact_email
+        )
+        staff_lines, admin = self._staff(partnership, spec.staff)
+        localities = {
+            name: Locality.objects.filter(partnership=partnership, name=name).first()
+            or locality_create(partnership=partnership, name=name)
+            for name in spec.localities
+        }
+        question_set = self._question_set(partnership, spec.cycle.template)
+        for key in spec.extra_templates:
+            self._question_set(partnership, key)
+        cycle = self._cycle(partnership, spec.cycle, question_set, actor=Actor.for_user(admin))
+        reviewer = partnership.memberships.filter(role=StaffRole.REVIEWER).select_related("user").first().user
+        themes = theme_list_with_questions(question_set=cycle.question_set)
+
+        agency_lines = []
+        for agency_spec in spec.agencies:
+            agency = self._agency(partnership, agency_spec, localities)
+            submission = submission_get_or_create(cycle=cycle, agency=agency)
+            if (
+                submission.status == SubmissionStatus.NOT_STARTED
+                and agency_spec.stage != demo.Stage.NOT_STARTED
+            ):
+                self._work_on_return(submission, agency_spec, themes, reviewer=reviewer)
+            name, email = agency_spec.contacts[0]
+            _, url = resume_link_create(submission=submission, name=name, email=email, mint=True)
+            agency_lines.append(f"agency {partnership.slug} {url}")
+        return agency_lines, staff_lines
+
+    def _question_set(self, partnership: Partnership, key: str) -> QuestionSet:
+        existing = (
+            QuestionSet.objects.filter(partnership=partnership, template_key=key).order_by("-version").first()
+        )
+        return existing or question_set_load_template(partnership=partnership, key=key, publish=True)
+
+    def _cycle(self, partnership, spec: demo.CycleSpec, question_set, *, actor) -> AuditCycle:
+        existing = AuditCycle.objects.filter(partnership=partnership, slug=spec.slug).first()
+        if existing:
+            return existing
+        opens_at, closes_at = cycle_window(spec, timezone.now())
+        return cycle_create(
+            partnership=partnership,
+            title=spec.title,
+            slug=spec.slug,
+            question_set=question_set,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            incomplete_policy=spec.incomplete_policy,
+            actor=actor,
+        )
+
+    def _agency(self, partnership, spec: demo.AgencySpec, localities) -> Agency:
+        existing = Agency.objects.filter(partnership=partnership, name__iexact=spec.name).first()
+        return existing or agency_create(
+            partnership=partnership,
+            name=spec.name,
+            sector=spec.sector,
+            is_statutory=spec.is_statutory,
+            localities=[localities[name] for name in spec.localities],
+            contacts=spec.contacts,
+        )
+
+    # --- returns --------------------------------------------------------------
+
+    def _work_on_return(self, submission: Submission, spec: demo.AgencySpec, themes, *, reviewer) -> None:
+        # Seeded per agency, so each agency's answers are the same on every
+        # fresh database whatever order the agencies are made in.
+        rng = random.Random(f"{submission.partnership.slug}/{spec.name}")
+        contributors = [Actor(name=name, email=email) for name, email in spec.contacts]
+        stage = spec.stage
+        if stage == demo.Stage.IN_PROGRESS:
+            count = rng.randint(1, len(themes) - 1)
+        elif stage == demo.Stage.SUBMITTED_INCOMPLETE:
+            count = len(themes) // 2
+        else:
+            count = len(themes)
+        for index, theme in enumerate(themes[:count]):
+            # An in-progress return often has its last theme half done.
+            half_done = stage == demo.Stage.IN_PROGRESS and index == count - 1 and rng.random() < 0.5
+            self._save_theme(submission, theme, spec, rng, rng.choice(contributors), half_done=half_done)
+        if stage in (demo.Stage.SUBMITTED, demo.Stage.SUBMITTED_INCOMPLETE, demo.Stage.RETURNED):
+            submission = Submission.objects.get(pk=submission.pk)
+            signed_off_name, signed_off_role = spec.signed_off_by
+            submission = submission_submit(
+                submission=submission,
+                submitted_by=contributors[0],
+                signed_off_by_name=signed_off_name or contributors[0].name,
+                signed_off_by_role=signed_off_role or "Designated Safeguarding Lead",
+                expected_version=submission.version,
+            )
+        if stage == demo.Stage.RETURNED:
+            self._return_for_changes(submission, reviewer=reviewer)
+
+    def _save_theme(self, submission, theme, spec, rng, actor, *, half_done=False) -> None:
+        questions = list(theme.questions.all())
+        if half_done:
+            questions = questions[: max(1, len(questions) // 2)]
+        rag = rng.choices(["green", "amber", "red"], weights=[55, 32, 13])[0]
+        answers = {q.pk: "yes" for q in questions}
+        if rag != "green":
+            for question in rng.sample(questions, k=1 if rag == "amber" else max(1, len(questions) // 2)):
+                answers[question.pk] = "no"
+        comments = {
+            "green": demo.COMMENTS_GREEN,
+            "amber": demo.COMMENTS_AMBER,
+            "red": demo.COMMENTS_RED,
+        }[rag]
+        text = rng.choice(comments).format(theme=theme.title.lower(), agency=spec.name)
+        may_be_na = [q for q in questions if q.allows_na and answers[q.pk] == "yes"]
+        if may_be_na and rng.random() < 0.3:
+            answers[rng.choice(may_be_na).pk] = "na"
+            text = f"{text}\n\n{rng.choice(demo.NA_REASONS)}"
+        domain = spec.contacts[0][1].rsplit("@", 1)[1]
+        links = []
+        if rag == "green" and rng.random() < 0.4:
+            links = [(f"https://intranet.{domain}/safeguarding/{theme.key}", f"{theme.title}: our policy")]
+        theme_response_save(
+            submission=submission,
+            theme=theme,
+            answers=answers,
+            rag="" if half_done else rag,
+            comments=text,
+            expected_version=0,
+            actor=actor,
+            new_links=links,
+        )
+
+    def _return_for_changes(self, submission: Submission, *, reviewer) -> None:
+        # There is no review service yet: this does what it will do (status
+        # back to "returned", on the record with a reason).
+        Submission.objects.filter(pk=submission.pk).update(
+            status=SubmissionStatus.RETURNED, version=submission.version + 1, updated_at=timezone.now()
+        )
+        audit_event_record(
+            partnership=submission.partnership,
+            actor=Actor.for_user(reviewer),
+            verb="submission.returned",
+            submission=submission,
+            obj=submission,
+            detail={"reason": demo.RETURN_REASON},
+        )
+
+    # --- staff ----------------------------------------------------------------
+
+    def _staff(self, partnership, staff: tuple[demo.StaffSpec, ...]):
+        lines, admin = [], None
+        for spec in staff:
+            membership = staff_member_add(
+                partnership=partnership, email=spec.email, role=spec.role, full_name=spec.full_name
+            )
+            password, secret = self._credentials(membership.user)
+            lines.append(f"staff {partnership.slug} {spec.role} {spec.email} {password} {secret}")
+            if spec.role == StaffRole.ADMIN:
+                admin = membership.user
+        return lines, admin
+
+    def _platform_admin(self) -> str:
+        spec = demo.PLATFORM_ADMIN
+        User = get_user_model()
+        user = User.objects.filter(email__iexact=spec.email).first() or User.objects.create_superuser(
+            email=spec.email, full_name=spec.full_name
+        )
+        password, secret = self._credentials(user)
+        return f"staff - {spec.role} {spec.email} {password} {secret}"
+
+    def _credentials(self, user) -> tuple[str, str]:
+        password = new_password()
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if authenticator is not None:
+            secret = decrypt(authenticator.data["secret"])
+        else:
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+        return password, secret

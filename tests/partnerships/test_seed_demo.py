@@ -1,0 +1,230 @@
+"""`manage.py seed_demo`: the demo world, built through the services, and
+one printed way in for every agency and every member of staff."""
+
+import hashlib
+import re
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from audits.models import (
+    AuditCycle,
+    AuditEvent,
+    IncompletePolicy,
+    ResumeLink,
+    Submission,
+    SubmissionStatus,
+    ThemeResponse,
+)
+from partnerships import demo
+from partnerships.models import Agency, AgencyContact, Locality, Partnership, StaffMembership
+from themes.models import QuestionSet
+
+pytestmark = pytest.mark.django_db
+
+AGENCY_LINE = re.compile(r"^agency \S+ http\S+$")
+STAFF_LINE = re.compile(r"^staff \S+ (admin|reviewer|read_only|platform_admin) \S+@\S+ \S+ [A-Z2-7]+=*$")
+
+
+def seed() -> list[str]:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue().splitlines()
+
+
+def parse(lines):
+    agencies, staff = [], []
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        assert AGENCY_LINE.match(line) or STAFF_LINE.match(line), f"unexpected output line: {line!r}"
+        kind, *fields = line.split(" ")
+        if kind == "agency":
+            agencies.append(tuple(fields))
+        else:
+            partnership, role, email, password, secret = fields
+            staff.append(
+                {
+                    "partnership": partnership,
+                    "role": role,
+                    "email": email,
+                    "password": password,
+                    "secret": secret,
+                }
+            )
+    return agencies, staff
+
+
+def snapshot():
+    User = get_user_model()
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Partnership,
+            Locality,
+            Agency,
+            AgencyContact,
+            QuestionSet,
+            AuditCycle,
+            Submission,
+            ThemeResponse,
+            StaffMembership,
+            Authenticator,
+            User,
+        )
+    } | {"events": AuditEvent.objects.exclude(verb__startswith="link.").count()}
+
+
+def test_running_twice_creates_nothing_new_and_prints_the_same_logins():
+    first_lines = seed()
+    counts = snapshot()
+    statuses = dict(Submission.objects.values_list("pk", "status"))
+
+    second_lines = seed()
+
+    assert snapshot() == counts
+    assert dict(Submission.objects.values_list("pk", "status")) == statuses
+    first_agencies, first_staff = parse(first_lines)
+    second_agencies, second_staff = parse(second_lines)
+    assert [slug for slug, _ in first_agencies] == [slug for slug, _ in second_agencies]
+    # Fresh links each run; the earlier ones still work.
+    assert not {url for _, url in first_agencies} & {url for _, url in second_agencies}
+    assert ResumeLink.objects.count() == 2 * len(first_agencies)
+
+    # Same people and authenticator secrets; passwords reset so the printed ones are true.
+    def who(entries):
+        return [(s["partnership"], s["role"], s["email"], s["secret"]) for s in entries]
+
+    assert who(first_staff) == who(second_staff)
+    User = get_user_model()
+    for before, after in zip(first_staff, second_staff, strict=True):
+        user = User.objects.get(email=after["email"])
+        assert user.check_password(after["password"])
+        assert not user.check_password(before["password"])
+
+
+def test_output_is_one_line_per_login():
+    lines = seed()
+
+    agencies, staff = parse(lines)
+    assert all(line.startswith(("agency ", "staff ", "#")) for line in lines)
+    assert len(agencies) == Agency.objects.count()
+    assert {slug for slug, _ in agencies} == {"csap", "sheffield"}
+    roles = {(s["partnership"], s["role"]) for s in staff}
+    for slug in ("csap", "sheffield"):
+        assert {(slug, role) for role in ("admin", "reviewer", "read_only")} <= roles
+    assert ("-", "platform_admin") in roles
+    assert len(staff) == len(roles) == 7
+    for url in (url for _, url in agencies):
+        assert url.startswith(settings.BASE_URL + "/")
+
+
+def test_the_demo_world():
+    seed()
+
+    csap = Partnership.objects.get(slug="csap")
+    sheffield = Partnership.objects.get(slug="sheffield")
+    assert csap.name == "Children's Safeguarding Assurance Partnership"
+    assert sheffield.name == "Sheffield Children's Safeguarding Partnership"
+    assert set(csap.localities.values_list("name", flat=True)) == {
+        "Lancashire",
+        "Blackburn with Darwen",
+        "Blackpool",
+    }
+    assert list(sheffield.localities.values_list("name", flat=True)) == ["Sheffield"]
+    assert 35 <= csap.agencies.count() <= 45
+    assert 10 <= sheffield.agencies.count() <= 14
+
+    for partnership in (csap, sheffield):
+        agencies = Agency.objects.filter(partnership=partnership)
+        assert len({a.sector for a in agencies}) >= 6
+        for agency in agencies.prefetch_related("contacts", "localities"):
+            assert agency.is_statutory == (agency.sector in demo.STATUTORY_SECTORS), agency.name
+            assert 1 <= len(agency.contacts.all()) <= 2, agency.name
+            assert all(c.email.endswith(".example") for c in agency.contacts.all()), agency.name
+            assert agency.localities.all(), agency.name
+            assert {loc.partnership_id for loc in agency.localities.all()} == {partnership.pk}
+
+        cycle = AuditCycle.objects.get(partnership=partnership, slug="s11-2026")
+        assert cycle.status == "open"
+        assert cycle.question_set.template_key == partnership.slug
+        sets = QuestionSet.objects.filter(partnership=partnership, status=QuestionSet.Status.PUBLISHED)
+        assert set(sets.values_list("template_key", flat=True)) == {partnership.slug, "voluntary-community"}
+        # Every agency has a return in the open cycle.
+        assert set(cycle.submissions.values_list("agency_id", flat=True)) == set(
+            agencies.values_list("pk", flat=True)
+        )
+
+    csap_cycle = AuditCycle.objects.get(partnership=csap)
+    assert csap_cycle.incomplete_policy == IncompletePolicy.DEFAULT_RED
+    assert AuditCycle.objects.get(partnership=sheffield).incomplete_policy == IncompletePolicy.BLOCK
+
+    csap_statuses = set(csap_cycle.submissions.values_list("status", flat=True))
+    assert csap_statuses == set(SubmissionStatus.values)
+    sheffield_statuses = set(
+        Submission.objects.filter(partnership=sheffield).values_list("status", flat=True)
+    )
+    assert {"not_started", "in_progress", "submitted"} <= sheffield_statuses
+
+    # In csap one return was submitted incomplete and got the default Red.
+    defaulted = ThemeResponse.objects.filter(submission__cycle=csap_cycle, rag_defaulted=True)
+    assert defaulted.exists()
+    assert defaulted.values("submission").distinct().count() == 1
+    # Sheffield blocks incomplete returns, so none there.
+    assert not ThemeResponse.objects.filter(submission__partnership=sheffield, rag_defaulted=True).exists()
+
+    # Amber and Red need comments on how the agency will improve.
+    rated = ThemeResponse.objects.filter(rag__in=["amber", "red"], rag_defaulted=False)
+    assert rated.exists()
+    assert not rated.filter(comments="").exists()
+
+    # It all went through the services, so it is on the record.
+    for verb in ("cycle.created", "submission.created", "theme.saved", "submission.submitted"):
+        assert AuditEvent.objects.filter(partnership=csap, verb=verb).exists(), verb
+    for submission in Submission.objects.filter(status=SubmissionStatus.SUBMITTED):
+        assert submission.events.filter(verb="submission.submitted").count() == 1
+
+
+def test_staff_can_sign_in_with_what_is_printed():
+    _, staff = parse(seed())
+    User = get_user_model()
+
+    for entry in staff:
+        user = User.objects.get(email=entry["email"])
+        assert user.check_password(entry["password"])
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        assert decrypt(authenticator.data["secret"]) == entry["secret"]
+        if entry["role"] == "platform_admin":
+            assert user.is_superuser and user.is_staff
+            assert not user.memberships.exists()
+        else:
+            membership = user.memberships.get()
+            assert (membership.partnership.slug, membership.role) == (entry["partnership"], entry["role"])
+            assert not user.is_superuser
+
+
+def test_every_agency_url_opens_that_agencys_return():
+    agencies, _ = parse(seed())
+
+    for slug, url in agencies:
+        client = Client()
+        response = client.get(url.removeprefix(settings.BASE_URL))
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("task_list", kwargs={"partnership_slug": slug}), url
+        token = url.rstrip("/").rsplit("/", 1)[1]
+        link = ResumeLink.objects.select_related("submission__agency").get(
+            token_hash=hashlib.sha256(token.encode()).hexdigest()
+        )
+        assert link.submission.partnership.slug == slug
+        assert link.submission.cycle.slug == "s11-2026"
+        page = client.get(response["Location"])
+        assert page.status_code == 200, url
+        assert escape(link.submission.agency.name) in page.content.decode(), url

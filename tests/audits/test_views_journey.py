@@ -354,7 +354,7 @@ def test_link_request_page_is_the_same_for_known_and_unknown_addresses(client, w
 
 
 def _page_queries(client, world):
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     open_return(client, world)
@@ -366,6 +366,8 @@ def _page_queries(client, world):
         url(world, "theme", theme_key=theme.key),
         url(world, "check_answers"),
     ):
+        # request_started clears the query log; start empty so the count is this request's.
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(page).status_code == 200
         counts.append(len(queries))
@@ -393,7 +395,7 @@ def test_query_counts_do_not_grow_with_the_question_set(client, other_client):
     small = _page_queries(client, world_with("small", themes=2, questions=3))
     large = _page_queries(other_client, world_with("large", themes=12, questions=10))
     assert small == large
-    assert max(small) <= 14
+    assert 0 < min(small) and max(small) <= 14, small
 
 
 def _upload(name, content):

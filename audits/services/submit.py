@@ -4,7 +4,6 @@ receipt. Submitting twice has the effect of submitting once."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from themes.models import Theme
@@ -17,6 +16,7 @@ from ..models import (
     SubmissionStatus,
     ThemeResponse,
 )
+from ..selectors import submission_theme_rows
 from .core import Actor, DomainError, audit_event_record
 from .outbox import outbound_email_queue
 from .responses import SubmissionLockedError, submission_can_edit
@@ -44,26 +44,12 @@ class StaleSubmissionError(DomainError):
 
 
 def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
-    """Themes with unanswered questions or no RAG rating: one query."""
-    themes = (
-        Theme.objects.filter(question_set_id=submission.question_set_id)
-        .annotate(
-            total=Count("questions", distinct=True),
-            answered=Count(
-                "questions__answers",
-                filter=Q(questions__answers__submission=submission),
-                distinct=True,
-            ),
-        )
-        .order_by("order")
-    )
-    rated = set(
-        ThemeResponse.objects.filter(submission=submission).exclude(rag="").values_list("theme_id", flat=True)
-    )
+    """Themes with unanswered questions or no RAG rating."""
     gaps = []
-    for theme in themes:
-        if theme.answered < theme.total or theme.pk not in rated:
-            gaps.append(ThemeGap(theme, theme.total - theme.answered, theme.pk not in rated))
+    for row in submission_theme_rows(submission=submission):
+        rag_missing = not (row.response and row.response.rag)
+        if row.answered < row.total or rag_missing:
+            gaps.append(ThemeGap(row.theme, row.total - row.answered, rag_missing))
     return gaps
 
 

@@ -333,6 +333,18 @@ def theme_save(
     )
 
 
+def submission_in_window(
+    partnership: Partnership, *, opens_in: timedelta, closes_in: timedelta, extended_for=None
+) -> Submission:
+    """A submission in a cycle that opens and closes these offsets from now
+    (negative: in the past), optionally with an extension ending `extended_for`
+    from now."""
+    now = timezone.now()
+    cycle = AuditCycleFactory(partnership=partnership, opens_at=now + opens_in, closes_at=now + closes_in)
+    extra = {"extended_until": now + extended_for} if extended_for is not None else {}
+    return SubmissionFactory(cycle=cycle, **extra)
+
+
 def submission_complete(submission: Submission, **kwargs) -> None:
     """Answer every question of every theme (Green, all Yes)."""
     for theme in submission.question_set.themes.order_by("order"):

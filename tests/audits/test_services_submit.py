@@ -32,6 +32,7 @@ from tests.factories import (
     AuditCycleFactory,
     SubmissionFactory,
     submission_complete,
+    submission_in_window,
     theme_save,
     two_partnerships,
 )
@@ -189,13 +190,8 @@ def test_a_stale_version_is_refused(a):
 
 
 def test_submitting_after_the_cycle_closes_is_refused(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now - timedelta(days=30),
-            closes_at=now - timedelta(minutes=5),
-        )
+    submission = submission_in_window(
+        world.a.partnership, opens_in=-timedelta(days=30), closes_in=-timedelta(minutes=5)
     )
 
     with pytest.raises(DomainError, match="closed"):
@@ -205,13 +201,8 @@ def test_submitting_after_the_cycle_closes_is_refused(world):
 
 
 def test_submitting_before_the_cycle_opens_is_refused(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now + timedelta(days=1),
-            closes_at=now + timedelta(days=30),
-        )
+    submission = submission_in_window(
+        world.a.partnership, opens_in=timedelta(days=1), closes_in=timedelta(days=30)
     )
 
     with pytest.raises(DomainError, match="opens at"):
@@ -219,14 +210,11 @@ def test_submitting_before_the_cycle_opens_is_refused(world):
 
 
 def test_an_extension_allows_submitting_after_the_cycle_closes(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now - timedelta(days=30),
-            closes_at=now - timedelta(days=1),
-        ),
-        extended_until=now + timedelta(days=7),
+    submission = submission_in_window(
+        world.a.partnership,
+        opens_in=-timedelta(days=30),
+        closes_in=-timedelta(days=1),
+        extended_for=timedelta(days=7),
     )
     submission_complete(submission)
 

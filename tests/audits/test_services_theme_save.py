@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from audits.models import Answer, AuditEvent, Evidence, Submission, SubmissionStatus, ThemeResponse
 from audits.services import (
@@ -23,6 +22,7 @@ from tests.factories import (
     AuditCycleFactory,
     SubmissionFactory,
     question_set_with_questions,
+    submission_in_window,
     theme_save,
     two_partnerships,
 )
@@ -268,13 +268,8 @@ def test_saves_of_two_themes_with_their_own_versions_do_not_conflict(a):
 
 
 def test_saving_before_the_cycle_opens_is_refused(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now + timedelta(days=2),
-            closes_at=now + timedelta(days=30),
-        )
+    submission = submission_in_window(
+        world.a.partnership, opens_in=timedelta(days=2), closes_in=timedelta(days=30)
     )
     theme = submission.question_set.themes.first()
 
@@ -285,13 +280,8 @@ def test_saving_before_the_cycle_opens_is_refused(world):
 
 
 def test_saving_after_the_cycle_closes_is_refused(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now - timedelta(days=30),
-            closes_at=now - timedelta(minutes=1),
-        )
+    submission = submission_in_window(
+        world.a.partnership, opens_in=-timedelta(days=30), closes_in=-timedelta(minutes=1)
     )
     theme = submission.question_set.themes.first()
 
@@ -302,14 +292,11 @@ def test_saving_after_the_cycle_closes_is_refused(world):
 
 
 def test_an_extension_allows_saving_after_the_cycle_closes(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now - timedelta(days=30),
-            closes_at=now - timedelta(days=1),
-        ),
-        extended_until=now + timedelta(days=7),
+    submission = submission_in_window(
+        world.a.partnership,
+        opens_in=-timedelta(days=30),
+        closes_in=-timedelta(days=1),
+        extended_for=timedelta(days=7),
     )
     theme = submission.question_set.themes.first()
 
@@ -319,14 +306,11 @@ def test_an_extension_allows_saving_after_the_cycle_closes(world):
 
 
 def test_an_extension_that_has_run_out_does_not(world):
-    now = timezone.now()
-    submission = SubmissionFactory(
-        cycle=AuditCycleFactory(
-            partnership=world.a.partnership,
-            opens_at=now - timedelta(days=30),
-            closes_at=now - timedelta(days=3),
-        ),
-        extended_until=now - timedelta(hours=1),
+    submission = submission_in_window(
+        world.a.partnership,
+        opens_in=-timedelta(days=30),
+        closes_in=-timedelta(days=3),
+        extended_for=-timedelta(hours=1),
     )
 
     with pytest.raises(DomainError, match="closed"):

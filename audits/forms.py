@@ -11,6 +11,11 @@ from .models import AnswerValue, Rag
 from .services.responses import theme_rules_check
 
 NAME_MAX = 200
+# A hidden field only goes wrong when the page is stale or was tampered with.
+STALE_PAGE_ERRORS = {
+    key: "This page is out of date. Go back to your return and open it again."
+    for key in ("required", "invalid", "min_value")
+}
 
 
 class ContributorForm(forms.Form):
@@ -73,7 +78,7 @@ class ThemeForm(forms.Form):
     are the services' own, called from clean().
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
     rag = forms.ChoiceField(
         label="RAG self-rating",
         choices=Rag.choices,
@@ -171,7 +176,7 @@ class ThemeForm(forms.Form):
 class DeclarationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     signed_off_by_name = forms.CharField(
-        label="Full name",
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
         max_length=NAME_MAX,
         error_messages={"required": "Enter the full name of the person signing off the return"},
     )

@@ -402,3 +402,25 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"evidence_url": "javascript:alert(1)"}, "Enter a link in the correct format"),
+        ({"evidence_title": "Policy 2026"}, "Enter the link, or remove what the link is"),
+        ({"comments": "x" * 10001}, "Comments must be 10,000 characters or fewer"),
+        ({"version": "not-a-number"}, "This page is out of date"),
+    ],
+)
+def test_bad_theme_input_gets_a_message_and_saves_nothing(client, world, extra, message):
+    open_return(client, world)
+    theme = world.question_set.themes.order_by("order").first()
+    data = {**theme_post(theme, 0, comments="Kept"), **extra}
+    response = client.post(url(world, "theme", theme_key=theme.key), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert re.search(r'value="yes"[^>]*checked', html)  # what was chosen is still chosen
+    assert not Answer.objects.exists()
+    assert not world.submission.evidence.exists()

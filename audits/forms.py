@@ -12,10 +12,10 @@ from .services.responses import theme_rules_check
 
 NAME_MAX = 200
 # A hidden field only goes wrong when the page is stale or was tampered with.
-STALE_PAGE_ERRORS = {
-    key: "This page is out of date. Go back to your return and open it again."
-    for key in ("required", "invalid", "min_value")
-}
+STALE_PAGE_ERRORS = dict.fromkeys(
+    ("required", "invalid", "min_value"),
+    "This page is out of date. Go back to your return and open it again.",
+)
 
 
 class ContributorForm(forms.Form):
@@ -174,9 +174,9 @@ class ThemeForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    signed_off_by_name = forms.CharField(
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
+    signed_off_by_name = forms.CharField(
+        label="Full name",
         max_length=NAME_MAX,
         error_messages={"required": "Enter the full name of the person signing off the return"},
     )

@@ -1,8 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partnerships import views as partnership_views
+
+# Staff pages: /<partnership-slug>/staff/…, one URL module per part.
+STAFF = "<slug:partnership_slug>/staff/"
+STAFF_URL_MODULES = [
+    "audits.urls_staff.home",
+    "audits.urls_staff.dashboard",
+    "audits.urls_staff.review",
+    "audits.urls_staff.pdf",
+    "audits.urls_staff.cycles",
+    "audits.urls_staff.actions",
+    "themes.urls_staff",
+]
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("staff/", partnership_views.staff_index, name="staff_index"),
+    *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("audits.urls")),
 ]

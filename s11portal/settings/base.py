@@ -131,6 +131,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/staff/"
+# Staff pages demand an authenticator app (TOTP) whenever DEBUG is off.
+S11_REQUIRE_MFA = env_bool("S11_REQUIRE_MFA", not DEBUG)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

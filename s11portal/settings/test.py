@@ -21,3 +21,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("S11_TEST_CELERY_EAGER", "1") == "1"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
+# As in production: staff pages need a second factor.
+S11_REQUIRE_MFA = True

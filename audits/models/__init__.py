@@ -373,3 +373,7 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
+
+
+# Each part of the product keeps its models in a module of its own beside this
+# one; importing them here registers them with Django.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from partnerships.models import Partnership
 from themes.models import Question, Theme
 
-from .models import Answer, AuditCycle, AuditEvent, Evidence, ResumeLink, Submission, ThemeResponse
+from ..models import Answer, AuditCycle, AuditEvent, Evidence, ResumeLink, Submission, ThemeResponse
 
 
 def cycle_list(*, partnership: Partnership) -> QuerySet[AuditCycle]:

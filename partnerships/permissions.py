@@ -1,0 +1,25 @@
+"""What each staff role may do, in one place.
+
+Views ask for a permission, never a role, so a new role is one line here.
+"""
+
+from enum import StrEnum
+
+from .models import StaffRole
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # dashboards, heatmaps, reviews read-only, reports, exports, PDFs
+    REVIEW = "review"  # moderate, confirm evaluations, return for changes, meetings, reminders
+    MANAGE = "manage"  # cycles, question sets, agencies, staff, resending invitations
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    StaffRole.ADMIN: frozenset({Perm.VIEW, Perm.REVIEW, Perm.MANAGE}),
+    StaffRole.REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW}),
+    StaffRole.READ_ONLY: frozenset({Perm.VIEW}),
+}
+
+
+def role_has_perm(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMS.get(role, frozenset())

@@ -1,0 +1,107 @@
+"""Staff access to a partnership's workspace.
+
+Every staff page is under /<partnership-slug>/staff/ and is wrapped in
+`staff_required(perm)`:
+
+- not signed in (an agency session is not a staff sign-in) → the sign-in page;
+- signed in without a second factor while one is required (S11_REQUIRE_MFA,
+  on whenever DEBUG is off) → set up an authenticator app first;
+- not a member of this partnership → 404, as if the partnership had no such
+  page: staff of one partnership learn nothing about another;
+- a member whose role lacks the permission → 403.
+
+The view then has `request.membership` and `request.staff_actor`.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import ROLE_PERMS, Perm
+from .selectors import membership_get
+
+
+def mfa_required() -> bool:
+    return getattr(settings, "S11_REQUIRE_MFA", not settings.DEBUG)
+
+
+def user_has_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def staff_required(perm: Perm = Perm.VIEW):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if mfa_required() and not user_has_mfa(user):
+                return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            membership = membership_get(partnership=request.partnership, user=user)
+            if membership is None:
+                raise Http404("No such page")
+            if perm not in ROLE_PERMS.get(membership.role, frozenset()):
+                raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot do this.")
+            from audits.services import Actor  # audits depends on partnerships, not the reverse
+
+            request.membership = membership
+            request.staff_actor = Actor.for_user(user)
+            return view(request, *args, **kwargs)
+
+        wrapper.staff_perm = perm
+        return wrapper
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool
+
+
+# (text, url name, permission, the url-name prefixes that make it current)
+STAFF_NAV = [
+    ("Overview", "staff_home", Perm.VIEW, ("staff_home", "staff_cycle", "staff_return")),
+    ("Action plans", "staff_action_plans", Perm.VIEW, ("staff_action",)),
+    ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin",)),
+    ("Question sets", "staff_question_sets", Perm.MANAGE, ("staff_question", "staff_library")),
+]
+
+
+def staff_context(request) -> dict:
+    """Template context for staff pages: navigation and what the role may do.
+    A navigation entry whose page does not exist (yet) is left out."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {}
+    perms = ROLE_PERMS.get(membership.role, frozenset())
+    url_name = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+    candidates = []
+    for text, name, perm, prefixes in STAFF_NAV:
+        if perm not in perms:
+            continue
+        try:
+            href = reverse(name, kwargs={"partnership_slug": request.partnership.slug})
+        except NoReverseMatch:
+            continue
+        match = max((len(p) for p in prefixes if url_name.startswith(p)), default=0)
+        candidates.append((text, href, match))
+    # The entry with the most specific match is the current one.
+    best = max((m for _, _, m in candidates), default=0)
+    items = [NavItem(text, href, current=bool(best) and m == best) for text, href, m in candidates]
+    return {
+        "membership": membership,
+        "staff_perms": {p.value: (p in perms) for p in Perm},
+        "navigation_items": items,
+        "service_url": reverse("staff_home", kwargs={"partnership_slug": request.partnership.slug}),
+    }

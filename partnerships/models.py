@@ -7,8 +7,51 @@ to the same partnership.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+
+# A partnership's pages live at /<slug>/, beside the site's own top-level
+# paths: a partnership called "staff" or "accounts" would be shadowed by them
+# (or shadow them). tests/partnerships/test_reserved_slugs.py checks that every
+# top-level path in s11portal/urls.py is here; the rest are kept for pages a
+# service like this grows (GOV.UK footer pages, health checks, an API).
+RESERVED_SLUGS = frozenset(
+    {
+        "staff",
+        "accounts",
+        "django-admin",
+        "admin",
+        "static",
+        "media",
+        "r",
+        "api",
+        "health",
+        "healthz",
+        "login",
+        "logout",
+        "sign-in",
+        "sign-out",
+        "help",
+        "about",
+        "accessibility",
+        "accessibility-statement",
+        "cookies",
+        "privacy",
+        "contact",
+        "www",
+    }
+)
+
+
+def validate_partnership_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is used by the site itself, so it cannot be a partnership’s web address. "
+            "Choose another, such as one with the area’s name in it.",
+            code="reserved_slug",
+            params={"slug": value},
+        )
 
 
 class Partnership(models.Model):
@@ -18,6 +61,7 @@ class Partnership(models.Model):
     slug = models.SlugField(
         max_length=60,
         unique=True,
+        validators=[validate_partnership_slug],
         help_text="Appears in every web address of this partnership, e.g. /csap/…",
     )
     contact_email = models.EmailField(help_text="Where agencies send questions.")
@@ -28,6 +72,15 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The validator gives the message; this keeps out rows written
+            # without validation (services, the shell).
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="partnership_slug_not_reserved",
+                violation_error_message="This web address is used by the site itself.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

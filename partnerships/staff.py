@@ -15,6 +15,7 @@ The view then has `request.membership` and `request.staff_actor`.
 
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -36,6 +37,13 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def mfa_setup_redirect(request):
+    """To the authenticator app set-up, which comes back to this page after.
+    `next` is encoded so a query string of its own survives the trip."""
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
 def staff_required(perm: Perm = Perm.VIEW):
     def decorator(view):
         @wraps(view)
@@ -44,7 +52,7 @@ def staff_required(perm: Perm = Perm.VIEW):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if mfa_required() and not user_has_mfa(user):
-                return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+                return mfa_setup_redirect(request)
             membership = membership_get(partnership=request.partnership, user=user)
             if membership is None:
                 raise Http404("No such page")

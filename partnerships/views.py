@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from .selectors import partnership_list_for_user
-from .staff import mfa_required, user_has_mfa
+from .staff import mfa_required, mfa_setup_redirect, user_has_mfa
 
 
 @login_required
@@ -11,7 +10,7 @@ def staff_index(request):
     """Where staff land after signing in: their partnership's workspace, or a
     choice when they belong to several."""
     if mfa_required() and not user_has_mfa(request.user):
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+        return mfa_setup_redirect(request)
     partnerships = list(partnership_list_for_user(user=request.user))
     if len(partnerships) == 1:
         return redirect("staff_home", partnership_slug=partnerships[0].slug)

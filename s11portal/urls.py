@@ -17,6 +17,7 @@ STAFF_URL_MODULES = [
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", partnership_views.staff_index, name="staff_index"),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),

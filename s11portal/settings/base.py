@@ -125,10 +125,41 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed sign-ins: five per account (and five wrong authenticator codes per
+# account: allauth.mfa counts those under the same limit) in
+# S11_LOGIN_LOCKOUT_MINUTES, then the account is refused until the window
+# passes. The per-address limit is looser because a partnership's whole
+# office may share one address.
+S11_LOGIN_LOCKOUT_MINUTES = 5
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/{S11_LOGIN_LOCKOUT_MINUTES}m/ip,5/{S11_LOGIN_LOCKOUT_MINUTES}m/key",
+}
+# Not an allauth setting: accounts.adapter.AccountAdapter reads it. Staff
+# accounts are made by admins; nobody signs themselves up.
 ACCOUNT_ALLOW_SIGNUPS = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reauthenticate": "accounts.forms.PasswordReauthenticateForm",
+}
+# Shared and public computers: a staff session ends when the browser closes.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
+# Staff accounts are created by admins, so allauth's guard against someone
+# signing up with another person's address does not apply, and an unverified
+# address must not stop anyone setting up the second factor we demand.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Staff pages demand an authenticator app (TOTP) whenever DEBUG is off.

@@ -1,0 +1,45 @@
+"""The one allauth view we extend: setting up an authenticator app returns
+the person to the page that sent them there.
+
+The staff gate (partnerships.staff) sends a signed-in member of staff with no
+authenticator to `mfa_activate_totp?next=<the page they asked for>`. allauth
+then shows the new recovery codes (or the two-factor page) and forgets where
+they were going; here the `next` travels on to the recovery codes page, whose
+"Continue" button goes there.
+"""
+
+from urllib.parse import urlencode
+
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+REDIRECT_FIELD = "next"
+
+
+def safe_next_url(request) -> str:
+    """The `next` of this request (POST, then GET) if it is a path on this
+    site, else ''. Anything else (another host, a scheme) is dropped."""
+    candidate = request.POST.get(REDIRECT_FIELD) or request.GET.get(REDIRECT_FIELD) or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = safe_next_url(self.request)
+        return context
+
+    def get_success_url(self) -> str:
+        next_url = safe_next_url(self.request)
+        if self.did_generate_recovery_codes:
+            url = reverse("mfa_view_recovery_codes")
+            return f"{url}?{urlencode({REDIRECT_FIELD: next_url})}" if next_url else url
+        return next_url or reverse("mfa_index")
+
+
+activate_totp = ActivateTOTPView.as_view()

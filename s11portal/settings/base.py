@@ -148,6 +148,8 @@ ACCOUNT_FORMS = {
 # Shared and public computers: a staff session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# The subjects in templates/account/email/ name the service themselves.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"

@@ -77,6 +77,7 @@ def test_password_reset_journey(client, member):
     response = client.post(reverse("account_reset_password"), {"email": member.email})
     assert_govuk_page(client.get(response["Location"]), "Check your email")
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Reset your password for Section 11 audit"
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
 
     response = client.get(urlsplit(link).path)
@@ -93,6 +94,15 @@ def test_password_reset_journey(client, member):
     assert_govuk_page(client.get(response["Location"]), "Password changed")
     member.refresh_from_db()
     assert member.check_password(new)
+
+
+def test_a_reset_for_an_unknown_address_does_not_invite_a_sign_up(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302  # the same answer as for a real account
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "there is no staff account for this address" in body
+    assert "sign up" not in body.lower() and "/accounts/signup/" not in body
 
 
 def test_a_used_reset_link(client):

@@ -152,6 +152,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
+# Accept the code one 30-second step either side: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "accounts.forms.AuthenticateForm",

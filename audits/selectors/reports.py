@@ -498,7 +498,7 @@ class Movement:
         NOT_RATED: "Not rated",
     }
     # GOV.UK tag colours: the word carries the meaning, the colour helps.
-    COLOURS = {IMPROVED: "green", SAME: "grey", WORSE: "red", NEW: "blue", NOT_RATED: "yellow"}
+    COLOURS = {IMPROVED: "green", SAME: "blue", WORSE: "red", NEW: "purple", NOT_RATED: "grey"}
     HINTS = {
         IMPROVED: "Rated better than in the earlier cycle",
         SAME: "Rated the same as in the earlier cycle",

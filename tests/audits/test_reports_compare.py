@@ -107,12 +107,12 @@ def test_the_page_shows_movements_as_words_and_colours(reader, world):
     for colour, word, detail in (
         ("green", "Improved", "Amber to Green"),
         ("red", "Worse", "Green to Red"),
-        ("blue", "New", "Red, not rated before"),
+        ("purple", "New", "Red, not rated before"),
     ):
         tag = f'<strong class="govuk-tag govuk-tag--{colour}">{word}</strong>'
         assert f'{tag}<br><span class="govuk-body-s">{detail}</span>' in html
-    assert '<strong class="govuk-tag govuk-tag--grey">Same</strong>' in html
-    assert '<strong class="govuk-tag govuk-tag--yellow">Not rated</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--blue">Same</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--grey">Not rated</strong>' in html
 
 
 def test_choosing_an_older_cycle(reader, world):

@@ -283,3 +283,30 @@ def test_rag_words_only(world):
         "Not rated",
     ]
     assert world.returns["Dormouse Trust"].status == SubmissionStatus.SUBMITTED
+
+
+def test_themes_export_carries_the_moderated_rating_and_reviewer_comment(reader, world):
+    from django.apps import apps
+
+    try:
+        moderation = apps.get_model("audits", "ThemeModeration")
+    except LookupError:
+        pytest.skip("ThemeModeration (the review part) is not merged in yet")
+    submission = world.returns["Aardvark Council"]
+    theme = world.question_set.themes.get(key="theme-2")
+    moderation.objects.create(
+        partnership=world.partnership,
+        submission=submission,
+        theme=theme,
+        rag=Rag.GREEN,
+        comment="=Evidence seen at the panel",
+    )
+    for fmt in ("csv", "xlsx"):
+        response = reader.get(url(world, f"staff_cycle_export_themes_{fmt}"))
+        rows = read_csv(response) if fmt == "csv" else read_xlsx(response, "Themes")
+        moderated = {
+            (r["Agency"], r["Theme key"]): (r["Moderated rating"], r["Reviewer comment"])
+            for r in rows
+            if r["Moderated rating"]
+        }
+        assert moderated == {("Aardvark Council", "theme-2"): ("Green", "'=Evidence seen at the panel")}

@@ -163,7 +163,6 @@ def csv_lines(kind: ExportKind, rows: Iterable[AnswerRow | ThemeRow]) -> Iterato
 
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
 
 
 def _add_sheet(workbook: Workbook, kind: ExportKind, rows: Iterable) -> None:
@@ -188,10 +187,14 @@ def _add_sheet(workbook: Workbook, kind: ExportKind, rows: Iterable) -> None:
                 # Excel has no time zones: the UK wall-clock time, as shown.
                 cell = WriteOnlyCell(sheet, value=value.astimezone(UK).replace(tzinfo=None))
                 cell.number_format = XLSX_DATETIME
+                cells.append(cell)
+            elif column.wrap and value:
+                # Styled cells cost far more to write: only long text gets one.
+                cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+                cell.alignment = WRAP
+                cells.append(cell)
             else:
-                cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value if value is not None else ""))
-            cell.alignment = WRAP if column.wrap else TOP
-            cells.append(cell)
+                cells.append(spreadsheet_safe(value if value is not None else ""))
         sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(kind.columns))}{count + 1}"

@@ -12,6 +12,7 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.pdf",
     "audits.urls_staff.cycles",
     "audits.urls_staff.actions",
+    "audits.urls_staff.reports",
     "themes.urls_staff",
 ]
 

@@ -126,6 +126,14 @@ def action_update_allowed(submission: Submission) -> bool:
     return submission.status == SubmissionStatus.SUBMITTED
 
 
+def _refuse_unless_changeable(item: ActionItem, submitted_message: str) -> None:
+    if action_item_can_change(item):
+        return
+    if item.submission.status == SubmissionStatus.SUBMITTED:
+        raise ActionPlanClosedError(submitted_message)
+    raise ActionPlanClosedError(action_plan_state(item.submission)[2])
+
+
 def _lock(submission: Submission) -> Submission:
     # Orders this write with a concurrent submit, as theme saves do.
     return (
@@ -195,10 +203,9 @@ def action_item_change(*, item: ActionItem, data: ActionItemData, actor: Actor) 
         ActionItem.objects.select_for_update().select_related("theme").get(pk=item.pk, submission=submission)
     )
     item.submission = submission
-    if not action_item_can_change(item):
-        raise ActionPlanClosedError(
-            "This action is part of the submitted return. Record progress on it instead of changing it."
-        )
+    _refuse_unless_changeable(
+        item, "This action is part of the submitted return. Record progress on it instead of changing it."
+    )
     data = _validate(data, was=item.target_date)
     before = {f: getattr(item, f) for f in ActionItemData.__dataclass_fields__}
     for name, value in data.__dict__.items():
@@ -227,11 +234,10 @@ def action_item_remove(*, item: ActionItem, actor: Actor) -> None:
         ActionItem.objects.select_for_update().select_related("theme").get(pk=item.pk, submission=submission)
     )
     item.submission = submission
-    if not action_item_can_change(item):
-        raise ActionPlanClosedError(
-            "This action is part of the submitted return, so it cannot be removed. "
-            "Record progress on it instead."
-        )
+    _refuse_unless_changeable(
+        item,
+        "This action is part of the submitted return, so it cannot be removed. Record progress on it instead.",
+    )
     detail = {"theme": item.theme.title, "action": item.action[:200]}
     pk = item.pk
     item.delete()

@@ -236,7 +236,8 @@ def action_item_remove(*, item: ActionItem, actor: Actor) -> None:
     item.submission = submission
     _refuse_unless_changeable(
         item,
-        "This action is part of the submitted return, so it cannot be removed. Record progress on it instead.",
+        "This action is part of the submitted return, so it cannot be removed. "
+        "Record progress on it instead.",
     )
     detail = {"theme": item.theme.title, "action": item.action[:200]}
     pk = item.pk

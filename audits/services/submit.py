@@ -39,10 +39,10 @@ class ThemeGap:
 class SubmissionIncompleteError(DomainError):
     def __init__(self, gaps: list[ThemeGap]):
         self.gaps = gaps
-        if any(g.incomplete for g in gaps):
-            message = "Answer every question and give every theme a RAG rating before you submit"
-        else:
+        if any(g.actions_missing for g in gaps):
             message = "Add at least one action to each theme rated Amber or Red before you submit"
+        else:
+            message = "Answer every question and give every theme a RAG rating before you submit"
         super().__init__(message)
 
 

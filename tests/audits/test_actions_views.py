@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from partnerships.models import StaffRole
 from tests.audits.test_actions_services import submit
 from tests.factories import (
     AgencyFactory,
+    PartnershipFactory,
     SubmissionFactory,
     submission_complete,
     theme_save,
@@ -286,12 +288,18 @@ def test_progress_through_the_agency_session_after_the_lock(submitted, agency):
     )
 
 
-def test_overdue_actions_are_highlighted_on_the_task_list_and_plan(submitted, agency):
+def test_overdue_actions_are_highlighted_on_the_task_list_and_plan(submitted):
     world = submitted
-    ActionItem.objects.filter(pk=world.item.pk).update(target_date=timezone.localdate() - timedelta(days=1))
-    task_list = agency.get(url(world, "task_list")).content.decode()
-    assert "1 overdue" in task_list and url(world, "action_plan") in task_list
-    plan = agency.get(url(world, "action_plan")).content.decode()
+    world.cycle.closes_at = timezone.now() + timedelta(days=365)
+    world.cycle.save()
+    world.submission = Submission.objects.get(pk=world.submission.pk)
+    agency = open_return(Client(), world)
+    assert "overdue" not in agency.get(url(world, "task_list")).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=61), tick=False):
+        agency = open_return(Client(), world)  # sessions last two weeks
+        task_list = agency.get(url(world, "task_list")).content.decode()
+        assert "1 overdue" in task_list and url(world, "action_plan") in task_list
+        plan = agency.get(url(world, "action_plan")).content.decode()
     assert "1 action is overdue" in plan
     assert 'govuk-tag--red s11-action-overdue">Overdue' in plan
 
@@ -435,9 +443,7 @@ def test_staff_plan_page_shows_history_and_exports(submitted):
 
 
 def test_staff_without_cycles_see_a_page_not_an_error():
-    worlds = two_partnerships()
-    worlds.a.submission.delete()
-    worlds.a.cycle.delete()
-    client = staff_client(Client(), worlds.a.partnership, StaffRole.READ_ONLY)
-    page = client.get(url(worlds.a, "staff_action_plans"))
+    partnership = PartnershipFactory()
+    client = staff_client(Client(), partnership, StaffRole.READ_ONLY)
+    page = client.get(reverse("staff_action_plans", kwargs={"partnership_slug": partnership.slug}))
     assert page.status_code == 200 and "no audit cycles" in page.content.decode()

@@ -13,3 +13,11 @@ def send_outbound_email(email_id: int) -> None:
 @shared_task(name="audits.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> None:
     outbox.outbox_sweep()
+
+
+@shared_task(name="audits.action_update_schedule", ignore_result=True)
+def action_update_schedule() -> None:
+    """Daily: ask for action plan updates that are due, and remind."""
+    from .services.actions import action_update_schedule_run
+
+    action_update_schedule_run()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, public
+from .views import actions_agency, agency, public
 
 # Everything but the home page sits under /<partnership_slug>/; the tenancy
 # middleware turns the slug into request.partnership (404 if unknown).
@@ -25,4 +25,12 @@ urlpatterns = [
     path(P + "return/evidence/<str:token>/", agency.evidence_download, name="evidence_download"),
     path(P + "return/evidence/<str:token>/remove/", agency.evidence_remove, name="evidence_remove"),
     path(P + "return/sign-out/", agency.sign_out, name="agency_sign_out"),
+    # The action plan (audits/views/actions_agency.py).
+    path(P + "return/actions/", actions_agency.plan, name="action_plan"),
+    path(P + "return/actions/themes/<slug:theme_key>/add/", actions_agency.item_add, name="action_item_add"),
+    path(P + "return/actions/<int:item_id>/change/", actions_agency.item_change, name="action_item_change"),
+    path(P + "return/actions/<int:item_id>/remove/", actions_agency.item_remove, name="action_item_remove"),
+    path(P + "return/actions/<int:item_id>/progress/", actions_agency.item_progress, name="action_progress"),
+    path(P + "return/actions/action-plan.pdf", actions_agency.export_pdf, name="action_plan_pdf"),
+    path(P + "return/actions/action-plan.xlsx", actions_agency.export_xlsx, name="action_plan_xlsx"),
 ]

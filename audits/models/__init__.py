@@ -45,6 +45,16 @@ class AuditCycle(models.Model):
     expected_minutes = models.PositiveSmallIntegerField(
         default=90, help_text="Roughly how long a return takes, shown on the start page."
     )
+    action_items_required = models.BooleanField(
+        default=False,
+        help_text="Each theme rated Amber or Red needs at least one action item before the return "
+        "can be submitted.",
+    )
+    action_update_months = models.PositiveSmallIntegerField(
+        default=6,
+        help_text="Ask agencies for an action plan update this many months after they submit, and "
+        "every this many months after that (0: never ask).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -329,6 +339,8 @@ class OutboundEmail(models.Model):
         INVITATION = "invitation", "Invitation"
         REMINDER = "reminder", "Deadline reminder"
         OVERDUE = "overdue", "Overdue notice"
+        ACTION_UPDATE = "action_update", "Action plan update request"
+        ACTION_UPDATE_REMINDER = "action_reminder", "Action plan update reminder"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -377,3 +389,4 @@ class OutboundEmail(models.Model):
 
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
+from .actions import *  # noqa: E402,F403

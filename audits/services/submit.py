@@ -17,6 +17,7 @@ from ..models import (
     ThemeResponse,
 )
 from ..selectors import submission_theme_rows
+from ..selectors.actions import themes_needing_actions
 from .core import Actor, DomainError, audit_event_record
 from .outbox import outbound_email_queue
 from .responses import SubmissionLockedError, submission_can_edit
@@ -27,12 +28,30 @@ class ThemeGap:
     theme: Theme
     unanswered: int
     rag_missing: bool
+    # Rated Amber or Red with no action item, in a cycle that requires them.
+    actions_missing: bool = False
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.unanswered or self.rag_missing)
 
 
 class SubmissionIncompleteError(DomainError):
     def __init__(self, gaps: list[ThemeGap]):
         self.gaps = gaps
-        super().__init__("Answer every question and give every theme a RAG rating before you submit")
+        if any(g.actions_missing for g in gaps):
+            message = "Add at least one action to each theme rated Amber or Red before you submit"
+        else:
+            message = "Answer every question and give every theme a RAG rating before you submit"
+        super().__init__(message)
+
+
+def submission_gaps_block(*, submission: Submission, gaps: list[ThemeGap]) -> bool:
+    """Whether these gaps stop the return being submitted: missing action
+    items always do; incomplete themes do under the cycle's BLOCK policy."""
+    if any(g.actions_missing for g in gaps):
+        return True
+    return any(g.incomplete for g in gaps) and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK
 
 
 class StaleSubmissionError(DomainError):
@@ -44,12 +63,17 @@ class StaleSubmissionError(DomainError):
 
 
 def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
-    """Themes with unanswered questions or no RAG rating."""
+    """Themes with unanswered questions or no RAG rating, or (if the cycle
+    requires action plans) rated Amber or Red with no action item."""
+    needing_actions = (
+        themes_needing_actions(submission=submission) if submission.cycle.action_items_required else set()
+    )
     gaps = []
     for row in submission_theme_rows(submission=submission):
         rag_missing = not (row.response and row.response.rag)
-        if row.answered < row.total or rag_missing:
-            gaps.append(ThemeGap(row.theme, row.total - row.answered, rag_missing))
+        actions_missing = row.theme.pk in needing_actions
+        if row.answered < row.total or rag_missing or actions_missing:
+            gaps.append(ThemeGap(row.theme, row.total - row.answered, rag_missing, actions_missing))
     return gaps
 
 
@@ -79,8 +103,9 @@ def submission_submit(
         raise DomainError("Enter the name and role of the person who signs off this return")
 
     gaps = submission_gaps(submission=submission)
-    if gaps and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK:
+    if submission_gaps_block(submission=submission, gaps=gaps):
         raise SubmissionIncompleteError(gaps)
+    gaps = [gap for gap in gaps if gap.incomplete]
     for gap in gaps:
         ThemeResponse.objects.update_or_create(
             submission=submission,

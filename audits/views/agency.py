@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors, services
 from ..agency_session import agency_required, agency_session_end
 from ..forms import ContributorForm, DeclarationForm, ThemeForm
-from ..models import AnswerValue, IncompletePolicy, OutboundEmail, Rag
+from ..models import AnswerValue, OutboundEmail, Rag
+from ..selectors.actions import action_items_attach
 from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
 from ..services.responses import EVIDENCE_TYPES_HINT, submission_can_edit
-from ..services.submit import submission_gaps
+from ..services.submit import submission_gaps, submission_gaps_block
 
 
 def _url(request, name, **kwargs):
@@ -122,6 +123,10 @@ def theme_page(request, access, theme_key):
             else:
                 if action == "later":
                     return redirect(_url(request, "save_later") + f"?theme={theme.key}")
+                if action == "add_action":
+                    return redirect(
+                        _url(request, "action_item_add", theme_key=theme.key) + "?return_to=theme"
+                    )
                 if action == "evidence":
                     messages.success(request, f"{theme.title} saved and evidence added")
                     return redirect(_url(request, "theme", theme_key=theme.key) + "#evidence")
@@ -258,9 +263,11 @@ def check_answers(request, access):
     submission = access.submission
     if submission.is_locked:
         return redirect(_url(request, "confirmation"))
-    sections = selectors.submission_full(submission=submission)
+    sections = action_items_attach(
+        sections=selectors.submission_full(submission=submission), submission=submission
+    )
     gaps = submission_gaps(submission=submission)
-    blocked = bool(gaps) and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK
+    blocked = submission_gaps_block(submission=submission, gaps=gaps)
     form = DeclarationForm(request.POST or None, initial={"version": submission.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +305,9 @@ def check_answers(request, access):
 def confirmation(request, access):
     if not access.submission.is_locked:
         return redirect(_url(request, "check_answers"))
-    sections = selectors.submission_full(submission=access.submission)
+    sections = action_items_attach(
+        sections=selectors.submission_full(submission=access.submission), submission=access.submission
+    )
     return render(
         request,
         "audits/confirmation.html",

@@ -265,4 +265,7 @@ LOGGING = {
 # Celery beat: the outbox sweep sends whatever a lost task left behind.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "audits.outbox_sweep", "schedule": 60.0},
+    # Action plan update requests and reminders (idempotent; hourly so a
+    # missed run costs an hour, not a day).
+    "action-update-schedule": {"task": "audits.action_update_schedule", "schedule": 3600.0},
 }

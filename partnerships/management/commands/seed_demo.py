@@ -44,6 +44,13 @@ from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template
 
 UK = ZoneInfo("Europe/London")
+# Action items the demo gives each Amber or Red theme.
+DEMO_ACTIONS = (
+    "Review our {theme} policy and brief every team on the changes",
+    "Run refresher training on {theme} for all frontline managers",
+    "Add {theme} checks to the quarterly quality assurance audit",
+)
+DEMO_LEADS = ("Designated Safeguarding Lead", "Head of HR", "Training manager", "Head of Quality")
 FRIDAY = 4
 
 
@@ -216,6 +223,26 @@ class Command(BaseCommand):
             expected_version=0,
             actor=actor,
             new_links=links,
+        )
+        if rag != "green" and not half_done:
+            self._action_item(submission, theme, rng, actor)
+
+    def _action_item(self, submission, theme, rng, actor) -> None:
+        from audits.services.actions import ActionItemData, action_item_add
+
+        topic = theme.title.lower()
+        action_item_add(
+            submission=submission,
+            theme=theme,
+            data=ActionItemData(
+                action=rng.choice(DEMO_ACTIONS).format(theme=topic),
+                lead_person=rng.choice(DEMO_LEADS),
+                target_date=timezone.localdate() + timedelta(days=rng.choice([45, 90, 120, 180])),
+                success_criteria=f"Our next internal audit of {topic} finds no gaps",
+                expected_outcome="Children are safer because staff act consistently",
+                impact_measure="Quarterly file audit of ten cases",
+            ),
+            actor=actor,
         )
 
     def _return_for_changes(self, submission: Submission, *, reviewer) -> None:

@@ -1,0 +1,206 @@
+"""The agency's action plan: items per theme while the return is editable,
+progress updates (and new items) after it is submitted, and the plan as PDF
+or spreadsheet. Every view needs the agency session (agency_required), and
+reaches only that session's return."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ..actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
+from ..agency_session import agency_required
+from ..forms_actions import ActionItemForm, ActionUpdateForm
+from ..selectors import submission_theme_get
+from ..selectors.actions import AgencyPlan, action_item_get, action_plan
+from ..services import DomainError
+from ..services.actions import (
+    action_item_add,
+    action_item_can_change,
+    action_item_change,
+    action_item_remove,
+    action_plan_state,
+    action_update_allowed,
+    action_update_record,
+)
+
+
+def _url(request, name, **kwargs):
+    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
+
+
+def _context(access, **extra):
+    submission = access.submission
+    can_add, editable, why_not = action_plan_state(submission)
+    return {
+        "access": access,
+        "submission": submission,
+        "cycle": submission.cycle,
+        "agency": submission.agency,
+        "can_add": can_add,
+        "editable": editable,
+        "why_not": why_not,
+        "can_update": action_update_allowed(submission),
+        **extra,
+    }
+
+
+def _back(request, item_or_theme_key):
+    """Where to go after a change: the theme page while the return is
+    editable (the items are part of it), the plan page afterwards."""
+    return_to = request.POST.get("return_to") or request.GET.get("return_to")
+    if return_to == "theme" and item_or_theme_key:
+        return _url(request, "theme", theme_key=item_or_theme_key) + "#action-plan"
+    return _url(request, "action_plan")
+
+
+@agency_required
+def plan(request, access):
+    themes = action_plan(submission=access.submission)
+    for theme_plan in themes:
+        for item in theme_plan.items:
+            item.can_change = action_item_can_change(item)
+    return render(
+        request,
+        "audits/actions/plan.html",
+        _context(
+            access,
+            themes=themes,
+            overdue=sum(p.overdue for p in themes),
+            total=sum(len(p.items) for p in themes),
+        ),
+    )
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def item_add(request, access, theme_key):
+    submission = access.submission
+    theme = submission_theme_get(submission=submission, key=theme_key)
+    can_add, _, why_not = action_plan_state(submission)
+    if not can_add:
+        messages.error(request, why_not)
+        return redirect(_url(request, "action_plan"))
+    form = ActionItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_item_add(submission=submission, theme=theme, data=form.data_object(), actor=access.actor)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Action added to {theme.title}")
+            return redirect(_back(request, theme.key))
+    return render(
+        request,
+        "audits/actions/item_form.html",
+        _context(access, form=form, theme=theme, item=None, return_to=request.GET.get("return_to", "")),
+    )
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def item_change(request, access, item_id):
+    submission = access.submission
+    item = action_item_get(submission=submission, pk=item_id)
+    if not action_item_can_change(item):
+        messages.error(request, "This action is part of the submitted return. Record progress on it instead.")
+        return redirect(_url(request, "action_plan"))
+    form = ActionItemForm(
+        request.POST or None,
+        saved_target_date=item.target_date,
+        initial={
+            "action": item.action,
+            "lead_person": item.lead_person,
+            "target_date": item.target_date,
+            "success_criteria": item.success_criteria,
+            "expected_outcome": item.expected_outcome,
+            "impact_measure": item.impact_measure,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_item_change(item=item, data=form.data_object(), actor=access.actor)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action changed")
+            return redirect(_back(request, item.theme.key))
+    return render(
+        request,
+        "audits/actions/item_form.html",
+        _context(access, form=form, theme=item.theme, item=item, return_to=request.GET.get("return_to", "")),
+    )
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def item_remove(request, access, item_id):
+    item = action_item_get(submission=access.submission, pk=item_id)
+    if not action_item_can_change(item):
+        messages.error(request, "This action is part of the submitted return, so it cannot be removed.")
+        return redirect(_url(request, "action_plan"))
+    if request.method == "POST":
+        try:
+            action_item_remove(item=item, actor=access.actor)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Action removed")
+        return redirect(_back(request, item.theme.key))
+    return render(
+        request,
+        "audits/actions/item_remove.html",
+        _context(access, item=item, theme=item.theme, return_to=request.GET.get("return_to", "")),
+    )
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def item_progress(request, access, item_id):
+    submission = access.submission
+    item = action_item_get(submission=submission, pk=item_id)
+    if not action_update_allowed(submission):
+        messages.error(request, "You can record progress once the return has been submitted.")
+        return redirect(_url(request, "action_plan"))
+    form = ActionUpdateForm(request.POST or None, initial={"status": item.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_update_record(
+                item=item,
+                progress=form.cleaned_data["progress"],
+                status=form.cleaned_data["status"],
+                actor=access.actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Progress recorded")
+            return redirect(_url(request, "action_plan") + f"#item-{item.pk}")
+    return render(
+        request,
+        "audits/actions/progress_form.html",
+        _context(access, form=form, item=item, theme=item.theme, updates=list(item.updates.all())),
+    )
+
+
+@agency_required
+def export_pdf(request, access):
+    submission = access.submission
+    themes = action_plan(submission=submission)
+    response = HttpResponse(
+        action_plan_pdf(submission=submission, themes=themes), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "pdf")}"'
+    return response
+
+
+@agency_required
+def export_xlsx(request, access):
+    submission = access.submission
+    themes = action_plan(submission=submission)
+    items = [item for p in themes for item in p.items]
+    data = action_plans_xlsx(plans=[AgencyPlan(submission, items)], ratings=plan_ratings(themes, submission))
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "xlsx")}"'
+    return response

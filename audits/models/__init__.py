@@ -329,6 +329,8 @@ class OutboundEmail(models.Model):
         INVITATION = "invitation", "Invitation"
         REMINDER = "reminder", "Deadline reminder"
         OVERDUE = "overdue", "Overdue notice"
+        OUTCOME = "outcome", "Evaluation outcome"
+        RETURNED = "returned", "Returned for changes"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -377,3 +379,4 @@ class OutboundEmail(models.Model):
 
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
+from .review import *  # noqa: E402,F403

@@ -260,3 +260,18 @@ def test_the_meetings_list_takes_the_same_queries_however_many_meetings(
         page = reviewer.get(meetings_url(a))
     assert page.content.decode().count("Friday 27 March 2026") == 5 * 2  # date cell and hidden link text
     assert len(one) == len(five)
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"actions-TOTAL_FORMS": "500"}, {"actions-TOTAL_FORMS": "x"}, {"actions-TOTAL_FORMS": ""}],
+)
+def test_a_tampered_action_count_is_an_error_not_a_crash(reviewer, a, tampered):
+    page = reviewer.post(meetings_url(a, "staff_cycle_meeting_create"), form_data(a, **tampered))
+    assert page.status_code == 200
+    assert "There is a problem" in page.content.decode()
+    assert not ReviewMeeting.objects.exists()
+    more = reviewer.post(
+        meetings_url(a, "staff_cycle_meeting_create"), form_data(a, add_action="1", **tampered)
+    )
+    assert more.status_code == 200

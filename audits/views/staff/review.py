@@ -454,7 +454,7 @@ def _meeting_edit(request, cycle, meeting=None):
             "meeting": meeting,
             "form": form,
             "actions": actions,
-            "forms": actions.forms,
+            "forms": actions,
             "kind_options": form.fields["kind"].choices,
         },
     )

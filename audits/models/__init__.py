@@ -341,6 +341,8 @@ class OutboundEmail(models.Model):
         OVERDUE = "overdue", "Overdue notice"
         ACTION_UPDATE = "action_update", "Action plan update request"
         ACTION_UPDATE_REMINDER = "action_reminder", "Action plan update reminder"
+        OUTCOME = "outcome", "Evaluation outcome"
+        RETURNED = "returned", "Returned for changes"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -390,3 +392,4 @@ class OutboundEmail(models.Model):
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
 from .actions import *  # noqa: E402,F403
+from .review import *  # noqa: E402,F403

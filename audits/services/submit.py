@@ -114,6 +114,9 @@ def submission_submit(
         )
 
     now = timezone.now()
+    # A return sent back for changes is unlocked ('returned'); submitting it
+    # again locks it as a new version (the bump below), with a new PDF.
+    resubmission = submission.status == SubmissionStatus.RETURNED
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = now
     submission.submitted_by_name = submitted_by.name
@@ -142,6 +145,7 @@ def submission_submit(
         detail={
             "signed_off_by": f"{submission.signed_off_by_name}, {submission.signed_off_by_role}",
             "themes_defaulted_red": [gap.theme.title for gap in gaps],
+            "resubmission": resubmission,
         },
     )
     recipients = {submitted_by.email.lower(): submitted_by.name} if submitted_by.email else {}

@@ -14,6 +14,7 @@ from ..agency_session import agency_required, agency_session_end
 from ..forms import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, OutboundEmail, Rag
 from ..selectors.actions import action_items_attach
+from ..selectors.review import return_for_changes_current
 from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
 from ..services.responses import EVIDENCE_TYPES_HINT, submission_can_edit
@@ -54,6 +55,9 @@ def task_list(request, access):
             "rows": rows,
             "completed": sum(1 for r in rows if r.status == "Completed"),
             "last_event": last_event,
+            "returned": return_for_changes_current(
+                partnership=request.partnership, submission=access.submission
+            ),
         },
     )
 

@@ -29,13 +29,13 @@ from django.utils import timezone
 from audits.models import AuditCycle, Submission, SubmissionStatus
 from audits.services import (
     Actor,
-    audit_event_record,
     cycle_create,
     resume_link_create,
     submission_get_or_create,
     submission_submit,
     theme_response_save,
 )
+from audits.services.review import submission_return
 from partnerships import demo
 from partnerships.models import Agency, Locality, Partnership, StaffRole
 from partnerships.services import agency_create, locality_create, partnership_create, staff_member_add
@@ -246,19 +246,7 @@ class Command(BaseCommand):
         )
 
     def _return_for_changes(self, submission: Submission, *, reviewer) -> None:
-        # There is no review service yet: this does what it will do (status
-        # back to "returned", on the record with a reason).
-        Submission.objects.filter(pk=submission.pk).update(
-            status=SubmissionStatus.RETURNED, version=submission.version + 1, updated_at=timezone.now()
-        )
-        audit_event_record(
-            partnership=submission.partnership,
-            actor=Actor.for_user(reviewer),
-            verb="submission.returned",
-            submission=submission,
-            obj=submission,
-            detail={"reason": demo.RETURN_REASON},
-        )
+        submission_return(submission=submission, reason=demo.RETURN_REASON, actor=Actor.for_user(reviewer))
 
     # --- staff ----------------------------------------------------------------
 

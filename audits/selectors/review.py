@@ -1,0 +1,365 @@
+"""Reads for the partnership's review of returns. Every function takes the
+partnership and never returns another partnership's row."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Partnership
+from themes.models import Question, Theme
+
+from ..models import (
+    Answer,
+    AuditCycle,
+    AuditEvent,
+    Evidence,
+    MeetingAction,
+    Rag,
+    ResumeLink,
+    ReturnForChanges,
+    ReviewMeeting,
+    ReviewOutcome,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+    ThemeModeration,
+    ThemeResponse,
+    evaluated_q,
+)
+
+
+def _own(partnership: Partnership, submission: Submission) -> None:
+    if submission.partnership_id != partnership.pk:
+        raise Http404("No such return")
+
+
+# --- the review page ----------------------------------------------------------
+
+
+@dataclass
+class ReviewSection:
+    """One theme of a return as the reviewer reads it."""
+
+    theme: Theme
+    questions: list  # (question, answer value or None)
+    response: ThemeResponse | None
+    evidence: list[Evidence]
+    moderation: ThemeModeration | None
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for _, answer in self.questions if not answer)
+
+    @property
+    def differs(self) -> bool:
+        """The partnership rates the theme differently from the agency."""
+        own = self.response.rag if self.response else ""
+        return bool(self.moderation and own and self.moderation.rag != own)
+
+
+def submission_for_review(*, partnership: Partnership, reference: str) -> Submission:
+    """The return with everything its header shows: agency, cycle, question
+    set and the review (None until one is started), in one query."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("agency", "cycle", "question_set", "review"),
+        partnership=partnership,
+        reference=reference,
+    )
+    try:
+        submission.review_or_none = submission.review
+    except SubmissionReview.DoesNotExist:
+        submission.review_or_none = None
+    return submission
+
+
+def review_sections(*, partnership: Partnership, submission: Submission) -> list[ReviewSection]:
+    """Every theme with its questions and answers, the agency's rating,
+    comments and evidence, and the partnership's moderation: six queries,
+    whatever the size of the question set."""
+    _own(partnership, submission)
+    themes = list(
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .order_by("order")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
+    )
+    answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
+    responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
+    moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
+    evidence: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(submission=submission, staged=False).order_by("created_at", "id"):
+        evidence.setdefault(item.theme_id, []).append(item)
+    return [
+        ReviewSection(
+            theme=theme,
+            questions=[(q, answers.get(q.pk)) for q in theme.questions.all()],
+            response=responses.get(theme.pk),
+            evidence=evidence.get(theme.pk, []),
+            moderation=moderations.get(theme.pk),
+        )
+        for theme in themes
+    ]
+
+
+def review_theme_get(*, partnership: Partnership, submission: Submission, key: str) -> ReviewSection:
+    """One theme of the return, for the moderation page."""
+    _own(partnership, submission)
+    theme = get_object_or_404(
+        Theme.objects.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))),
+        question_set_id=submission.question_set_id,
+        key=key,
+    )
+    answers = dict(
+        Answer.objects.filter(submission=submission, question__theme=theme).values_list(
+            "question_id", "value"
+        )
+    )
+    return ReviewSection(
+        theme=theme,
+        questions=[(q, answers.get(q.pk)) for q in theme.questions.all()],
+        response=ThemeResponse.objects.filter(submission=submission, theme=theme).first(),
+        evidence=list(Evidence.objects.filter(submission=submission, theme=theme, staged=False)),
+        moderation=ThemeModeration.objects.filter(submission=submission, theme=theme).first(),
+    )
+
+
+def resume_link_list(*, partnership: Partnership, submission: Submission) -> list[ResumeLink]:
+    """Every link into the return, newest first, with who revoked it."""
+    _own(partnership, submission)
+    return list(
+        ResumeLink.objects.filter(partnership=partnership, submission=submission)
+        .select_related("revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def resume_link_get(*, partnership: Partnership, submission: Submission, pk: int) -> ResumeLink:
+    _own(partnership, submission)
+    return get_object_or_404(
+        ResumeLink.objects.select_related("submission__partnership"),
+        partnership=partnership,
+        submission=submission,
+        pk=pk,
+    )
+
+
+def review_evidence_get(*, partnership: Partnership, submission: Submission, token: str) -> Evidence:
+    """A file the agency attached to this return (never one only staged on a
+    page that had errors)."""
+    _own(partnership, submission)
+    return get_object_or_404(
+        Evidence,
+        submission__partnership=partnership,
+        submission=submission,
+        token=token,
+        kind=Evidence.Kind.FILE,
+        staged=False,
+    )
+
+
+def return_for_changes_list(*, partnership: Partnership, submission: Submission) -> list[ReturnForChanges]:
+    _own(partnership, submission)
+    return list(
+        ReturnForChanges.objects.filter(partnership=partnership, submission=submission).order_by(
+            "-returned_at", "-id"
+        )
+    )
+
+
+def return_for_changes_current(
+    *, partnership: Partnership, submission: Submission
+) -> ReturnForChanges | None:
+    """Why the return is back with the agency, while it is; else None."""
+    _own(partnership, submission)
+    if submission.status != SubmissionStatus.RETURNED:
+        return None
+    return (
+        ReturnForChanges.objects.filter(partnership=partnership, submission=submission)
+        .order_by("-returned_at", "-id")
+        .first()
+    )
+
+
+# --- lists and counts for the dashboard ---------------------------------------
+
+
+def submission_list_with_review(*, partnership: Partnership, cycle: AuditCycle | None = None) -> QuerySet:
+    """The partnership's returns, each annotated with `evaluated_at`,
+    `outcome` (both None until confirmed) and `themes_moderated`: one query.
+    For the dashboard's lists."""
+    qs = Submission.objects.filter(partnership=partnership).select_related("agency", "cycle")
+    if cycle is not None:
+        if cycle.partnership_id != partnership.pk:
+            raise Http404("No such cycle")
+        qs = qs.filter(cycle=cycle)
+    return qs.annotate(
+        evaluated_at=F("review__evaluated_at"),
+        outcome=F("review__outcome"),
+        themes_moderated=Count("moderations", distinct=True),
+    ).order_by("agency__name")
+
+
+def cycle_review_counts(*, partnership: Partnership, cycle: AuditCycle) -> dict[str, int]:
+    """How many returns of the cycle are submitted (waiting for or under
+    review), evaluated (confirmed to the agency), and back with the agency
+    for changes. Submitted includes evaluated. One query."""
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+    return Submission.objects.filter(partnership=partnership, cycle=cycle).aggregate(
+        submitted=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED)),
+        evaluated=Count("pk", filter=evaluated_q()),
+        returned=Count("pk", filter=Q(status=SubmissionStatus.RETURNED)),
+    )
+
+
+# --- history ----------------------------------------------------------------
+
+
+def _rag(value) -> str:
+    return Rag(value).label if value in Rag.values else "not rated"
+
+
+def _outcome(value) -> str:
+    return ReviewOutcome(value).label if value in ReviewOutcome.values else "no outcome"
+
+
+def _words(event: AuditEvent) -> tuple[str, str]:
+    """What happened, in plain words, and any longer text (a reason, a
+    message) to show under it."""
+    d = event.detail or {}
+    verb = event.verb
+    if verb == "submission.created":
+        return "Return started", ""
+    if verb == "link.requested":
+        return "Asked for a link to work on the return", ""
+    if verb == "link.access_requested":
+        sent = ", ".join(d.get("sent_to", []))
+        return f"Asked for access; the agency's contacts ({sent}) were asked to share it", ""
+    if verb == "link.progression_sent":
+        return f"Saved the return to come back to later (link sent to {d.get('to', '')})", ""
+    if verb == "link.revoked":
+        return f"Revoked the link of {d.get('email', 'a contributor')}", ""
+    if verb == "theme.saved":
+        parts = []
+        count = len(d.get("answers_changed") or {})
+        if count:
+            parts.append(f"{count} answer{'s' if count != 1 else ''} changed")
+        if d.get("rag"):
+            before, after = d["rag"]
+            parts.append(f"rating {_rag(before)} → {_rag(after)}" if before else f"rated {_rag(after)}")
+        if d.get("comments_changed"):
+            parts.append("comments changed")
+        if d.get("evidence_added"):
+            parts.append(f"{d['evidence_added']} evidence added")
+        summary = f" ({', '.join(parts)})" if parts else ""
+        return f"Saved the theme “{d.get('theme', '')}”{summary}", ""
+    if verb == "evidence.removed":
+        return f"Removed evidence “{d.get('evidence', '')}” from “{d.get('theme', '')}”", ""
+    if verb == "submission.submitted":
+        done = "Resubmitted" if d.get("resubmission") else "Submitted"
+        text = f"{done} the return, signed off by {d.get('signed_off_by', '')}"
+        if d.get("themes_defaulted_red"):
+            text += f"; rated Red by default: {', '.join(d['themes_defaulted_red'])}"
+        return text, ""
+    if verb == "submission.returned":
+        text = "Returned it to the agency for changes"
+        if d.get("resubmit_by"):
+            from ..templatetags.s11 import uk_datetime
+
+            text += f", to resubmit by {uk_datetime(d['resubmit_by'])}"
+        return text, d.get("reason", "")
+    if verb == "review.moderated":
+        before = f" (was {_rag(d['rag_before'])})" if d.get("rag_before") else ""
+        return (
+            f"Moderated “{d.get('theme', '')}” as {_rag(d.get('rag'))}{before}; "
+            f"the agency rated it {_rag(d.get('self_rating'))}",
+            "",
+        )
+    if verb == "review.outcome_saved":
+        return f"Drafted the outcome: {_outcome(d.get('outcome'))}", ""
+    if verb == "review.confirmed":
+        emailed = ", ".join(d.get("emailed", []))
+        return f"Confirmed the evaluation: {_outcome(d.get('outcome'))}; emailed to {emailed}", ""
+    if verb in ("meeting.recorded", "meeting.updated"):
+        from ..templatetags.s11 import uk_date
+
+        action = "Recorded" if verb == "meeting.recorded" else "Updated"
+        return f"{action} the {d.get('kind', 'meeting').lower()} of {uk_date(d.get('held_on'))}", ""
+    return verb.replace(".", " ").replace("_", " ").capitalize(), ""
+
+
+@dataclass
+class HistoryEntry:
+    event: AuditEvent
+    what: str
+    more: str = ""
+    who: str = field(default="")
+
+
+def submission_history(*, partnership: Partnership, submission: Submission) -> list[HistoryEntry]:
+    """Every event on the return's record, oldest first, in plain words."""
+    _own(partnership, submission)
+    events = AuditEvent.objects.filter(partnership=partnership, submission=submission).order_by(
+        "created_at", "id"
+    )
+    entries = []
+    for event in events:
+        what, more = _words(event)
+        who = event.actor_name or event.actor_email or "The system"
+        if event.actor_name and event.actor_email:
+            who = f"{event.actor_name} ({event.actor_email})"
+        entries.append(HistoryEntry(event=event, what=what, more=more, who=who))
+    return entries
+
+
+# --- meetings -----------------------------------------------------------------
+
+
+def _meetings(partnership: Partnership) -> QuerySet[ReviewMeeting]:
+    return (
+        ReviewMeeting.objects.filter(partnership=partnership)
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "submissions", queryset=Submission.objects.select_related("agency").order_by("agency__name")
+            ),
+            Prefetch("actions", queryset=MeetingAction.objects.order_by("order", "id")),
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def meeting_list(*, partnership: Partnership, cycle: AuditCycle) -> list[ReviewMeeting]:
+    """The cycle's meetings, newest first, with their returns and actions:
+    three queries."""
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+    return list(_meetings(partnership).filter(cycle=cycle))
+
+
+def meeting_list_for_submission(*, partnership: Partnership, submission: Submission) -> list[ReviewMeeting]:
+    _own(partnership, submission)
+    return list(_meetings(partnership).filter(submissions=submission))
+
+
+def meeting_get(*, partnership: Partnership, cycle: AuditCycle, pk: int) -> ReviewMeeting:
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+    return get_object_or_404(_meetings(partnership), cycle=cycle, pk=pk)
+
+
+def meeting_submission_choices(*, partnership: Partnership, cycle: AuditCycle) -> list[Submission]:
+    """Returns a meeting may discuss: those of the cycle that have been
+    submitted at least once."""
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+    return list(
+        Submission.objects.filter(
+            partnership=partnership,
+            cycle=cycle,
+            status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED],
+        )
+        .select_related("agency")
+        .order_by("agency__name")
+    )

@@ -1,0 +1,454 @@
+"""The partnership's review of submitted returns: moderating themes, the
+evaluation outcome confirmed to the agency, returning a return for changes,
+and recording assurance and scrutiny meetings.
+
+Every service locks the submission row first (SELECT … FOR UPDATE), so a
+confirmation and a return for changes of the same return cannot cross.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.models import Partnership
+from themes.models import Theme
+
+from ..models import (
+    AuditCycle,
+    MeetingAction,
+    OutboundEmail,
+    Rag,
+    ReturnForChanges,
+    ReviewMeeting,
+    ReviewOutcome,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+    ThemeModeration,
+    ThemeResponse,
+)
+from .core import Actor, DomainError, audit_event_record
+from .links import resume_link_create
+from .outbox import outbound_email_queue
+
+UK = ZoneInfo("Europe/London")
+COMMENT_MAX = 5000
+REASON_MAX = 5000
+
+
+class NotUnderReviewError(DomainError):
+    def __init__(self, submission: Submission):
+        if submission.status == SubmissionStatus.RETURNED:
+            message = (
+                "This return has been returned to the agency for changes. It can be reviewed again "
+                "when they resubmit it."
+            )
+        else:
+            message = "This return has not been submitted yet, so it cannot be reviewed."
+        super().__init__(message)
+
+
+class EvaluationConfirmedError(DomainError):
+    def __init__(self):
+        super().__init__(
+            "The evaluation of this return has been confirmed to the agency, so it cannot be changed. "
+            "Return it for changes if the agency must change it."
+        )
+
+
+def _lock(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("partnership", "agency", "cycle")
+        .get(pk=submission.pk)
+    )
+
+
+def _review_for_update(submission: Submission) -> SubmissionReview:
+    review, _ = SubmissionReview.objects.select_for_update().get_or_create(
+        submission=submission, defaults={"partnership_id": submission.partnership_id}
+    )
+    return review
+
+
+def _under_review(submission: Submission) -> SubmissionReview:
+    """The locked submission's review, refusing a return that is not
+    submitted or whose evaluation is already confirmed."""
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise NotUnderReviewError(submission)
+    review = _review_for_update(submission)
+    if review.is_confirmed:
+        raise EvaluationConfirmedError()
+    return review
+
+
+def _clean_text(value: str, *, limit: int, what: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(f"{what} must be {limit} characters or fewer")
+    return value
+
+
+# --- moderation -------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_moderation_save(
+    *, submission: Submission, theme: Theme, rag: str, comment: str, actor: Actor
+) -> ThemeModeration:
+    """The partnership's RAG for one theme, beside the agency's own."""
+    submission = _lock(submission)
+    _under_review(submission)
+    if theme.question_set_id != submission.question_set_id:
+        raise DomainError("That theme is not part of this return.")
+    if rag not in Rag.values:
+        raise DomainError("Select a moderated RAG rating")
+    comment = _clean_text(comment, limit=COMMENT_MAX, what="The comment")
+    before = ThemeModeration.objects.filter(submission=submission, theme=theme).first()
+    moderation, _ = ThemeModeration.objects.update_or_create(
+        submission=submission,
+        theme=theme,
+        defaults={
+            "partnership_id": submission.partnership_id,
+            "rag": rag,
+            "comment": comment,
+            "updated_by": actor.user,
+            "updated_by_name": actor.name,
+        },
+    )
+    self_rating = (
+        ThemeResponse.objects.filter(submission=submission, theme=theme).values_list("rag", flat=True).first()
+    )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="review.moderated",
+        submission=submission,
+        obj=moderation,
+        detail={
+            "theme": theme.title,
+            "rag": rag,
+            "rag_before": before.rag if before else "",
+            "self_rating": self_rating or "",
+            "comment_changed": (before.comment if before else "") != comment,
+        },
+    )
+    return moderation
+
+
+# --- the evaluation ---------------------------------------------------------
+
+
+@transaction.atomic
+def review_outcome_save(
+    *, submission: Submission, outcome: str, message: str, actor: Actor
+) -> SubmissionReview:
+    """The outcome and the message to the agency, as a draft: nothing is
+    sent until the evaluation is confirmed."""
+    submission = _lock(submission)
+    review = _under_review(submission)
+    if outcome not in ReviewOutcome.values:
+        raise DomainError("Select the outcome of the evaluation")
+    message = _clean_text(message, limit=COMMENT_MAX, what="The message")
+    if not message:
+        raise DomainError("Enter a message to the agency")
+    review.outcome = outcome
+    review.message = message
+    review.save(update_fields=["outcome", "message", "updated_at"])
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="review.outcome_saved",
+        submission=submission,
+        obj=review,
+        detail={"outcome": outcome},
+    )
+    return review
+
+
+def submission_recipients(submission: Submission) -> list[tuple[str, str]]:
+    """(email, name) of the agency's contacts and whoever submitted the
+    return, each address once, in a stable order."""
+    recipients: dict[str, str] = {}
+    for name, email in submission.agency.contacts.order_by("-is_primary", "pk").values_list("name", "email"):
+        recipients.setdefault(email.lower(), name)
+    if submission.submitted_by_email:
+        recipients.setdefault(submission.submitted_by_email.lower(), submission.submitted_by_name)
+    return list(recipients.items())
+
+
+@transaction.atomic
+def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> SubmissionReview:
+    """Confirm the evaluation: record it and email the outcome to the agency.
+    The return then counts as evaluated. Confirming twice has the effect of
+    confirming once."""
+    submission = _lock(submission)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise NotUnderReviewError(submission)
+    review = _review_for_update(submission)
+    if review.is_confirmed:
+        return review
+    if not review.outcome or not review.message:
+        raise DomainError("Choose an outcome and write a message to the agency before you confirm")
+
+    now = timezone.now()
+    review.evaluated_at = now
+    review.evaluated_by = actor.user
+    review.evaluated_by_name = actor.name
+    review.evaluated_version = submission.version
+    review.save(
+        update_fields=["evaluated_at", "evaluated_by", "evaluated_by_name", "evaluated_version", "updated_at"]
+    )
+    themes = _moderation_summary(submission)
+    recipients = submission_recipients(submission)
+    for email, name in recipients:
+        outbound_email_queue(
+            partnership=submission.partnership,
+            kind=OutboundEmail.Kind.OUTCOME,
+            to_email=email,
+            to_name=name,
+            template="outcome",
+            context={
+                "agency_name": submission.agency.name,
+                "cycle_title": submission.cycle.title,
+                "reference": submission.reference,
+                "outcome": review.outcome,
+                "outcome_label": ReviewOutcome(review.outcome).label,
+                "message": review.message,
+                "evaluated_at": now.isoformat(),
+                "evaluated_by_name": actor.name,
+                "themes": themes,
+            },
+            dedupe_key=f"outcome:{submission.pk}:{submission.version}:{email}",
+            submission=submission,
+        )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="review.confirmed",
+        submission=submission,
+        obj=review,
+        detail={
+            "outcome": review.outcome,
+            "version": submission.version,
+            "emailed": [email for email, _ in recipients],
+        },
+    )
+    return review
+
+
+def _moderation_summary(submission: Submission) -> list[dict]:
+    """Per theme, for the outcome email: the agency's rating and the
+    partnership's, with its comment."""
+    themes = Theme.objects.filter(question_set_id=submission.question_set_id).order_by("order")
+    own = dict(ThemeResponse.objects.filter(submission=submission).values_list("theme_id", "rag"))
+    moderated = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
+    rows = []
+    for theme in themes:
+        moderation = moderated.get(theme.pk)
+        rows.append(
+            {
+                "title": theme.title,
+                "self_rating": Rag(own[theme.pk]).label if own.get(theme.pk) else "Not rated",
+                "moderated": Rag(moderation.rag).label if moderation else "",
+                "comment": moderation.comment if moderation else "",
+            }
+        )
+    return rows
+
+
+# --- return for changes -----------------------------------------------------
+
+
+def end_of_uk_day(on: date) -> datetime:
+    """11:59pm UK time on that day: when a "resubmit by" date runs out."""
+    return datetime.combine(on, time(23, 59), tzinfo=UK)
+
+
+def resubmit_by_check(*, submission: Submission, resubmit_by: date | None, now=None) -> str:
+    """What is wrong with a "resubmit by" date for this return ("" if
+    nothing): the form and the service both ask."""
+    now = now or timezone.now()
+    if resubmit_by is None:
+        if submission.deadline <= now:
+            return "The deadline has passed: enter the date by which the agency must resubmit"
+        return ""
+    new_deadline = end_of_uk_day(resubmit_by)
+    if new_deadline <= now:
+        return "The date to resubmit by must be in the future"
+    if new_deadline <= submission.deadline:
+        return (
+            "The date to resubmit by must be after the agency's current deadline, "
+            f"{timezone.localtime(submission.deadline):%-d %B %Y}"
+        )
+    return ""
+
+
+@transaction.atomic
+def submission_return(
+    *, submission: Submission, reason: str, actor: Actor, resubmit_by: date | None = None
+) -> ReturnForChanges:
+    """Send a submitted return back to the agency for changes: it unlocks,
+    the reason is on the record and on the agency's task list, and each of the
+    agency's contacts (and the submitter) is emailed a link back into it. The
+    submitted content is untouched; resubmitting locks it again as a new
+    version.
+
+    `resubmit_by` (a UK date) extends the agency's deadline to the end of that
+    day; it is required once the deadline has passed, or the agency could not
+    change anything."""
+    submission = _lock(submission)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        if submission.status == SubmissionStatus.RETURNED:
+            raise DomainError("This return has already been returned to the agency for changes.")
+        raise DomainError("Only a submitted return can be returned for changes.")
+    reason = _clean_text(reason, limit=REASON_MAX, what="The reason")
+    if not reason:
+        raise DomainError("Enter the reason for returning it, so the agency knows what to change")
+
+    now = timezone.now()
+    problem = resubmit_by_check(submission=submission, resubmit_by=resubmit_by, now=now)
+    if problem:
+        raise DomainError(problem)
+    new_deadline = end_of_uk_day(resubmit_by) if resubmit_by is not None else None
+
+    submission.status = SubmissionStatus.RETURNED
+    fields = ["status", "updated_at"]
+    if new_deadline is not None:
+        submission.extended_until = new_deadline
+        fields.append("extended_until")
+    submission.save(update_fields=fields)
+
+    returned = ReturnForChanges.objects.create(
+        partnership_id=submission.partnership_id,
+        submission=submission,
+        reason=reason,
+        submission_version=submission.version,
+        resubmit_by=new_deadline,
+        returned_at=now,
+        returned_by=actor.user,
+        returned_by_name=actor.name,
+    )
+    # The evaluation was of what is being changed: the resubmitted return is
+    # evaluated afresh. Moderations stay, as the reviewer's notes.
+    SubmissionReview.objects.filter(submission=submission).update(
+        evaluated_at=None, evaluated_by=None, evaluated_by_name="", evaluated_version=None, updated_at=now
+    )
+    recipients = submission_recipients(submission)
+    for email, name in recipients:
+        link, _ = resume_link_create(submission=submission, name=name, email=email)
+        outbound_email_queue(
+            partnership=submission.partnership,
+            kind=OutboundEmail.Kind.RETURNED,
+            to_email=email,
+            to_name=name,
+            template="returned",
+            context={
+                "agency_name": submission.agency.name,
+                "cycle_title": submission.cycle.title,
+                "reference": submission.reference,
+                "reason": reason,
+                "deadline": submission.deadline.isoformat(),
+                "returned_by_name": actor.name,
+            },
+            dedupe_key=f"returned:{returned.pk}:{email}",
+            submission=submission,
+            resume_link=link,
+        )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="submission.returned",
+        submission=submission,
+        obj=submission,
+        detail={
+            "reason": reason,
+            "version": submission.version,
+            "resubmit_by": new_deadline.isoformat() if new_deadline else None,
+            "emailed": [email for email, _ in recipients],
+        },
+    )
+    return returned
+
+
+# --- meetings ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    action: str
+    owner: str
+    due_on: date
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    partnership: Partnership,
+    cycle: AuditCycle,
+    kind: str,
+    held_on: date,
+    panel_members: str,
+    notes: str,
+    submissions: list[Submission],
+    actions: list[AgreedAction],
+    actor: Actor,
+    meeting: ReviewMeeting | None = None,
+) -> ReviewMeeting:
+    """Record a meeting about returns of one cycle (or change one recorded
+    before): its agreed actions are replaced by `actions`."""
+    if cycle.partnership_id != partnership.pk:
+        raise DomainError("That cycle belongs to another partnership.")
+    if meeting is not None and (meeting.partnership_id != partnership.pk or meeting.cycle_id != cycle.pk):
+        raise DomainError("That meeting belongs to another cycle.")
+    if kind not in ReviewMeeting.Kind.values:
+        raise DomainError("Select the kind of meeting")
+    if not submissions:
+        raise DomainError("Select the returns the meeting discussed")
+    if any(s.partnership_id != partnership.pk or s.cycle_id != cycle.pk for s in submissions):
+        raise DomainError("Select returns of this cycle only")
+    if not panel_members.strip():
+        raise DomainError("Enter who was on the panel")
+    for item in actions:
+        if not (item.action.strip() and item.owner.strip() and item.due_on):
+            raise DomainError("Give each agreed action an owner and a due date")
+
+    created = meeting is None
+    if created:
+        meeting = ReviewMeeting(partnership=partnership, cycle=cycle, created_by=actor.user)
+    before = set() if created else set(meeting.submissions.values_list("pk", flat=True))
+    meeting.kind = kind
+    meeting.held_on = held_on
+    meeting.panel_members = panel_members.strip()
+    meeting.notes = notes.strip()
+    meeting.save()
+    meeting.submissions.set(submissions)
+    meeting.actions.all().delete()
+    MeetingAction.objects.bulk_create(
+        MeetingAction(
+            meeting=meeting,
+            order=index,
+            action=item.action.strip(),
+            owner=item.owner.strip(),
+            due_on=item.due_on,
+        )
+        for index, item in enumerate(actions)
+    )
+    # One event on each return's record, so its history tells the whole story.
+    for submission in sorted(submissions, key=lambda s: s.pk):
+        audit_event_record(
+            partnership=partnership,
+            actor=actor,
+            verb="meeting.recorded" if created or submission.pk not in before else "meeting.updated",
+            submission=submission,
+            obj=meeting,
+            detail={
+                "kind": meeting.get_kind_display(),
+                "held_on": held_on.isoformat(),
+                "actions": len(actions),
+            },
+        )
+    return meeting

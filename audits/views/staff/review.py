@@ -1,0 +1,474 @@
+"""Reviewing one return: reading it, moderating its themes, the outcome and
+its confirmation, returning it for changes, its links, evidence and history;
+and the assurance and scrutiny meetings of a cycle.
+
+Anyone on the partnership's staff may read (Perm.VIEW); changing anything
+needs Perm.REVIEW. Every page names the return by its reference and fetches
+it through the partnership, so another partnership's reference is a 404.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships.permissions import Perm
+from partnerships.staff import staff_required
+
+from ... import selectors
+from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
+from ...models.review import OUTCOME_HINTS
+from ...selectors import review as review_selectors
+from ...selectors.staff import submission_get_by_reference
+from ...services import DomainError
+from ...services.links import resume_link_revoke
+from ...services.review import (
+    meeting_save,
+    review_evaluation_confirm,
+    review_outcome_save,
+    submission_recipients,
+    submission_return,
+    theme_moderation_save,
+)
+from .review_forms import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
+
+
+def _url(request, name, **kwargs):
+    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
+
+
+def _review_url(request, submission, anchor=""):
+    return _url(request, "staff_return_review", reference=submission.reference) + anchor
+
+
+def _submission(request, reference):
+    return review_selectors.submission_for_review(partnership=request.partnership, reference=reference)
+
+
+def _refused(request, submission, why_not):
+    """A POST the return's state no longer allows (someone else confirmed
+    or returned it meanwhile): back to the review page, saying why."""
+    messages.error(request, why_not)
+    return redirect(_review_url(request, submission))
+
+
+def _review_state(submission) -> dict:
+    """What the reviewer may do with the return now, and why not."""
+    review = submission.review_or_none
+    confirmed = bool(review and review.is_confirmed)
+    submitted = submission.status == SubmissionStatus.SUBMITTED
+    if submission.status == SubmissionStatus.RETURNED:
+        why_not = "This return is with the agency for changes. You can review it again when they resubmit it."
+    elif not submitted:
+        why_not = "This return has not been submitted yet."
+    elif confirmed:
+        why_not = "The evaluation has been confirmed to the agency."
+    else:
+        why_not = ""
+    return {
+        "review": review,
+        "confirmed": confirmed,
+        "reviewable": submitted and not confirmed,
+        "returnable": submitted,
+        "why_not": why_not,
+    }
+
+
+# --- the review page ----------------------------------------------------------
+
+
+@staff_required(Perm.VIEW)
+def review(request, reference):
+    submission = _submission(request, reference)
+    partnership = request.partnership
+    sections = review_selectors.review_sections(partnership=partnership, submission=submission)
+    current_return = None
+    returns = review_selectors.return_for_changes_list(partnership=partnership, submission=submission)
+    if submission.status == SubmissionStatus.RETURNED and returns:
+        current_return = returns[0]
+    return render(
+        request,
+        "staff/review/review.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "sections": sections,
+            "moderated": sum(1 for s in sections if s.moderation),
+            "links": review_selectors.resume_link_list(partnership=partnership, submission=submission),
+            "returns": returns,
+            "current_return": current_return,
+            "meetings": review_selectors.meeting_list_for_submission(
+                partnership=partnership, submission=submission
+            ),
+            "answer_labels": dict(AnswerValue.choices),
+            "now": timezone.now(),
+            **_review_state(submission),
+        },
+    )
+
+
+# --- moderation ---------------------------------------------------------------
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def moderate(request, reference, theme_key):
+    submission = _submission(request, reference)
+    section = review_selectors.review_theme_get(
+        partnership=request.partnership, submission=submission, key=theme_key
+    )
+    state = _review_state(submission)
+    moderation = section.moderation
+    initial = {"rag": moderation.rag, "comment": moderation.comment} if moderation else {}
+    form = ModerationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not state["reviewable"]:
+        return _refused(request, submission, state["why_not"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme_moderation_save(
+                submission=submission,
+                theme=section.theme,
+                rag=form.cleaned_data["rag"],
+                comment=form.cleaned_data["comment"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"{section.theme.title} moderated as {Rag(form.cleaned_data['rag']).label}"
+            )
+            return redirect(_review_url(request, submission, f"#theme-{section.theme.key}"))
+    theme = section.theme
+    return render(
+        request,
+        "staff/review/moderate.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "section": section,
+            "theme": theme,
+            "form": form,
+            "rag_options": [
+                (Rag.RED, Rag.RED.label, theme.red_descriptor),
+                (Rag.AMBER, Rag.AMBER.label, theme.amber_descriptor),
+                (Rag.GREEN, Rag.GREEN.label, theme.green_descriptor),
+            ],
+            "answer_labels": dict(AnswerValue.choices),
+            **state,
+        },
+    )
+
+
+# --- the evaluation -----------------------------------------------------------
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def outcome(request, reference):
+    submission = _submission(request, reference)
+    state = _review_state(submission)
+    review = state["review"]
+    initial = {"outcome": review.outcome, "message": review.message} if review else {}
+    form = OutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not state["reviewable"]:
+        return _refused(request, submission, state["why_not"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_outcome_save(
+                submission=submission,
+                outcome=form.cleaned_data["outcome"],
+                message=form.cleaned_data["message"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(_url(request, "staff_return_confirm", reference=submission.reference))
+    return render(
+        request,
+        "staff/review/outcome.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "form": form,
+            "outcome_options": [
+                (value, label, OUTCOME_HINTS[value]) for value, label in ReviewOutcome.choices
+            ],
+            **state,
+        },
+    )
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def confirm(request, reference):
+    submission = _submission(request, reference)
+    state = _review_state(submission)
+    review = state["review"]
+    if request.method == "POST":
+        try:
+            review_evaluation_confirm(submission=submission, actor=request.staff_actor)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(_url(request, "staff_return_confirm", reference=submission.reference))
+        messages.success(request, f"Evaluation confirmed and emailed to {submission.agency.name}")
+        return redirect(_review_url(request, submission))
+    if state["reviewable"] and not (review and review.outcome):
+        messages.info(request, "Choose an outcome and write a message to the agency first")
+        return redirect(_url(request, "staff_return_outcome", reference=submission.reference))
+    sections = review_selectors.review_sections(partnership=request.partnership, submission=submission)
+    return render(
+        request,
+        "staff/review/confirm.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "sections": sections,
+            "recipients": submission_recipients(submission),
+            **state,
+        },
+    )
+
+
+# --- return for changes -------------------------------------------------------
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def send_back(request, reference):
+    submission = _submission(request, reference)
+    state = _review_state(submission)
+    form = ReturnForm(request.POST or None, submission=submission)
+    if request.method == "POST" and not state["returnable"]:
+        return _refused(request, submission, state["why_not"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_return(
+                submission=submission,
+                reason=form.cleaned_data["reason"],
+                resubmit_by=form.cleaned_data["resubmit_by"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Return sent back to {submission.agency.name} for changes")
+            return redirect(_review_url(request, submission))
+    return render(
+        request,
+        "staff/review/return.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "form": form,
+            "recipients": submission_recipients(submission),
+            **state,
+        },
+    )
+
+
+# --- links, evidence, history -------------------------------------------------
+
+
+@staff_required(Perm.REVIEW)
+@require_POST
+def link_revoke(request, reference, link_id):
+    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    link = review_selectors.resume_link_get(
+        partnership=request.partnership, submission=submission, pk=link_id
+    )
+    resume_link_revoke(link=link, actor=request.staff_actor)
+    messages.success(request, f"The link of {link.name or link.email} ({link.email}) no longer works")
+    return redirect(_review_url(request, submission, "#links"))
+
+
+@staff_required(Perm.VIEW)
+def evidence_download(request, reference, token):
+    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    item = review_selectors.review_evidence_get(
+        partnership=request.partnership, submission=submission, token=token
+    )
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or "evidence",
+        content_type=item.content_type or "application/octet-stream",
+    )
+    # An attachment, never rendered by the browser, never kept in a cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required(Perm.VIEW)
+def history(request, reference):
+    submission = _submission(request, reference)
+    return render(
+        request,
+        "staff/review/history.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "agency": submission.agency,
+            "entries": review_selectors.submission_history(
+                partnership=request.partnership, submission=submission
+            ),
+        },
+    )
+
+
+# --- meetings -----------------------------------------------------------------
+
+
+def _cycle(request, cycle_slug):
+    return selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+
+
+@staff_required(Perm.VIEW)
+def meeting_list(request, cycle_slug):
+    cycle = _cycle(request, cycle_slug)
+    return render(
+        request,
+        "staff/review/meeting_list.html",
+        {
+            "cycle": cycle,
+            "meetings": review_selectors.meeting_list(partnership=request.partnership, cycle=cycle),
+        },
+    )
+
+
+@staff_required(Perm.VIEW)
+def meeting_detail(request, cycle_slug, meeting_id):
+    cycle = _cycle(request, cycle_slug)
+    meeting = review_selectors.meeting_get(partnership=request.partnership, cycle=cycle, pk=meeting_id)
+    return render(request, "staff/review/meeting_detail.html", {"cycle": cycle, "meeting": meeting})
+
+
+def _posted_initial(data) -> tuple[dict, list[dict]]:
+    """What was typed, as initial values: "Add another action" shows the page
+    again with one more row and no error messages."""
+    meeting = {
+        "kind": data.get("kind", ""),
+        "held_on": [data.get(f"held_on_{i}", "") for i in range(3)],
+        "submissions": data.getlist("submissions"),
+        "panel_members": data.get("panel_members", ""),
+        "notes": data.get("notes", ""),
+    }
+    try:
+        rows = min(int(data.get("actions-TOTAL_FORMS", 0)), ActionFormSet.max_num)
+    except ValueError:
+        rows = 0
+    actions = [
+        {
+            "action": data.get(f"actions-{i}-action", ""),
+            "owner": data.get(f"actions-{i}-owner", ""),
+            "due_on": [data.get(f"actions-{i}-due_on_{p}", "") for p in range(3)],
+        }
+        for i in range(rows)
+    ]
+    if len(actions) < ActionFormSet.max_num:
+        actions.append({})
+    return meeting, actions
+
+
+def _meeting_form(request, cycle, meeting=None):
+    partnership = request.partnership
+    choices = review_selectors.meeting_submission_choices(partnership=partnership, cycle=cycle)
+    if meeting is not None:
+        # A return discussed before may since have been returned and be
+        # in progress again: keep it selectable.
+        chosen = [s for s in meeting.submissions.all() if s not in choices]
+        choices = sorted(choices + chosen, key=lambda s: s.agency.name)
+    if request.method == "POST" and "add_action" in request.POST:
+        initial, rows = _posted_initial(request.POST)
+        return (
+            MeetingForm(initial=initial, submissions=choices),
+            ActionFormSet(initial=rows, prefix="actions"),
+            False,
+        )
+    if request.method == "POST":
+        return (
+            MeetingForm(request.POST, submissions=choices),
+            ActionFormSet(request.POST, prefix="actions"),
+            True,
+        )
+    if meeting is not None:
+        initial = {
+            "kind": meeting.kind,
+            "held_on": meeting.held_on,
+            "submissions": [str(s.pk) for s in meeting.submissions.all()],
+            "panel_members": meeting.panel_members,
+            "notes": meeting.notes,
+        }
+        rows = [{"action": a.action, "owner": a.owner, "due_on": a.due_on} for a in meeting.actions.all()]
+        rows.append({})
+    else:
+        wanted = request.GET.get("return", "")
+        initial = {"submissions": [str(s.pk) for s in choices if s.reference == wanted]}
+        rows = [{}] * ACTION_ROWS
+    return (
+        MeetingForm(initial=initial, submissions=choices),
+        ActionFormSet(initial=rows, prefix="actions"),
+        False,
+    )
+
+
+def _meeting_edit(request, cycle, meeting=None):
+    form, actions, submitted = _meeting_form(request, cycle, meeting)
+    if submitted and form.is_valid() and actions.is_valid():
+        agreed = [a for a in (f.agreed_action() for f in actions.forms) if a is not None]
+        try:
+            meeting = meeting_save(
+                partnership=request.partnership,
+                cycle=cycle,
+                meeting=meeting,
+                kind=form.cleaned_data["kind"],
+                held_on=form.cleaned_data["held_on"],
+                panel_members=form.cleaned_data["panel_members"],
+                notes=form.cleaned_data["notes"],
+                submissions=form.cleaned_data["submissions"],
+                actions=agreed,
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{meeting.get_kind_display()} saved")
+            return redirect(
+                _url(request, "staff_cycle_meeting", cycle_slug=cycle.slug, meeting_id=meeting.pk)
+            )
+    return render(
+        request,
+        "staff/review/meeting_form.html",
+        {
+            "cycle": cycle,
+            "meeting": meeting,
+            "form": form,
+            "actions": actions,
+            "forms": actions,
+            "kind_options": form.fields["kind"].choices,
+        },
+    )
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, cycle_slug):
+    return _meeting_edit(request, _cycle(request, cycle_slug))
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, cycle_slug, meeting_id):
+    cycle = _cycle(request, cycle_slug)
+    meeting = review_selectors.meeting_get(partnership=request.partnership, cycle=cycle, pk=meeting_id)
+    return _meeting_edit(request, cycle, meeting)

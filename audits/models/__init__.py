@@ -377,3 +377,4 @@ class OutboundEmail(models.Model):
 
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
+from .question_sets import *  # noqa: E402,F403

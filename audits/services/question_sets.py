@@ -16,7 +16,7 @@ from ..models import AuditCycle, CycleQuestionSet, StatutoryGroup
 from .core import SYSTEM, Actor, DomainError, audit_event_record
 
 
-def _matching_rules(rules, agency: Agency) -> list[CycleQuestionSet]:
+def matching_rules(rules, agency: Agency) -> list[CycleQuestionSet]:
     group = StatutoryGroup.STATUTORY if agency.is_statutory else StatutoryGroup.NON_STATUTORY
     matching = [
         r
@@ -34,7 +34,7 @@ def cycle_question_set_for_agency(*, cycle: AuditCycle, agency: Agency) -> Quest
     if agency.partnership_id != cycle.partnership_id:
         raise DomainError("That agency belongs to another partnership.")
     rules = CycleQuestionSet.objects.filter(cycle=cycle).select_related("question_set")
-    matching = _matching_rules(rules, agency)
+    matching = matching_rules(rules, agency)
     if matching:
         return matching[0].question_set
     return cycle.question_set

@@ -335,7 +335,7 @@ def export_data(question_set, themes) -> dict:
         "key": question_set.template_key or None,
         "name": question_set.name,
         "description": question_set.description or None,
-        "audience": question_set.audience,
+        "audience": str(question_set.audience),
         "themes": [],
     }
     for theme in themes:

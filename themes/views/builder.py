@@ -19,7 +19,7 @@ from partnerships.staff import staff_required
 from .. import selectors, services
 from ..diff import question_set_diff
 from ..forms import CopyForm, QuestionForm, QuestionSetForm, ThemeForm
-from .common import back_to_set, question_set_for, staff_url
+from .common import back_to_set, posted, question_set_for, staff_url
 
 FROZEN_HINT = "Make a new version to change it."
 
@@ -41,7 +41,7 @@ def question_set_list(request):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def question_set_create(request):
-    form = QuestionSetForm(request.POST or None, initial={"audience": "statutory"})
+    form = QuestionSetForm(posted(request), initial={"audience": "statutory"})
     if request.method == "POST" and form.is_valid():
         try:
             question_set = services.question_set_create(
@@ -94,7 +94,7 @@ def question_set_edit(request, pk):
     if refused := _editable_or_redirect(request, question_set):
         return refused
     form = QuestionSetForm(
-        request.POST or None,
+        posted(request),
         initial={
             "name": question_set.name,
             "description": question_set.description,
@@ -143,7 +143,7 @@ def question_set_new_version(request, pk):
 @require_http_methods(["GET", "POST"])
 def question_set_copy(request, pk):
     question_set = question_set_for(request, pk)
-    form = CopyForm(request.POST or None, initial={"name": f"{question_set.name} (copy)"})
+    form = CopyForm(posted(request), initial={"name": f"{question_set.name} (copy)"})
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.question_set_copy(
@@ -195,7 +195,7 @@ def theme_add(request, pk):
     question_set = question_set_for(request, pk)
     if refused := _editable_or_redirect(request, question_set):
         return refused
-    form = ThemeForm(request.POST or None)
+    form = ThemeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             theme = services.theme_add(
@@ -219,7 +219,7 @@ def theme_edit(request, pk, theme_pk):
     theme = selectors.theme_get(partnership=request.partnership, question_set=question_set, pk=theme_pk)
     if refused := _editable_or_redirect(request, question_set):
         return refused
-    form = ThemeForm(request.POST or None, initial=_theme_initial(theme))
+    form = ThemeForm(posted(request), initial=_theme_initial(theme))
     if request.method == "POST" and form.is_valid():
         try:
             services.theme_update(theme=theme, actor=request.staff_actor, **form.cleaned_data)
@@ -346,7 +346,7 @@ def question_add(request, pk, theme_pk):
     theme = selectors.theme_get(partnership=request.partnership, question_set=question_set, pk=theme_pk)
     if refused := _editable_or_redirect(request, question_set):
         return refused
-    form = QuestionForm(request.POST or None, initial={"allows_na": True})
+    form = QuestionForm(posted(request), initial={"allows_na": True})
     if request.method == "POST" and form.is_valid():
         try:
             services.question_add(theme=theme, actor=request.staff_actor, **form.cleaned_data)
@@ -375,7 +375,7 @@ def question_edit(request, pk, question_pk):
     if refused := _editable_or_redirect(request, question_set):
         return refused
     form = QuestionForm(
-        request.POST or None,
+        posted(request),
         initial={f: getattr(question, f) for f in services.QUESTION_FIELDS},
     )
     if request.method == "POST" and form.is_valid():

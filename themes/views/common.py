@@ -20,3 +20,9 @@ def back_to_set(request, question_set, error: str | None = None, success: str | 
     if success:
         messages.success(request, success)
     return redirect(staff_url(request, "staff_question_set", pk=question_set.pk))
+
+
+def posted(request):
+    """The form data of a POST (even an empty one, which must show its
+    errors), or None for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -18,7 +18,7 @@ from partnerships.staff import staff_required
 
 from .. import selectors
 from ..forms import RuleForm
-from .common import staff_url
+from .common import posted, staff_url
 
 
 @staff_required(Perm.MANAGE)
@@ -26,7 +26,7 @@ from .common import staff_url
 def cycle_question_sets(request, cycle_slug):
     cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
     form = RuleForm(
-        request.POST or None,
+        posted(request),
         question_sets=list(selectors.question_set_published_list(partnership=request.partnership)),
         agencies=list(agency_list(partnership=request.partnership)),
     )

@@ -12,7 +12,7 @@ from partnerships.staff import staff_required
 
 from .. import library, selectors, services
 from ..forms import CopyForm, ImportForm
-from .common import question_set_for, staff_url
+from .common import posted, question_set_for, staff_url
 
 CONTENT_TYPES = {"yaml": "application/yaml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
@@ -32,7 +32,7 @@ def question_set_export(request, pk, fmt):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def question_set_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -92,7 +92,7 @@ def library_template(request, key):
 @require_http_methods(["GET", "POST"])
 def library_copy(request, key):
     template = _template(key)
-    form = CopyForm(request.POST or None, initial={"name": template["name"]})
+    form = CopyForm(posted(request), initial={"name": template["name"]})
     if request.method == "POST" and form.is_valid():
         try:
             question_set = services.question_set_load_template(

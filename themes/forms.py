@@ -153,15 +153,26 @@ class RuleForm(forms.Form):
         label="Which agencies",
         choices=GROUP_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select which agencies answer this set"},
+        error_messages={
+            "required": "Select which agencies answer this set",
+            "invalid_choice": "Select which agencies answer this set",
+        },
     )
     statutory_group = forms.ChoiceField(
-        label="Group", choices=[("", "Choose a group"), *StatutoryGroup.choices], required=False
+        label="Group",
+        choices=[("", "Choose a group"), *StatutoryGroup.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a group from the list"},
     )
     sector = forms.ChoiceField(
-        label="Sector", choices=[("", "Choose a sector"), *Sector.choices], required=False
+        label="Sector",
+        choices=[("", "Choose a sector"), *Sector.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a sector from the list"},
     )
-    agency = forms.ChoiceField(label="Agency", required=False)
+    agency = forms.ChoiceField(
+        label="Agency", required=False, error_messages={"invalid_choice": "Select an agency from the list"}
+    )
 
     def __init__(self, *args, question_sets, agencies, **kwargs):
         super().__init__(*args, **kwargs)

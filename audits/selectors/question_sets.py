@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Agency, Partnership
@@ -11,8 +12,14 @@ from ..models import AuditCycle, CycleQuestionSet, Submission
 from ..services.question_sets import matching_rules
 
 
+def _same_partnership(partnership: Partnership, cycle: AuditCycle) -> None:
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+
+
 def cycle_question_set_rule_list(*, partnership: Partnership, cycle: AuditCycle) -> list[CycleQuestionSet]:
     """The cycle's rules, most specific first."""
+    _same_partnership(partnership, cycle)
     rules = CycleQuestionSet.objects.filter(partnership=partnership, cycle=cycle).select_related(
         "question_set", "agency"
     )
@@ -39,6 +46,7 @@ class AgencySet:
 def cycle_agency_question_sets(*, partnership: Partnership, cycle: AuditCycle) -> list[AgencySet]:
     """Every active agency with the set it answers in the cycle: the set of
     its return once started, else what the rules give it. Three queries."""
+    _same_partnership(partnership, cycle)
     rules = cycle_question_set_rule_list(partnership=partnership, cycle=cycle)
     started = {
         s.agency_id: s.question_set

@@ -132,15 +132,10 @@ class ImportForm(forms.Form):
         return upload
 
 
-GROUP_CHOICES = [
-    ("statutory_group", "A group of agencies"),
-    ("sector", "Every agency in a sector"),
-    ("agency", "One agency"),
-]
-
-
 class RuleForm(forms.Form):
-    """Give one group of a cycle's agencies their own question set."""
+    """Give one group of a cycle's agencies their own question set. The
+    group is one choice from one list: a statutory group, a sector or an
+    agency ("statutory_group:statutory", "sector:voluntary", "agency:12")."""
 
     question_set = forms.ChoiceField(
         label="Question set",
@@ -149,29 +144,12 @@ class RuleForm(forms.Form):
             "invalid_choice": "Select one of the published question sets",
         },
     )
-    group_kind = forms.ChoiceField(
-        label="Which agencies",
-        choices=GROUP_CHOICES,
-        widget=forms.RadioSelect,
+    group = forms.ChoiceField(
+        label="Which agencies answer it",
         error_messages={
-            "required": "Select which agencies answer this set",
-            "invalid_choice": "Select which agencies answer this set",
+            "required": "Select which agencies answer this question set",
+            "invalid_choice": "Select which agencies answer this question set from the list",
         },
-    )
-    statutory_group = forms.ChoiceField(
-        label="Group",
-        choices=[("", "Choose a group"), *StatutoryGroup.choices],
-        required=False,
-        error_messages={"invalid_choice": "Select a group from the list"},
-    )
-    sector = forms.ChoiceField(
-        label="Sector",
-        choices=[("", "Choose a sector"), *Sector.choices],
-        required=False,
-        error_messages={"invalid_choice": "Select a sector from the list"},
-    )
-    agency = forms.ChoiceField(
-        label="Agency", required=False, error_messages={"invalid_choice": "Select an agency from the list"}
     )
 
     def __init__(self, *args, question_sets, agencies, **kwargs):
@@ -181,25 +159,18 @@ class RuleForm(forms.Form):
         self.fields["question_set"].choices = [("", "Choose a question set")] + [
             (str(q.pk), f"{q.name} (version {q.version})") for q in question_sets
         ]
-        self.fields["agency"].choices = [("", "Choose an agency")] + [(str(a.pk), a.name) for a in agencies]
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get("group_kind")
-        messages = {
-            "statutory_group": "Select a group of agencies",
-            "sector": "Select a sector",
-            "agency": "Select an agency",
-        }
-        if kind and not data.get(kind):
-            self.add_error(kind, messages[kind])
-        return data
+        self.fields["group"].choices = [
+            ("", "Choose which agencies"),
+            ("Statutory or not", [(f"statutory_group:{v}", label) for v, label in StatutoryGroup.choices]),
+            ("Every agency in a sector", [(f"sector:{v}", label) for v, label in Sector.choices]),
+            ("One agency", [(f"agency:{a.pk}", a.name) for a in agencies]),
+        ]
 
     def rule_kwargs(self) -> dict:
-        kind = self.cleaned_data["group_kind"]
+        kind, _, value = self.cleaned_data["group"].partition(":")
         return {
             "question_set": self.question_sets[self.cleaned_data["question_set"]],
-            "agency": self.agencies[self.cleaned_data["agency"]] if kind == "agency" else None,
-            "sector": self.cleaned_data["sector"] if kind == "sector" else "",
-            "statutory_group": self.cleaned_data["statutory_group"] if kind == "statutory_group" else "",
+            "agency": self.agencies[value] if kind == "agency" else None,
+            "sector": value if kind == "sector" else "",
+            "statutory_group": value if kind == "statutory_group" else "",
         }

@@ -109,14 +109,12 @@ def test_the_page_adds_a_rule_shows_who_gets_what_and_removes_it(w):
     charity = AgencyFactory(partnership=w.partnership, name="Little Charity", sector=Sector.VOLUNTARY)
     page = staff_url(w.partnership, "staff_question_set_cycle", cycle_slug=w.cycle.slug)
 
-    response = admin.post(page, {"question_set": str(voluntary_set.pk), "group_kind": "sector", "sector": ""})
+    response = admin.post(page, {"question_set": str(voluntary_set.pk), "group": ""})
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<a href="#id_sector">Select a sector</a>' in html
+    assert '<a href="#id_group">Select which agencies answer this question set</a>' in html
 
-    response = admin.post(
-        page, {"question_set": str(voluntary_set.pk), "group_kind": "sector", "sector": "voluntary"}
-    )
+    response = admin.post(page, {"question_set": str(voluntary_set.pk), "group": "sector:voluntary"})
     assert response["Location"] == page
     rule = CycleQuestionSet.objects.get(cycle=w.cycle)
     assert (rule.sector, rule.question_set) == ("voluntary", voluntary_set)
@@ -139,11 +137,9 @@ def test_the_page_offers_only_this_partnerships_published_sets(worlds):
     admin = staff_client(Client(), a.partnership, StaffRole.ADMIN)
     page = staff_url(a.partnership, "staff_question_set_cycle", cycle_slug=a.cycle.slug)
 
-    response = admin.post(
-        page, {"question_set": str(b.question_set.pk), "group_kind": "agency", "agency": str(b.agency.pk)}
-    )
+    response = admin.post(page, {"question_set": str(b.question_set.pk), "group": f"agency:{b.agency.pk}"})
 
     html = response.content.decode()
     assert "Select one of the published question sets" in html
-    assert '<a href="#id_agency">Select an agency from the list</a>' in html
+    assert '<a href="#id_group">Select which agencies answer this question set from the list</a>' in html
     assert not CycleQuestionSet.objects.exists()

@@ -143,3 +143,17 @@ def test_the_page_offers_only_this_partnerships_published_sets(worlds):
     assert "Select one of the published question sets" in html
     assert '<a href="#id_group">Select which agencies answer this question set from the list</a>' in html
     assert not CycleQuestionSet.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("borrowed", ["cycle", "question_set", "agency"])
+def test_postgres_refuses_a_rule_joining_two_partnerships(worlds, borrowed):
+    from django.db import connection
+
+    a, b = worlds
+    fields = {"cycle": a.cycle, "question_set": a.question_set, "agency": a.agency}
+    fields[borrowed] = getattr(b, borrowed)
+    # The composite foreign keys are deferred: checked here, as at commit.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CycleQuestionSet.objects.create(partnership=a.partnership, **fields)
+        connection.check_constraints()

@@ -58,9 +58,15 @@ class QuestionSet(models.Model):
         return f"{self.name} (version {self.version})"
 
     def is_frozen(self, now=None) -> bool:
-        """Frozen once any cycle using it has opened."""
+        """Frozen once any cycle using it has opened (as the cycle's default
+        set or for a group of its agencies), or once any return has been
+        started on it: answers point at its questions."""
         now = now or timezone.now()
-        return self.cycles.filter(opens_at__lte=now).exists()
+        return (
+            self.cycles.filter(opens_at__lte=now).exists()
+            or self.cycle_assignments.filter(cycle__opens_at__lte=now).exists()
+            or self.submissions.exists()
+        )
 
 
 class Theme(models.Model):
@@ -73,6 +79,9 @@ class Theme(models.Model):
     red_descriptor = models.TextField("Red (not compliant)")
     amber_descriptor = models.TextField("Amber (partially compliant)")
     green_descriptor = models.TextField("Green (fully compliant)")
+    is_local = models.BooleanField(
+        default=False, help_text="Added by the partnership to a set copied from a built-in template."
+    )
 
     class Meta:
         ordering = ["question_set_id", "order"]
@@ -100,6 +109,9 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     allows_na = models.BooleanField("Not applicable allowed", default=True)
     evidence_expected = models.BooleanField(default=False)
+    is_local = models.BooleanField(
+        default=False, help_text="Added by the partnership to a set copied from a built-in template."
+    )
 
     class Meta:
         ordering = ["theme_id", "order"]

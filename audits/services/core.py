@@ -105,11 +105,14 @@ def submission_get_or_create(*, cycle: AuditCycle, agency: Agency, actor: Actor 
     existing = Submission.objects.filter(cycle=cycle, agency=agency).first()
     if existing:
         return existing
+    from .question_sets import cycle_question_set_for_agency  # it imports this module
+
     submission = Submission.objects.create(
         partnership_id=cycle.partnership_id,
         cycle=cycle,
         agency=agency,
-        question_set_id=cycle.question_set_id,
+        # The cycle's default set, or the one a rule gives this agency's group.
+        question_set_id=cycle_question_set_for_agency(cycle=cycle, agency=agency).pk,
         reference=submission_reference_new(cycle=cycle),
     )
     audit_event_record(

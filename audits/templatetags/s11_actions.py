@@ -28,6 +28,20 @@ def action_plan_task_list_entry(context, submission):
 
 @register.inclusion_tag("audits/actions/_theme_section.html", takes_context=True)
 def theme_action_section(context, submission, theme, rag=""):
+    if not submission:
+        # The question-set builder's preview of a theme page has no return.
+        return {
+            "partnership": context.get("partnership"),
+            "submission": None,
+            "theme": theme,
+            "items": [],
+            "rag": rag,
+            "needs_actions": rag in (Rag.AMBER, Rag.RED),
+            "required": False,
+            "can_add": False,
+            "editable": False,
+            "can_update": False,
+        }
     items = action_item_list(submission=submission, theme=theme)
     for item in items:
         item.can_change = action_item_can_change(item)

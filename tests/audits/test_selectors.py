@@ -43,9 +43,14 @@ COVERED = {
         "submission_theme_keys",
         "theme_response_get",
     },
+    # Tenancy tests of these are in tests/themes/test_selectors.py.
     theme_selectors: {
         "question_set_list",
         "question_set_get",
+        "question_set_published_list",
+        "question_set_usage",
+        "question_get",
+        "theme_get",
         "theme_list_with_questions",
     },
 }

@@ -1,0 +1,61 @@
+"""Which question set each group of a cycle's agencies answers."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audits.selectors import cycle_get
+from audits.selectors.question_sets import (
+    cycle_agency_question_sets,
+    cycle_question_set_rule_get,
+    cycle_question_set_rule_list,
+)
+from audits.services.core import DomainError
+from audits.services.question_sets import cycle_question_set_assign, cycle_question_set_unassign
+from partnerships.permissions import Perm
+from partnerships.selectors import agency_list
+from partnerships.staff import staff_required
+
+from .. import selectors
+from ..forms import RuleForm
+from .common import posted, staff_url
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_question_sets(request, cycle_slug):
+    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    form = RuleForm(
+        posted(request),
+        question_sets=list(selectors.question_set_published_list(partnership=request.partnership)),
+        agencies=list(agency_list(partnership=request.partnership)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = cycle_question_set_assign(cycle=cycle, actor=request.staff_actor, **form.rule_kwargs())
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{rule.group_label} will answer {rule.question_set}")
+            return redirect(request.path)
+    return render(
+        request,
+        "themes/cycle.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "rules": cycle_question_set_rule_list(partnership=request.partnership, cycle=cycle),
+            "rows": cycle_agency_question_sets(partnership=request.partnership, cycle=cycle),
+        },
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_POST
+def cycle_question_set_rule_delete(request, cycle_slug, rule_pk):
+    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    rule = cycle_question_set_rule_get(partnership=request.partnership, cycle=cycle, pk=rule_pk)
+    label = rule.group_label
+    cycle_question_set_unassign(rule=rule, actor=request.staff_actor)
+    messages.success(request, f"{label} will answer the cycle's default set, unless another rule applies")
+    return redirect(staff_url(request, "staff_question_set_cycle", cycle_slug=cycle.slug))

@@ -326,9 +326,8 @@ def cycle_agency_rows(
         without = list(_agencies_without_return(partnership, cycle, filters).values("pk", "name", "sector"))
 
     # Questions in each question set the returns use.
-    set_ids = {r["question_set_id"] for r in returns}
     totals = dict(
-        Question.objects.filter(theme__question_set_id__in=set_ids)
+        Question.objects.filter(theme__question_set_id__in=submissions.values("question_set_id"))
         .order_by()
         .values("theme__question_set_id")
         .annotate(n=Count("pk"))

@@ -28,7 +28,6 @@ from tests.factories import (
     LocalityFactory,
     SubmissionFactory,
     question_set_with_questions,
-    submission_complete,
     theme_save,
     two_partnerships,
 )

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -460,14 +461,16 @@ def cycle_locality_progress(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HeatmapCell:
+class HeatmapCell(NamedTuple):
+    """A tuple, so that the heatmap's template unpacks it in its loop."""
+
     rag: str  # "red", "amber", "green" or "" (none)
     label: str
+    css: str
 
-    @property
-    def css(self) -> str:
-        return f"s11-rag--{self.rag or 'none'}"
+
+def _cell(rag: str, label: str) -> HeatmapCell:
+    return HeatmapCell(rag, label, f"s11-rag--{rag or 'none'}")
 
 
 @dataclass
@@ -476,10 +479,10 @@ class HeatmapRow:
     status: str
     reference: str
     cells: list[HeatmapCell]
+    status_label: str = ""
 
-    @property
-    def status_label(self) -> str:
-        return DashboardStatus(self.status).label
+    def __post_init__(self):
+        self.status_label = DashboardStatus(self.status).label
 
 
 @dataclass
@@ -530,8 +533,8 @@ def cycle_heatmap(
     ratings: dict[tuple[int, int], HeatmapCell] = {}
     if rating == Rating.MODERATED:
         for submission_id, theme_id, rag in _moderated_ratings(submissions):
-            ratings[submission_id, theme_id] = HeatmapCell(rag, RAG_LABELS.get(rag, ""))
-        unrated = HeatmapCell("", "Not moderated")
+            ratings[submission_id, theme_id] = _cell(rag, RAG_LABELS.get(rag, ""))
+        unrated = _cell("", "Not moderated")
     else:
         for submission_id, theme_id, rag, defaulted in (
             ThemeResponse.objects.filter(submission__in=submissions.values("pk"))
@@ -539,8 +542,8 @@ def cycle_heatmap(
             .values_list("submission_id", "theme_id", "rag", "rag_defaulted")
         ):
             label = RAG_LABELS.get(rag, "")
-            ratings[submission_id, theme_id] = HeatmapCell(rag, f"{label} (default)" if defaulted else label)
-        unrated = HeatmapCell("", "Not rated")
+            ratings[submission_id, theme_id] = _cell(rag, f"{label} (default)" if defaulted else label)
+        unrated = _cell("", "Not rated")
 
     rows_by_set = defaultdict(list)
     for r in returns:

@@ -13,6 +13,8 @@ not started.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +52,15 @@ from ..models import (
     Submission,
     SubmissionStatus,
     ThemeResponse,
+)
+
+# The review part (moderation, confirmed evaluations) is built beside this
+# one; until both are in one tree, nothing is evaluated or moderated. Once
+# they are, this can be a plain import.
+_review = (
+    importlib.import_module("audits.models.review")
+    if importlib.util.find_spec("audits.models.review")
+    else None
 )
 
 
@@ -110,33 +121,30 @@ def _evaluated_q() -> Q:
     """Which submissions count as evaluated: the one place that says so.
 
     A return is evaluated when it is submitted and the partnership has
-    confirmed its evaluation to the agency. That confirmation is recorded by
-    the review part (audits/models/review.py); until its model is merged no
-    return is evaluated. The lead points this at the model's field, e.g.
-
-        Q(status=SubmissionStatus.SUBMITTED)
-        & Q(Exists(Evaluation.objects.filter(submission=OuterRef("pk"), confirmed_at__isnull=False)))
-
-    The Q is on Submission. Everything that counts or filters by "evaluated"
-    goes through `_dashboard_status()`, which uses this.
+    confirmed its evaluation to the agency, which the review part records
+    (audits/models/review.py: `evaluated_q()`, a confirmed
+    `SubmissionReview.evaluated_at`). Without that part no return is
+    evaluated. The Q is on Submission; everything that counts or filters by
+    "evaluated" goes through `_dashboard_status()`, which uses this.
     """
-    return Q(status=SubmissionStatus.SUBMITTED) & Q(Value(False, output_field=BooleanField()))
+    if _review is None:
+        return Q(status=SubmissionStatus.SUBMITTED) & Q(Value(False, output_field=BooleanField()))
+    return _review.evaluated_q()
 
 
 def _moderated_ratings(submissions: QuerySet[Submission]) -> Iterable[tuple[int, int, str]]:
     """(submission id, theme id, RAG) for every theme the partnership has
-    moderated in these returns: the one place the heatmap reads moderated
-    ratings from.
-
-    Moderation is recorded by the review part (audits/models/review.py, in
-    tables of its own because a submitted return's rows are locked). Until
-    its model is merged there are no moderated ratings; the lead points this
-    at the model with one query, e.g.
-
-        ThemeModeration.objects.filter(submission__in=submissions.values("pk"))
-            .exclude(rag="").values_list("submission_id", "theme_id", "rag")
-    """
-    return ()
+    moderated in these returns, in one query: the one place the heatmap reads
+    moderated ratings from (the review part's `ThemeModeration`, kept in a
+    table of its own because a submitted return's rows are locked). Without
+    that part nothing is moderated."""
+    if _review is None:
+        return ()
+    return (
+        _review.ThemeModeration.objects.filter(submission__in=submissions.values("pk"))
+        .order_by()
+        .values_list("submission_id", "theme_id", "rag")
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -308,7 +308,7 @@ def police_evaluated(monkeypatch, world):
     return world
 
 
-def test_until_the_review_model_is_merged_nothing_is_evaluated(world):
+def test_a_submitted_return_is_not_evaluated_by_itself(world):
     assert not Submission.objects.filter(dashboard._evaluated_q()).exists()
     assert Submission.objects.filter(status=SubmissionStatus.SUBMITTED).exists()
 

@@ -263,6 +263,7 @@ class AgencyRow:
     contributors: list[str] = field(default_factory=list)
     days_left: int | None = None  # None once handed in
     deadline_extended: bool = False
+    review_url: str = ""  # set by the view when the review page exists
 
     @property
     def status_label(self) -> str:
@@ -488,6 +489,7 @@ class HeatmapRow:
     reference: str
     cells: list[HeatmapCell]
     status_label: str = ""
+    review_url: str = ""  # set by the view when the review page exists
 
     def __post_init__(self):
         self.status_label = DashboardStatus(self.status).label

@@ -32,13 +32,23 @@ def _remind_stand_in(request, cycle_slug):
     return HttpResponse(status=204)
 
 
-# The site's URLs plus a stand-in for the cycles part's "send a reminder"
-# endpoint, for the tests that check the dashboard's form for it. Used with
+def _review_stand_in(request, reference):
+    return HttpResponse(status=204)
+
+
+# The site's URLs plus stand-ins for the cycles part's "send a reminder"
+# endpoint and the review part's page for a return, for the tests that check
+# the dashboard's form and links for them. Used with
 # @pytest.mark.urls(__name__).
 urlpatterns = [
     path(
         STAFF,
-        include([path("cycles/<slug:cycle_slug>/remind/", _remind_stand_in, name="staff_cycle_remind")]),
+        include(
+            [
+                path("cycles/<slug:cycle_slug>/remind/", _remind_stand_in, name="staff_cycle_remind"),
+                path("returns/<str:reference>/", _review_stand_in, name="staff_return_review"),
+            ]
+        ),
     ),
     *site_urlpatterns,
 ]
@@ -148,6 +158,17 @@ def test_dashboard_without_the_remind_endpoint_has_no_remind_form(reviewer, worl
     html = reviewer.get(_url(world, "staff_cycle_dashboard")).content.decode()
     assert 'name="agency"' not in html
     assert "Send a reminder now" not in html
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("name", ["staff_cycle_dashboard", "staff_cycle_heatmap"])
+def test_agencies_with_a_return_link_to_its_review(reviewer, world, name):
+    html = reviewer.get(_url(world, name)).content.decode()
+    reference = world.a.submission.reference
+    review = staff_url(world.a.partnership, "staff_return_review", reference=reference)
+    assert f'<a class="govuk-link" href="{review}">ALPHA Borough Council</a>' in html
+    assert html.count('href="/alpha/staff/returns/') == 2  # the council and the police; not the charity
+    assert "Alpha Charity" in html and "Alpha Charity</a>" not in html
 
 
 @pytest.mark.urls(__name__)

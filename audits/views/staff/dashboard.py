@@ -2,8 +2,11 @@
 the RAG heatmap (agencies × themes) and the per-question table. All three
 are read-only GET pages narrowed by the same filter form."""
 
+from urllib.parse import quote
+
 from django import forms
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from partnerships.models import Sector
 from partnerships.permissions import Perm
@@ -84,6 +87,24 @@ class HeatmapFilterForm(CycleFilterForm):
         return self.cleaned_data.get("rating") or Rating.SELF
 
 
+# The review part's page for one return (returns/<reference>/).
+REVIEW_URL_NAME = "staff_return_review"
+
+
+def _link_to_reviews(partnership, rows) -> None:
+    """Give each row that has a return the address of its review page,
+    when that page exists. One reverse() for all the rows: hundreds of them
+    add up."""
+    marker = "S11-REFERENCE-MARKER"
+    try:
+        pattern = reverse(REVIEW_URL_NAME, kwargs={"partnership_slug": partnership.slug, "reference": marker})
+    except NoReverseMatch:
+        return
+    for row in rows:
+        if row.reference:
+            row.review_url = pattern.replace(marker, quote(row.reference, safe=""))
+
+
 def _page(request, cycle_slug, form_class=CycleFilterForm):
     cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
     localities = list(locality_list(partnership=request.partnership))
@@ -98,6 +119,7 @@ def cycle_dashboard(request, cycle_slug):
     filters = form.filters()
     kwargs = {"partnership": request.partnership, "cycle": cycle, "filters": filters}
     rows = cycle_agency_rows(**kwargs)
+    _link_to_reviews(request.partnership, rows)
     return render(
         request,
         "staff/dashboard/dashboard.html",
@@ -121,6 +143,8 @@ def cycle_heatmap_view(request, cycle_slug):
     groups = cycle_heatmap(
         partnership=request.partnership, cycle=cycle, filters=form.filters(), rating=rating
     )
+    for group in groups:
+        _link_to_reviews(request.partnership, group.rows)
     return render(
         request,
         "staff/dashboard/heatmap.html",

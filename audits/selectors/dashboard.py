@@ -279,7 +279,9 @@ class AgencyRow:
 
     @property
     def can_remind(self) -> bool:
-        return self.status in REMINDABLE
+        """Reminders go to a return's contacts, so an agency with no return
+        in the cycle yet (never invited) cannot be reminded from here."""
+        return self.submission_id is not None and self.status in REMINDABLE
 
 
 def cycle_agency_rows(

@@ -181,11 +181,17 @@ def test_dashboard_remind_form_for_roles_that_review(client, world, role):
     assert f'<form method="post" action="{remind}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     values = set(re.findall(r'name="agency" type="checkbox" value="(\d+)"', html))
-    charity = world.a.partnership.agencies.get(name="Alpha Charity")
-    # Not started (no return yet) and in progress: yes. Submitted: no.
-    assert values == {str(world.a.agency.pk), str(charity.pk)}
-    assert "Remind Alpha Charity" in html  # each checkbox has a label
+    # In progress: yes. Submitted, or no return to remind about yet: no.
+    assert values == {str(world.a.agency.pk)}
+    assert "Remind ALPHA Borough Council" in html  # each checkbox has a label
     assert "Send a reminder now" in html
+    # Back to this page, filters and all, after sending.
+    assert '<input type="hidden" name="next" value="/alpha/staff/cycles/s11-2026/">' in html
+    response = client.get(_url(world, "staff_cycle_dashboard", "?sector=local_authority"))
+    assert (
+        'name="next" value="/alpha/staff/cycles/s11-2026/?sector=local_authority"'
+        in response.content.decode()
+    )
 
 
 @pytest.mark.urls(__name__)

@@ -227,7 +227,8 @@ def test_agency_rows_status_share_answered_and_contributors(world):
     assert (charity.answered, charity.total, charity.percent_answered) == (0, 0, 0)
     assert charity.last_activity is None and charity.contributors == []
     assert charity.localities == ["ALPHA North", "ALPHA South"]
-    assert charity.can_remind
+    assert not charity.can_remind  # no return, so nobody to remind
+    assert rows["Alpha Dormant Agency"].can_remind  # a return not started
 
     assert rows["Alpha NHS Trust"].status == DashboardStatus.RETURNED
     assert rows["Alpha NHS Trust"].localities == []

@@ -1,13 +1,15 @@
 """Server time of a cycle's dashboard, RAG heatmap and per-question table for
 700 agencies × 11 themes.
 
-Builds the data in a fresh database (default: a throwaway SQLite file; set
-DATABASE_URL to a PostgreSQL database that does not exist yet, or that may
-be emptied, to measure there), then runs the views in-process through
+Builds the data in a fresh database, made beside the one DATABASE_URL names
+the way the test runner makes its own and dropped afterwards (default: a
+throwaway SQLite file; give a PostgreSQL URL to measure there: it creates
+<name>_bench_dashboard), then runs the views in-process through
 Django's test client as a signed-in reviewer, with the cached template
 loader as in production:
 
     .venv/bin/python bench/dashboard.py [--agencies 700] [--themes 11] [--rounds 15]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/s11portal .venv/bin/python bench/dashboard.py
 
 Prints, per page, the queries it made, the page's size, and the mean and
 median milliseconds per request (one process, one thread), wall-clock and
@@ -156,14 +158,31 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-    from django.urls import reverse
+    from django.db import connection
+    from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    call_command("migrate", verbosity=0)
+    # A fresh database beside the configured one, made and migrated the way
+    # the test runner makes its own, and dropped at the end (on SQLite: a
+    # file in a temporary directory).
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database["TEST"]["NAME"] = f"{tempfile.mkdtemp()}/bench-dashboard.sqlite3"
+    else:
+        database["TEST"]["NAME"] = f"{database['NAME']}_bench_dashboard"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        _run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _run(args) -> None:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
     from partnerships.models import StaffRole
     from tests.factories import PartnershipFactory
     from tests.staff import staff_client
@@ -172,6 +191,11 @@ def main() -> None:
     started = time.perf_counter()
     cycle = populate(partnership, agencies=args.agencies, themes=args.themes, questions=args.questions)
     print(f"built {args.agencies} agencies × {args.themes} themes in {time.perf_counter() - started:.1f} s")
+    if connection.vendor == "postgresql" and not os.environ.get("BENCH_NO_ANALYZE"):
+        # As autovacuum would soon after a bulk load: without statistics the
+        # planner guesses, and guesses badly for the anti-joins here.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     client = staff_client(Client(), partnership, StaffRole.REVIEWER)
 
     def page(name, query=""):
@@ -200,7 +224,7 @@ def main() -> None:
         assert response.status_code == 200, (label, response.status_code)
         count = len(queries)  # now: the next request clears the log it reads
         if os.environ.get("BENCH_SHOW_SQL"):
-            print("\n".join(q["sql"][:160] for q in queries))
+            print("\n".join(f"{q['time']:>7} {q['sql'][:150]}" for q in queries))
         times, cpu = [], []
         for _ in range(args.rounds):
             start, start_cpu = time.perf_counter(), time.process_time()

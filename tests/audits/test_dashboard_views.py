@@ -256,7 +256,11 @@ def test_heatmap_groups_by_question_set_only_when_there_are_several(reviewer, wo
     html = reviewer.get(_url(world, "staff_cycle_heatmap")).content.decode()
     assert world.a.question_set.name not in html
     other = question_set_with_questions(world.a.partnership, themes=2, name="Voluntary sector tool")
-    Submission.objects.filter(agency=world.police).update(question_set=other)
+    club = AgencyFactory(partnership=world.a.partnership, name="Alpha Youth Club", sector=Sector.VOLUNTARY)
+    # A return not started yet may be moved to another set (a submitted one is locked).
+    Submission.objects.filter(pk=SubmissionFactory(cycle=world.a.cycle, agency=club).pk).update(
+        question_set=other
+    )
     text = _text(reviewer.get(_url(world, "staff_cycle_heatmap")))
     assert f"{world.a.question_set.name} Agencies' self-rating by theme: {world.a.question_set.name}" in text
     assert "Voluntary sector tool Agencies' self-rating by theme: Voluntary sector tool (1 agency)" in text

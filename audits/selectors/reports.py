@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from partnerships.models import Locality, Partnership
@@ -32,6 +31,7 @@ from ..models import (
     SubmissionStatus,
     ThemeResponse,
 )
+from ..models.review import ThemeModeration
 
 UK = ZoneInfo("Europe/London")
 EXPORT_BATCH = 200
@@ -141,17 +141,11 @@ def theme_moderations(*, partnership: Partnership, submission_ids: Iterable[int]
     """The partnership's moderated RAG and reviewer comment for each
     (submission id, theme id) of these returns.
 
-    Moderation is the review part's model (audits/models/review.py,
-    ThemeModeration: submission, theme, rag, comment). It is looked up by name
-    so that this part works before and after the two are merged; until the
-    model exists every moderated rating is blank."""
-    try:
-        model = apps.get_model("audits", "ThemeModeration")
-    except LookupError:
-        return {}
-    rows = model.objects.filter(partnership=partnership, submission_id__in=list(submission_ids)).values_list(
-        "submission_id", "theme_id", "rag", "comment"
-    )
+    Moderation lives in its own table (audits/models/review.py) because a
+    submitted return's own rows are locked."""
+    rows = ThemeModeration.objects.filter(
+        partnership=partnership, submission_id__in=list(submission_ids)
+    ).values_list("submission_id", "theme_id", "rag", "comment")
     return {(s, t): Moderation(rag=rag, comment=comment) for s, t, rag, comment in rows}
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import outbox
+from .services import outbox, reminders
 
 
 @shared_task(name="audits.send_outbound_email", ignore_result=True)
@@ -13,3 +13,10 @@ def send_outbound_email(email_id: int) -> None:
 @shared_task(name="audits.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> None:
     outbox.outbox_sweep()
+
+
+@shared_task(name="audits.reminders_due", ignore_result=True)
+def reminders_due() -> None:
+    """Run by Celery beat: write the invitations, reminders and overdue
+    notices that have come due."""
+    reminders.reminders_due()

@@ -29,7 +29,6 @@ from tests.factories import (
     AgencyFactory,
     AuditCycleFactory,
     PartnershipFactory,
-    SubmissionFactory,
     question_set_with_questions,
 )
 from tests.staff import staff_client, staff_url
@@ -175,7 +174,7 @@ def test_reminders_at_each_offset_only_to_agencies_that_have_not_submitted(sprin
 
 
 def test_a_missed_run_sends_only_the_latest_reminder(spring):
-    cycle, _ = spring
+    _cycle, _ = spring
     run_at(uk(2026, 3, 1, 10))
     # Beat was down from before the 14-day reminder until after the 2-day one.
     assert run_at(uk(2026, 3, 31, 18))[Kind.REMINDER] == 4
@@ -264,7 +263,7 @@ def test_one_agencys_extension_moves_only_its_reminders(spring):
 
 
 def test_the_outbox_cancels_a_reminder_whose_return_was_submitted_before_it_went(spring):
-    cycle, _ = spring
+    _cycle, _ = spring
     run_at(uk(2026, 3, 19, 17, 5))
     email = rows(Kind.REMINDER).first()
     Submission.objects.filter(pk=email.submission_id).update(
@@ -283,7 +282,7 @@ def test_the_outbox_cancels_a_reminder_whose_return_was_submitted_before_it_went
 def test_invitation_and_reminder_emails_in_plain_english_with_a_working_link(
     spring, client, django_capture_on_commit_callbacks
 ):
-    cycle, agencies = spring
+    _cycle, _agencies = spring
     with django_capture_on_commit_callbacks(execute=True):
         run_at(uk(2026, 3, 1, 10))
     assert len(mail.outbox) == 4

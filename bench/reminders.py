@@ -113,6 +113,8 @@ def run(args, db_url: str, broker: str, workers: list) -> None:
     import django
 
     django.setup()
+    import logging
+
     import redis
     import time_machine
     from aiosmtpd.controller import Controller
@@ -126,8 +128,6 @@ def run(args, db_url: str, broker: str, workers: list) -> None:
     from partnerships.models import Agency, AgencyContact
     from s11portal.celery import app
     from tests.factories import AuditCycleFactory, PartnershipFactory, question_set_with_questions
-
-    import logging
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per SMTP command
     t0 = time.perf_counter()

@@ -271,7 +271,7 @@ def reminder_send_now(
         if submission.cycle_id != cycle.pk:
             raise DomainError("That return belongs to another cycle.")
         contacts = list(submission.agency.contacts.all())
-        if submission.status == SubmissionStatus.SUBMITTED or not contacts:
+        if submission.status == SubmissionStatus.SUBMITTED or not contacts or now >= submission.deadline:
             skipped.append(submission)
             continue
         for contact in contacts:
@@ -289,7 +289,8 @@ def reminder_send_now(
         reminded.append(submission)
     if not reminded:
         raise NothingToRemindError(
-            "None of the agencies you chose can be reminded: they have submitted, or have no contacts."
+            "None of the agencies you chose can be reminded: they have submitted, are past their "
+            "deadline, or have no contacts."
         )
     _write(wanted)
     for submission in reminded:

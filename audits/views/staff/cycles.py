@@ -285,8 +285,7 @@ def cycle_remind(request, cycle_slug):
     names = ", ".join(s.agency.name for s in reminded)
     text = f"Reminder sent to {len(reminded)} agenc{'ies' if len(reminded) != 1 else 'y'}: {names}."
     if skipped:
-        text += (
-            f" Not sent to {', '.join(s.agency.name for s in skipped)}: submitted already, or no contacts."
-        )
+        skipped_names = ", ".join(s.agency.name for s in skipped)
+        text += f" Not sent to {skipped_names}: submitted already, past the deadline, or no contacts."
     messages.success(request, text)
     return redirect(back)

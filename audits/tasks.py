@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import outbox
+from .services import outbox, reminders
 
 
 @shared_task(name="audits.send_outbound_email", ignore_result=True)
@@ -17,7 +17,14 @@ def outbox_sweep() -> None:
 
 @shared_task(name="audits.action_update_schedule", ignore_result=True)
 def action_update_schedule() -> None:
-    """Daily: ask for action plan updates that are due, and remind."""
+    """Hourly: ask for action plan updates that are due, and remind."""
     from .services.actions import action_update_schedule_run
 
     action_update_schedule_run()
+
+
+@shared_task(name="audits.reminders_due", ignore_result=True)
+def reminders_due() -> None:
+    """Run by Celery beat: write the invitations, reminders and overdue
+    notices that have come due."""
+    reminders.reminders_due()

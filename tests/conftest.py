@@ -21,7 +21,9 @@ Fixtures:
   defaults, for tests that need nothing special.
 - ``smtp_server`` (function scope): a real SMTP server (aiosmtpd) on 127.0.0.1
   that keeps what it receives: ``.host``, ``.port``, ``.messages``,
-  ``.wait_for(count, timeout=10)``.
+  ``.wait_for(count, timeout=10)``. ``.stall_next(n, seconds)`` makes it hang
+  on the next n messages' DATA (then refuse them with 451, keeping nothing),
+  so a test can kill a sender mid-send; ``.wait_for_stalled(n)`` waits for that.
 
 Worker tests need ``@pytest.mark.django_db(transaction=True)`` (the worker is
 another process: it only sees committed rows) and the ``postgres`` and ``redis``
@@ -414,9 +416,34 @@ class SMTPServer:
     host: str
     port: int
     messages: list[ReceivedEmail] = field(default_factory=list)
+    stalled: int = 0
+    _to_stall: int = 0
+    _stall_seconds: float = 0
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
+    def stall_next(self, count: int = 1, seconds: float = 30) -> None:
+        """Hang on the next `count` messages before accepting them, then
+        refuse them (451): the sender never hears "250", nothing is kept."""
+        with self._cond:
+            self._to_stall, self._stall_seconds = count, seconds
+
+    def wait_for_stalled(self, count: int = 1, timeout: float = 20) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.stalled >= count, timeout):
+                raise AssertionError(f"expected {count} stalled send(s), got {self.stalled}")
+
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        with self._cond:
+            stall = self._to_stall > 0
+            if stall:
+                self._to_stall -= 1
+                self.stalled += 1
+                self._cond.notify_all()
+        if stall:
+            import asyncio
+
+            await asyncio.sleep(self._stall_seconds)
+            return "451 4.3.0 Try again later"
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode()

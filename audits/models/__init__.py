@@ -12,13 +12,27 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from partnerships.models import Agency, Partnership
+from partnerships.models import Agency, Locality, Partnership
 from themes.models import Question, QuestionSet, Theme
 
 
 class IncompletePolicy(models.TextChoices):
     DEFAULT_RED = "default_red", "Allow submission; give each incomplete theme a default Red"
     BLOCK = "block", "Block submission until every question is answered"
+
+
+class AgencyScope(models.TextChoices):
+    ALL = "all", "Every agency"
+    SECTOR = "sector", "Agencies in chosen sectors"
+    LOCALITY = "locality", "Agencies in chosen localities"
+    CHOSEN = "chosen", "Agencies chosen one by one"
+
+
+DEFAULT_REMINDER_DAYS = (14, 7, 2, 1)
+
+
+def default_reminder_days() -> list[int]:
+    return list(DEFAULT_REMINDER_DAYS)
 
 
 class CycleStatus(models.TextChoices):
@@ -55,6 +69,21 @@ class AuditCycle(models.Model):
         help_text="Ask agencies for an action plan update this many months after they submit, and "
         "every this many months after that (0: never ask).",
     )
+    # Who takes part: every active agency, those in some sectors or
+    # localities (so an agency added later joins), or a chosen list. See
+    # audits/services/cycles.py: cycle_participants.
+    agency_scope = models.CharField(max_length=10, choices=AgencyScope.choices, default=AgencyScope.ALL)
+    scope_sectors = models.JSONField(default=list, blank=True)
+    scope_localities = models.ManyToManyField(Locality, blank=True, related_name="+")
+    chosen_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    reminder_days = models.JSONField(
+        default=default_reminder_days,
+        blank=True,
+        help_text="Days before the deadline on which agencies that have not submitted are reminded.",
+    )
+    previous_cycle = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,6 +98,9 @@ class AuditCycle(models.Model):
             models.CheckConstraint(
                 condition=models.Q(incomplete_policy__in=IncompletePolicy.values),
                 name="cycle_incomplete_policy_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agency_scope__in=AgencyScope.values), name="cycle_agency_scope_valid"
             ),
         ]
 
@@ -122,6 +154,10 @@ class Submission(models.Model):
     signed_off_by_role = models.CharField(max_length=200, blank=True)
     extended_until = models.DateTimeField(
         null=True, blank=True, help_text="A deadline extension for this agency only."
+    )
+    # The return last cycle's answers were carried forward from, if any.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Bumped by every write; lets a service refuse work based on a stale read.
     version = models.PositiveIntegerField(default=1)
@@ -180,6 +216,9 @@ class ThemeResponse(models.Model):
         default=False, help_text="Rated Red on submission because questions were left unanswered."
     )
     comments = models.TextField(blank=True)
+    # Copied from last cycle's return and not yet confirmed by the agency;
+    # saving the theme clears it.
+    carried_forward = models.BooleanField(default=False)
     # Optimistic locking per theme: two contributors on different themes never
     # conflict; two on the same theme cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=0)

@@ -60,6 +60,7 @@ class ThemeStatus:
     NOT_STARTED = "Not started"
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
+    CARRIED_FORWARD = "Carried forward"
 
 
 @dataclass
@@ -72,6 +73,8 @@ class ThemeRow:
     @property
     def status(self) -> str:
         rated = bool(self.response and self.response.rag)
+        if self.response and self.response.carried_forward:
+            return ThemeStatus.CARRIED_FORWARD
         if self.answered == self.total and rated:
             return ThemeStatus.COMPLETED
         if self.answered or rated or (self.response and self.response.comments):

@@ -228,6 +228,8 @@ def theme_response_save(
     rag_before, comments_before = response.rag, response.comments
     response.rag = rag
     response.rag_defaulted = False
+    # Saving confirms (or changes) answers carried forward from last cycle.
+    response.carried_forward = False
     response.comments = comments.strip()
     response.version = F("version") + 1
     response.updated_by_name = actor.name
@@ -236,6 +238,7 @@ def theme_response_save(
         update_fields=[
             "rag",
             "rag_defaulted",
+            "carried_forward",
             "comments",
             "version",
             "updated_at",

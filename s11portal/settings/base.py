@@ -198,8 +198,17 @@ CRISPY_TEMPLATE_PACK = "gds"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Section 11 audit <noreply@s11portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+# GOV.UK Notify: an API key selects it (s11portal/email_backends/notify.py).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 if os.environ.get("EMAIL_BACKEND"):
-    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+    EMAIL_BACKEND = {"notify": "s11portal.email_backends.notify.NotifyEmailBackend"}.get(
+        os.environ["EMAIL_BACKEND"], os.environ["EMAIL_BACKEND"]
+    )
+elif NOTIFY_API_KEY:
+    EMAIL_BACKEND = "s11portal.email_backends.notify.NotifyEmailBackend"
 elif EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
@@ -223,7 +232,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a task a dead worker had taken only after this many
+# seconds; the outbox sweep (below) does not wait for that.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+# How long a worker holds an outbox row while it sends it. Must exceed
+# EMAIL_TIMEOUT: a send that outlives its lease may be made twice.
+S11_OUTBOX_LEASE_SECONDS = int(os.environ.get("S11_OUTBOX_LEASE_SECONDS", "300"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -262,10 +278,16 @@ LOGGING = {
     },
 }
 
-# Celery beat: the outbox sweep sends whatever a lost task left behind.
+# Celery beat: the outbox sweep sends whatever a lost task left behind;
+# reminders_due writes the invitations, deadline reminders and overdue
+# notices that have come due (audits/services/reminders.py).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "audits.outbox_sweep", "schedule": 60.0},
     # Action plan update requests and reminders (idempotent; hourly so a
     # missed run costs an hour, not a day).
     "action-update-schedule": {"task": "audits.action_update_schedule", "schedule": 3600.0},
+    "reminders-due": {
+        "task": "audits.reminders_due",
+        "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),
+    },
 }

@@ -7,15 +7,11 @@ from html import unescape
 
 import pytest
 from django.db import connection, reset_queries
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 
 from audits.models import Submission, SubmissionStatus
 from bench.dashboard import populate
 from partnerships.models import Sector, StaffRole
-from s11portal.urls import STAFF
-from s11portal.urls import urlpatterns as site_urlpatterns
 from tests.factories import (
     AgencyFactory,
     PartnershipFactory,
@@ -26,32 +22,6 @@ from tests.factories import (
 from tests.staff import staff_client, staff_url
 
 pytestmark = pytest.mark.django_db
-
-
-def _remind_stand_in(request, cycle_slug):
-    return HttpResponse(status=204)
-
-
-def _review_stand_in(request, reference):
-    return HttpResponse(status=204)
-
-
-# The site's URLs plus stand-ins for the cycles part's "send a reminder"
-# endpoint and the review part's page for a return, for the tests that check
-# the dashboard's form and links for them. Used with
-# @pytest.mark.urls(__name__).
-urlpatterns = [
-    path(
-        STAFF,
-        include(
-            [
-                path("cycles/<slug:cycle_slug>/remind/", _remind_stand_in, name="staff_cycle_remind"),
-                path("returns/<str:reference>/", _review_stand_in, name="staff_return_review"),
-            ]
-        ),
-    ),
-    *site_urlpatterns,
-]
 
 
 @pytest.fixture
@@ -154,13 +124,6 @@ def test_dashboard_bad_filters_get_an_error_and_are_ignored(reviewer, world, que
     assert "Agencies (3)" in _text(response)  # that filter left out, the rest applied
 
 
-def test_dashboard_without_the_remind_endpoint_has_no_remind_form(reviewer, world):
-    html = reviewer.get(_url(world, "staff_cycle_dashboard")).content.decode()
-    assert 'name="agency"' not in html
-    assert "Send a reminder now" not in html
-
-
-@pytest.mark.urls(__name__)
 @pytest.mark.parametrize("name", ["staff_cycle_dashboard", "staff_cycle_heatmap"])
 def test_agencies_with_a_return_link_to_its_review(reviewer, world, name):
     html = reviewer.get(_url(world, name)).content.decode()
@@ -171,7 +134,6 @@ def test_agencies_with_a_return_link_to_its_review(reviewer, world, name):
     assert "Alpha Charity" in html and "Alpha Charity</a>" not in html
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.parametrize("role", [StaffRole.REVIEWER, StaffRole.ADMIN])
 def test_dashboard_remind_form_for_roles_that_review(client, world, role):
     staff_client(client, world.a.partnership, role)
@@ -194,7 +156,6 @@ def test_dashboard_remind_form_for_roles_that_review(client, world, role):
     )
 
 
-@pytest.mark.urls(__name__)
 def test_dashboard_remind_form_not_for_read_only(client, world):
     staff_client(client, world.a.partnership, StaffRole.READ_ONLY)
     html = client.get(_url(world, "staff_cycle_dashboard")).content.decode()
@@ -202,7 +163,6 @@ def test_dashboard_remind_form_not_for_read_only(client, world):
     assert "Send a reminder now" not in html
 
 
-@pytest.mark.urls(__name__)
 def test_dashboard_remind_form_not_when_nobody_can_be_reminded(reviewer, world):
     html = reviewer.get(_url(world, "staff_cycle_dashboard", "?status=submitted")).content.decode()
     assert "Alpha Police" in html
@@ -220,7 +180,9 @@ def test_heatmap_shows_each_rating_as_a_word_and_a_colour(reviewer, world):
     html = response.content.decode()
     assert '<th scope="col" class="govuk-table__header s11-heatmap__theme">1. Theme 1</th>' in html
     assert re.search(
-        r'<th scope="row" class="govuk-table__header s11-heatmap__agency">\s*(<a [^>]*>)?ALPHA Borough Council', html
+        r'<th scope="row" class="govuk-table__header s11-heatmap__agency">'
+        r"\s*(<a [^>]*>)?ALPHA Borough Council",
+        html,
     )
     assert '<td class="govuk-table__cell s11-heatmap__cell s11-rag--amber">Amber</td>' in html
     assert '<td class="govuk-table__cell s11-heatmap__cell s11-rag--none">Not rated</td>' in html

@@ -43,9 +43,6 @@ def cycle_world():
     return partnership, cycle
 
 
-# The dashboard's form for reminders is shown only when the cycles part's
-# endpoint exists: tests/audits/test_dashboard_views.py adds a stand-in.
-@pytest.mark.urls("tests.audits.test_dashboard_views")
 def test_dashboard_pages_have_no_axe_violations(new_context, site, cycle_world, shot):
     partnership, cycle = cycle_world
     page = _signed_in_context(new_context, site, partnership).new_page()

@@ -98,7 +98,8 @@ def test_running_twice_creates_nothing_new_and_prints_the_same_logins():
     assert [slug for slug, _ in first_agencies] == [slug for slug, _ in second_agencies]
     # Fresh links each run; the earlier ones still work.
     assert not {url for _, url in first_agencies} & {url for _, url in second_agencies}
-    # (The first run also emailed links to the returned return's contacts.)
+    # (The first run also emailed links: invitations, reminders, the returned
+    # return's contacts; emails are written once.)
     assert ResumeLink.objects.count() == links_before + len(first_agencies)
 
     # Same people and authenticator secrets; passwords reset so the printed ones are true.

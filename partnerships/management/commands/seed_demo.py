@@ -26,7 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import AuditCycle, Submission, SubmissionStatus
+from audits.models import AuditCycle, OutboundEmail, Submission, SubmissionStatus
 from audits.services import (
     Actor,
     cycle_create,
@@ -35,6 +35,7 @@ from audits.services import (
     submission_submit,
     theme_response_save,
 )
+from audits.services.reminders import reminder_send_now, reminders_due
 from audits.services.review import submission_return
 from partnerships import demo
 from partnerships.models import Agency, Locality, Partnership, StaffRole
@@ -125,7 +126,23 @@ class Command(BaseCommand):
             name, email = agency_spec.contacts[0]
             _, url = resume_link_create(submission=submission, name=name, email=email, mint=True)
             agency_lines.append(f"agency {partnership.slug} {url}")
+        self._emails(cycle, reviewer)
         return agency_lines, staff_lines
+
+    def _emails(self, cycle, reviewer) -> None:
+        """Invitations to the agencies still working on their returns, and
+        once, a reminder sent by the reviewer to those in progress, so the
+        staff email pages have a history (mail goes to var/mail/)."""
+        reminders_due(cycle=cycle)
+        if OutboundEmail.objects.filter(submission__cycle=cycle, kind=OutboundEmail.Kind.REMINDER).exists():
+            return
+        in_progress = list(
+            Submission.objects.filter(cycle=cycle, status=SubmissionStatus.IN_PROGRESS).select_related(
+                "agency", "cycle", "partnership"
+            )
+        )
+        if in_progress:
+            reminder_send_now(cycle=cycle, submissions=in_progress, actor=Actor.for_user(reviewer))
 
     def _question_set(self, partnership: Partnership, key: str) -> QuestionSet:
         existing = (

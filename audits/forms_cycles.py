@@ -1,0 +1,326 @@
+"""Forms for setting up audit cycles (partnership admins). They parse and
+check what was typed; the rules live in audits/services/cycles.py."""
+
+import re
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.text import slugify
+
+from partnerships.models import Sector
+
+from .models import AgencyScope, IncompletePolicy
+from .services.cycles import CycleSettings
+
+UK = ZoneInfo("Europe/London")
+TIME_HINT = "like 9am, 5:30pm or 17:00"
+
+
+def parse_uk_time(text: str) -> time | None:
+    """'5pm', '5:30pm', '5.30 pm', '17:00', '0930', 'midday', 'midnight'."""
+    text = text.strip().lower().replace(" ", "").replace(".", ":")
+    if text in {"midday", "noon", "12noon"}:
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm)?", text)
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def uk_moment(day: date, at: time) -> datetime | None:
+    """That wall-clock time in the UK on that day, or None if the clocks
+    skipped it (going forward in March). In the October hour that happens
+    twice, the first (British Summer Time) is meant."""
+    moment = datetime.combine(day, at, tzinfo=UK)
+    back = moment.astimezone(UTC).astimezone(UK)
+    if (back.hour, back.minute) != (at.hour, at.minute):
+        return None
+    return moment
+
+
+class UKDateTimeWidget(forms.MultiWidget):
+    def __init__(self):
+        super().__init__([forms.TextInput() for _ in range(4)])
+
+    def decompress(self, value):
+        if not value:
+            return [None, None, None, None]
+        local = value.astimezone(UK)
+        return [local.day, local.month, local.year, local.strftime("%H:%M")]
+
+
+class UKDateTimeField(forms.MultiValueField):
+    """A GOV.UK date input (day, month, year) and a time, read as UK time.
+    Inputs are named <name>_0 … <name>_3; errors link to <name>_0."""
+
+    widget = UKDateTimeWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what  # e.g. "the cycle opens"
+        super().__init__(
+            fields=[forms.CharField(required=False) for _ in range(4)], require_all_fields=False, **kwargs
+        )
+
+    def clean(self, value):
+        day, month, year, at = ([*(value or []), "", "", "", ""])[:4]
+        parts = {"day": str(day or "").strip(), "month": str(month or "").strip(), "year": str(year or "")}
+        parts["year"] = parts["year"].strip()
+        at = str(at or "").strip()
+        if not any(parts.values()) and not at:
+            if self.required:
+                raise forms.ValidationError(f"Enter the date and time {self.what}")
+            return None
+        missing = [name for name, v in parts.items() if not v]
+        if missing:
+            raise forms.ValidationError(f"The date {self.what} must include a {' and '.join(missing)}")
+        try:
+            when = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError as exc:
+            raise forms.ValidationError(f"The date {self.what} must be a real date") from exc
+        if not 2000 <= when.year <= 2100:
+            raise forms.ValidationError(f"The year {self.what} must include 4 numbers, like 2027")
+        if not at:
+            raise forms.ValidationError(f"Enter the time {self.what}, {TIME_HINT}")
+        clock = parse_uk_time(at)
+        if clock is None:
+            raise forms.ValidationError(f"Enter the time {self.what} {TIME_HINT}")
+        moment = uk_moment(when, clock)
+        if moment is None:
+            raise forms.ValidationError(
+                f"{at} does not exist on {when.day} {when:%B %Y} because the clocks go forward: "
+                "choose another time"
+            )
+        return moment
+
+
+class _UKDateTimeInitial:
+    """Give a UKDateTimeField's template its day, month, year and time when
+    the form shows a saved value (bound forms give what was typed)."""
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if isinstance(field, UKDateTimeField) and isinstance(value, datetime):
+            return field.widget.decompress(value)
+        return value
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
+    if not all(p.isdigit() for p in parts):
+        raise forms.ValidationError(
+            "Enter reminder days as whole numbers separated by commas, like 14, 7, 2, 1"
+        )
+    days = sorted({int(p) for p in parts}, reverse=True)
+    if any(not 1 <= d <= 365 for d in days):
+        raise forms.ValidationError("Each reminder must be between 1 and 365 days before the deadline")
+    return days
+
+
+class _CycleFields(_UKDateTimeInitial, forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example 'Section 11 audit 2027–28'. Agencies see it.",
+        error_messages={"required": "Enter a title for the cycle"},
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=80,
+        required=False,
+        help_text="Letters, numbers and hyphens, used in the cycle's web address. "
+        "Leave blank to make one from the title.",
+        error_messages={"invalid": "Web address must only include letters, numbers and hyphens"},
+    )
+    question_set = forms.ChoiceField(
+        label="Question set",
+        help_text="A published version. It cannot change once the cycle opens.",
+        error_messages={"required": "Choose a question set", "invalid_choice": "Choose a question set"},
+    )
+    opens_at = UKDateTimeField(what="the cycle opens", label="Opens")
+    closes_at = UKDateTimeField(what="the cycle closes", label="Closes")
+    reminder_days = forms.CharField(
+        label="Reminder schedule",
+        required=False,
+        help_text="Days before the deadline on which agencies that have not submitted get a reminder, "
+        "separated by commas. Leave blank for no reminders.",
+    )
+
+    def __init__(self, *args, question_sets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_sets = {str(q.pk): q for q in question_sets}
+        self.fields["question_set"].choices = [("", "Choose a question set")] + [
+            (str(q.pk), f"{q.name}, version {q.version}") for q in question_sets
+        ]
+
+    def clean_reminder_days(self):
+        return parse_reminder_days(self.cleaned_data["reminder_days"])
+
+    def clean_question_set(self):
+        return self.question_sets[self.cleaned_data["question_set"]]
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The cycle must close after it opens")
+        if "slug" in self.fields and not data.get("slug") and data.get("title"):
+            data["slug"] = slugify(data["title"])[:80] or "cycle"
+        return data
+
+
+class CycleForm(_CycleFields):
+    incomplete_policy = forms.ChoiceField(
+        label="If an agency submits with questions unanswered",
+        choices=IncompletePolicy.choices,
+        widget=forms.RadioSelect,
+        initial=IncompletePolicy.DEFAULT_RED,
+        error_messages={"required": "Choose what happens to incomplete themes"},
+    )
+    link_grace_days = forms.IntegerField(
+        label="Link grace period, in days",
+        min_value=0,
+        max_value=365,
+        initial=14,
+        help_text="How long after the deadline agencies' links keep working (to download their copy).",
+        error_messages={
+            "required": "Enter the link grace period in days",
+            "invalid": "Link grace period must be a whole number of days",
+            "min_value": "Link grace period must be 0 days or more",
+            "max_value": "Link grace period must be 365 days or fewer",
+        },
+    )
+    expected_minutes = forms.IntegerField(
+        label="Roughly how long a return takes, in minutes",
+        min_value=5,
+        max_value=2000,
+        initial=90,
+        help_text="Shown to agencies on the start page.",
+        error_messages={
+            "required": "Enter roughly how long a return takes",
+            "invalid": "Enter a whole number of minutes",
+            "min_value": "Enter 5 minutes or more",
+            "max_value": "Enter 2,000 minutes or fewer",
+        },
+    )
+    agency_scope = forms.ChoiceField(
+        label="Which agencies take part",
+        choices=AgencyScope.choices,
+        widget=forms.RadioSelect,
+        initial=AgencyScope.ALL,
+        error_messages={"required": "Choose which agencies take part"},
+    )
+    sectors = forms.MultipleChoiceField(
+        label="Sectors", required=False, choices=Sector.choices, widget=forms.CheckboxSelectMultiple
+    )
+    localities = forms.MultipleChoiceField(
+        label="Localities", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    agencies = forms.MultipleChoiceField(
+        label="Agencies", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, localities, agencies, locked=False, creating=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.localities = {str(x.pk): x for x in localities}
+        self.agencies = {str(x.pk): x for x in agencies}
+        self.fields["localities"].choices = [(k, v.name) for k, v in self.localities.items()]
+        self.fields["agencies"].choices = [(k, v.name) for k, v in self.agencies.items()]
+        self.locked = locked
+        if locked:  # the cycle has opened: these are fixed (the deadline moves by extension)
+            for name in ("question_set", "opens_at", "closes_at"):
+                del self.fields[name]
+        if not creating:
+            del self.fields["slug"]
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("agency_scope")
+        if scope == AgencyScope.SECTOR and not data.get("sectors"):
+            self.add_error("sectors", "Choose at least one sector")
+        if scope == AgencyScope.LOCALITY and not data.get("localities"):
+            self.add_error("localities", "Choose at least one locality")
+        if scope == AgencyScope.CHOSEN and not data.get("agencies"):
+            self.add_error("agencies", "Choose at least one agency")
+        return data
+
+    def to_settings(self, cycle=None) -> CycleSettings:
+        d = dict(self.cleaned_data)
+        if self.locked:
+            d.update(question_set=cycle.question_set, opens_at=cycle.opens_at, closes_at=cycle.closes_at)
+        return CycleSettings(
+            title=d["title"],
+            question_set=d["question_set"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            incomplete_policy=d["incomplete_policy"],
+            link_grace_days=d["link_grace_days"],
+            reminder_days=d["reminder_days"],
+            agency_scope=d["agency_scope"],
+            scope_sectors=list(d.get("sectors") or []),
+            scope_localities=[self.localities[k] for k in d.get("localities") or []],
+            chosen_agencies=[self.agencies[k] for k in d.get("agencies") or []],
+            expected_minutes=d["expected_minutes"],
+        )
+
+    @staticmethod
+    def initial_for(cycle) -> dict:
+        return {
+            "title": cycle.title,
+            "question_set": str(cycle.question_set_id),
+            "opens_at": cycle.opens_at,
+            "closes_at": cycle.closes_at,
+            "reminder_days": ", ".join(str(d) for d in cycle.reminder_days),
+            "incomplete_policy": cycle.incomplete_policy,
+            "link_grace_days": cycle.link_grace_days,
+            "expected_minutes": cycle.expected_minutes,
+            "agency_scope": cycle.agency_scope,
+            "sectors": list(cycle.scope_sectors),
+            "localities": [str(x.pk) for x in cycle.scope_localities.all()],
+            "agencies": [str(x.pk) for x in cycle.chosen_agencies.all()],
+        }
+
+
+class NextCycleForm(_CycleFields):
+    """Start a new cycle from this one: same agencies and settings."""
+
+    carry_answers = forms.ChoiceField(
+        label="Start each agency's return from its last answers?",
+        choices=[("yes", "Yes, carry last cycle's answers forward for agencies to confirm"), ("no", "No")],
+        widget=forms.RadioSelect,
+        initial="yes",
+        error_messages={"required": "Choose whether to carry last cycle's answers forward"},
+    )
+
+    def to_settings(self, previous) -> CycleSettings:
+        d = self.cleaned_data
+        return CycleSettings(
+            title=d["title"],
+            question_set=d["question_set"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            incomplete_policy=previous.incomplete_policy,
+            link_grace_days=previous.link_grace_days,
+            reminder_days=d["reminder_days"],
+            expected_minutes=previous.expected_minutes,
+        )
+
+
+class ExtendForm(_UKDateTimeInitial, forms.Form):
+    deadline = UKDateTimeField(what="of the new deadline", label="New deadline")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Kept on the record with the extension.",
+        error_messages={"required": "Enter the reason for the extension"},
+    )

@@ -1,0 +1,146 @@
+"""Reads for setting up cycles and for the email history staff see. Every
+function takes the partnership and never returns another partnership's row."""
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Agency, Locality, Partnership
+from themes.models import Question, QuestionSet, Theme
+
+from ..models import Answer, AuditCycle, AuditEvent, OutboundEmail, Submission, ThemeResponse
+
+Kind = OutboundEmail.Kind
+Status = OutboundEmail.Status
+
+
+def cycle_admin_get(*, partnership: Partnership, slug: str) -> AuditCycle:
+    return get_object_or_404(
+        AuditCycle.objects.select_related("question_set", "previous_cycle").prefetch_related(
+            "scope_localities", "chosen_agencies"
+        ),
+        partnership=partnership,
+        slug=slug,
+    )
+
+
+def question_set_published_list(*, partnership: Partnership) -> QuerySet[QuestionSet]:
+    return QuestionSet.objects.filter(partnership=partnership, status=QuestionSet.Status.PUBLISHED).order_by(
+        "name", "-version"
+    )
+
+
+def agency_choice_list(*, partnership: Partnership) -> QuerySet[Agency]:
+    return Agency.objects.filter(partnership=partnership, is_active=True).order_by("name")
+
+
+def locality_choice_list(*, partnership: Partnership) -> QuerySet[Locality]:
+    return Locality.objects.filter(partnership=partnership).order_by("name")
+
+
+def cycle_deadline_events(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet[AuditEvent]:
+    """Extensions for the cycle and for its agencies, newest first, with the
+    reason each was given."""
+    return (
+        AuditEvent.objects.filter(partnership=partnership)
+        .filter(
+            Q(verb="cycle.deadline_extended", object_type="audits.auditcycle", object_id=str(cycle.pk))
+            | Q(verb="submission.deadline_extended", submission__cycle=cycle)
+        )
+        .select_related("submission__agency")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cycle_email_rows(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet[Submission]:
+    """The cycle's returns, each with how many invitations, reminders and
+    overdue notices went out and when the last one did (one query)."""
+    sent = Q(emails__status=Status.SENT)
+    return (
+        Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .select_related("agency", "cycle")
+        .annotate(
+            invitations_sent=Count("emails", filter=sent & Q(emails__kind=Kind.INVITATION)),
+            reminders_sent=Count("emails", filter=sent & Q(emails__kind=Kind.REMINDER)),
+            overdue_sent=Count("emails", filter=sent & Q(emails__kind=Kind.OVERDUE)),
+            emails_waiting=Count("emails", filter=Q(emails__status=Status.PENDING)),
+            emails_failed=Count("emails", filter=Q(emails__status=Status.FAILED)),
+            last_sent_at=Max("emails__sent_at"),
+            contacts_total=Count("agency__contacts", distinct=True),
+        )
+        .order_by("agency__name")
+    )
+
+
+def cycle_submission_get(*, partnership: Partnership, cycle: AuditCycle, reference: str) -> Submission:
+    return get_object_or_404(
+        Submission.objects.select_related("agency", "cycle", "partnership"),
+        partnership=partnership,
+        cycle=cycle,
+        reference=reference,
+    )
+
+
+def cycle_submissions_by_agency(*, partnership: Partnership, cycle: AuditCycle, agency_ids) -> list:
+    return list(
+        Submission.objects.filter(partnership=partnership, cycle=cycle, agency_id__in=agency_ids)
+        .select_related("agency", "cycle", "partnership")
+        .prefetch_related("agency__contacts")
+        .order_by("agency__name")
+    )
+
+
+def submission_email_list(*, partnership: Partnership, submission: Submission) -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(partnership=partnership, submission=submission).order_by(
+        "-created_at", "-id"
+    )
+
+
+def theme_last_cycle(*, partnership: Partnership, submission: Submission, theme: Theme) -> dict | None:
+    """What the agency said about this theme in the return its answers were
+    carried forward from, matched by key: {"cycle_title", "rag", "answers":
+    {this question's id: last value}, "new": {ids of questions new this
+    cycle}}. None if nothing was carried forward."""
+    if submission.partnership_id != partnership.pk or submission.carried_from_id is None:
+        return None
+    source = (
+        Submission.objects.filter(partnership=partnership, pk=submission.carried_from_id)
+        .select_related("cycle")
+        .first()
+    )
+    if source is None:
+        return None
+    old_theme = Theme.objects.filter(question_set_id=source.question_set_id, key=theme.key).first()
+    old = {}
+    response = None
+    if old_theme is not None:
+        old = dict(
+            Answer.objects.filter(submission=source, question__theme=old_theme).values_list(
+                "question__key", "value"
+            )
+        )
+        old_keys = set(Question.objects.filter(theme=old_theme).values_list("key", flat=True))
+        response = ThemeResponse.objects.filter(submission=source, theme=old_theme).first()
+    else:
+        old_keys = set()
+    questions = list(theme.questions.all())
+    return {
+        "cycle_title": source.cycle.title,
+        "rag": response.rag if response and not response.rag_defaulted else "",
+        "theme_new": old_theme is None,
+        "answers": {q.pk: old[q.key] for q in questions if q.key in old},
+        "new": {q.pk for q in questions if q.key not in old_keys},
+    }
+
+
+__all__ = [
+    "agency_choice_list",
+    "cycle_admin_get",
+    "cycle_deadline_events",
+    "cycle_email_rows",
+    "cycle_submission_get",
+    "cycle_submissions_by_agency",
+    "locality_choice_list",
+    "question_set_published_list",
+    "submission_email_list",
+    "theme_last_cycle",
+]

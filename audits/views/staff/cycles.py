@@ -1,0 +1,291 @@
+"""Setting up audit cycles (partnership admins, under setup/cycles/…), the
+emails each agency was sent, and "send a reminder now" (reviewers)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships.models import Sector
+from partnerships.permissions import Perm
+from partnerships.staff import staff_required
+
+from ...forms_cycles import CycleForm, ExtendForm, NextCycleForm
+from ...models import AgencyScope, OutboundEmail, SubmissionStatus
+from ...selectors import cycles as selectors
+from ...selectors.staff import cycle_list_with_counts
+from ...services.core import DomainError
+from ...services.cycles import (
+    cycle_deadline_extend,
+    cycle_participants,
+    cycle_setup_create,
+    cycle_setup_update,
+    cycle_start_from_previous,
+    submission_deadline_extend,
+)
+from ...services.reminders import invitation_resend, reminder_schedule, reminder_send_now
+
+
+def _url(request, name, **kwargs):
+    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
+
+
+def _form_choices(request):
+    p = request.partnership
+    return {
+        "question_sets": list(selectors.question_set_published_list(partnership=p)),
+        "localities": list(selectors.locality_choice_list(partnership=p)),
+        "agencies": list(selectors.agency_choice_list(partnership=p)),
+    }
+
+
+def _form_context(form, **extra):
+    return {
+        "form": form,
+        "scope_choices": AgencyScope.choices,
+        "sector_choices": Sector.choices,
+        **extra,
+    }
+
+
+@staff_required(Perm.MANAGE)
+def cycle_list(request):
+    cycles = cycle_list_with_counts(partnership=request.partnership)
+    return render(request, "staff/cycles/list.html", {"cycles": cycles})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_create(request):
+    form = CycleForm(request.POST or None, **_form_choices(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = cycle_setup_create(
+                partnership=request.partnership,
+                slug=form.cleaned_data["slug"],
+                settings=form.to_settings(),
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{cycle.title} created")
+            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    return render(request, "staff/cycles/form.html", _form_context(form, creating=True))
+
+
+@staff_required(Perm.MANAGE)
+def cycle_detail(request, cycle_slug):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    participants = list(cycle_participants(cycle=cycle).only("pk", "name"))
+    return render(
+        request,
+        "staff/cycles/detail.html",
+        {
+            "cycle": cycle,
+            "participants": participants,
+            "schedule": reminder_schedule(cycle=cycle, deadline=cycle.closes_at),
+            "extensions": selectors.cycle_deadline_events(partnership=request.partnership, cycle=cycle),
+            "has_opened": cycle.opens_at <= timezone.now(),
+            "sector_labels": [Sector(s).label for s in cycle.scope_sectors if s in Sector.values],
+        },
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request, cycle_slug):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    locked = cycle.opens_at <= timezone.now()
+    form = CycleForm(
+        request.POST or None,
+        initial=CycleForm.initial_for(cycle),
+        locked=locked,
+        creating=False,
+        **_form_choices(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle_setup_update(cycle=cycle, settings=form.to_settings(cycle), actor=request.staff_actor)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{cycle.title} updated")
+            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    return render(
+        request, "staff/cycles/form.html", _form_context(form, creating=False, cycle=cycle, locked=locked)
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_extend(request, cycle_slug):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    form = ExtendForm(request.POST or None, initial={"deadline": cycle.closes_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle_deadline_extend(
+                cycle=cycle,
+                closes_at=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error("deadline", str(exc))
+        else:
+            messages.success(request, "Deadline extended. Reminders will follow the new date.")
+            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    return render(request, "staff/cycles/extend.html", {"form": form, "cycle": cycle, "submission": None})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_extend_agency(request, cycle_slug, reference):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    submission = selectors.cycle_submission_get(
+        partnership=request.partnership, cycle=cycle, reference=reference
+    )
+    form = ExtendForm(request.POST or None, initial={"deadline": submission.deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_deadline_extend(
+                submission=submission,
+                until=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error("deadline", str(exc))
+        else:
+            messages.success(request, f"Deadline extended for {submission.agency.name}")
+            return redirect(
+                _url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference)
+            )
+    return render(
+        request, "staff/cycles/extend.html", {"form": form, "cycle": cycle, "submission": submission}
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_next(request, cycle_slug):
+    previous = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    choices = _form_choices(request)
+    newer = [q for q in choices["question_sets"] if q.name == previous.question_set.name]
+    form = NextCycleForm(
+        request.POST or None,
+        question_sets=choices["question_sets"],
+        initial={
+            "question_set": str((newer[0] if newer else previous.question_set).pk),
+            "reminder_days": ", ".join(str(d) for d in previous.reminder_days),
+            "carry_answers": "yes",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = cycle_start_from_previous(
+                previous=previous,
+                slug=form.cleaned_data["slug"],
+                settings=form.to_settings(previous),
+                actor=request.staff_actor,
+                carry_answers=form.cleaned_data["carry_answers"] == "yes",
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{cycle.title} created from {previous.title}")
+            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    return render(request, "staff/cycles/next.html", {"form": form, "previous": previous})
+
+
+@staff_required(Perm.MANAGE)
+@require_POST
+def cycle_invitation_resend(request, cycle_slug, reference):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    submission = selectors.cycle_submission_get(
+        partnership=request.partnership, cycle=cycle, reference=reference
+    )
+    try:
+        count = invitation_resend(submission=submission, actor=request.staff_actor)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Invitation sent again to {count} contact{'s' if count != 1 else ''} at "
+            f"{submission.agency.name}",
+        )
+    return redirect(_url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference))
+
+
+@staff_required(Perm.VIEW)
+def cycle_emails(request, cycle_slug):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    rows = list(selectors.cycle_email_rows(partnership=request.partnership, cycle=cycle))
+    return render(
+        request,
+        "staff/cycles/emails.html",
+        {"cycle": cycle, "rows": rows, "submitted": SubmissionStatus.SUBMITTED},
+    )
+
+
+@staff_required(Perm.VIEW)
+def cycle_agency_emails(request, cycle_slug, reference):
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    submission = selectors.cycle_submission_get(
+        partnership=request.partnership, cycle=cycle, reference=reference
+    )
+    return render(
+        request,
+        "staff/cycles/agency_emails.html",
+        {
+            "cycle": cycle,
+            "submission": submission,
+            "contacts": list(submission.agency.contacts.all()),
+            "emails": selectors.submission_email_list(partnership=request.partnership, submission=submission),
+            "statuses": OutboundEmail.Status,
+        },
+    )
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    prefix = f"/{request.partnership.slug}/staff/"
+    if (
+        target.startswith(prefix)
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and "\\" not in target
+    ):
+        return target
+    return fallback
+
+
+@staff_required(Perm.REVIEW)
+@require_POST
+def cycle_remind(request, cycle_slug):
+    """Send a reminder now to the chosen agencies (`agency` ids), then go
+    back to the page the form was on (`next`, a staff page of this
+    partnership), with a notification banner."""
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    back = _safe_next(request, _url(request, "staff_cycle_emails", cycle_slug=cycle.slug))
+    raw_ids = [v for v in request.POST.getlist("agency") if v.isdigit()]
+    submissions = selectors.cycle_submissions_by_agency(
+        partnership=request.partnership, cycle=cycle, agency_ids=raw_ids
+    )
+    if not submissions:
+        messages.error(request, "Select at least one agency to remind")
+        return redirect(back)
+    try:
+        reminded, skipped = reminder_send_now(cycle=cycle, submissions=submissions, actor=request.staff_actor)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    names = ", ".join(s.agency.name for s in reminded)
+    text = f"Reminder sent to {len(reminded)} agenc{'ies' if len(reminded) != 1 else 'y'}: {names}."
+    if skipped:
+        skipped_names = ", ".join(s.agency.name for s in skipped)
+        text += f" Not sent to {skipped_names}: submitted already, past the deadline, or no contacts."
+    messages.success(request, text)
+    return redirect(back)

@@ -1,0 +1,1 @@
+"""Django email backends of our own. SMTP and file backends are Django's."""

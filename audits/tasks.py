@@ -13,3 +13,10 @@ def send_outbound_email(email_id: int) -> None:
 @shared_task(name="audits.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> None:
     outbox.outbox_sweep()
+
+
+@shared_task(name="audits.build_submission_pdf", ignore_result=True)
+def build_submission_pdf(pdf_id: int) -> None:
+    from .services.pdf import submission_pdf_build
+
+    submission_pdf_build(pdf_id=pdf_id)

@@ -377,3 +377,5 @@ class OutboundEmail(models.Model):
 
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
+
+from .pdf import *  # noqa: E402,F403

@@ -14,6 +14,8 @@
 
 import hashlib
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,6 +32,21 @@ from ..selectors import submission_full
 from .core import SYSTEM, Actor, DomainError, audit_event_record
 
 logger = logging.getLogger(__name__)
+
+
+_builds_deferred: ContextVar[bool] = ContextVar("submission_pdf_builds_deferred", default=False)
+
+
+@contextmanager
+def submission_pdf_builds_deferred():
+    """Record submitted versions without queuing their builds: each is built
+    when first downloaded. For bulk work such as seeding the demo, where
+    tasks run in-process and would render every return there and then."""
+    token = _builds_deferred.set(True)
+    try:
+        yield
+    finally:
+        _builds_deferred.reset(token)
 
 
 class SubmissionNotSubmittedError(DomainError):
@@ -72,7 +89,8 @@ def submission_pdf_record(*, submission: Submission, actor: Actor = SYSTEM) -> S
         obj=record,
         detail={"version": version},
     )
-    transaction.on_commit(lambda: _enqueue(record.pk))
+    if not _builds_deferred.get():
+        transaction.on_commit(lambda: _enqueue(record.pk))
     return record
 
 

@@ -561,3 +561,22 @@ def test_header_text_is_escaped_for_css():
     from audits.templatetags.s11_pdf import css_string
 
     assert css_string('A "B" \\ </style>') == '"A \\000022B\\000022 \\00005c \\00003c/style\\00003e"'
+
+
+def test_bulk_work_can_defer_the_builds_to_first_download(world, django_capture_on_commit_callbacks):
+    from audits.services.pdf import submission_pdf_builds_deferred
+
+    fill_return(world)
+    with (
+        mock.patch("audits.tasks.build_submission_pdf.delay") as delay,
+        submission_pdf_builds_deferred(),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit(world)
+    delay.assert_not_called()
+    record = SubmissionPdf.objects.get(submission=world.submission)
+    assert not record.is_built
+    response = agency_client(world).get(url(world, "return_pdf_download", version=1))
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == record.sha256

@@ -36,6 +36,7 @@ from audits.services import (
     submission_submit,
     theme_response_save,
 )
+from audits.services.pdf import submission_pdf_builds_deferred
 from partnerships import demo
 from partnerships.models import Agency, Locality, Partnership, StaffRole
 from partnerships.services import agency_create, locality_create, partnership_create, staff_member_add
@@ -72,7 +73,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         agency_lines: list[str] = []
         staff_lines: list[str] = []
-        with transaction.atomic():
+        # Returns' PDFs are built on first download, not all while seeding.
+        with submission_pdf_builds_deferred(), transaction.atomic():
             for spec in demo.PARTNERSHIPS:
                 agencies, staff = self._partnership(spec)
                 agency_lines += agencies

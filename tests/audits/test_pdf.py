@@ -313,9 +313,12 @@ def test_the_served_file_matches_the_stored_hash(world, submitted):
 def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(world, submitted):
     recorded = submitted.sha256
     submitted.file.storage.delete(submitted.file.name)
-    # What was submitted cannot change any more, but even if rows did, the
-    # copy comes from the snapshot taken at submission.
-    Submission.objects.filter(pk=world.submission.pk).update(signed_off_by_name="Someone Else")
+    # Sent back for changes and changed: version 1 still shows what was
+    # submitted, because it is built from the snapshot taken at submission.
+    return_for_changes(world.submission)
+    theme_save(
+        world.submission, world.question_set.themes.get(order=2), comments="Changed since.", rag="green"
+    )
     client = staff_client(Client(), world.partnership, StaffRole.READ_ONLY)
     response = client.get(
         staff_url(
@@ -328,7 +331,8 @@ def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(world, 
     submitted.refresh_from_db()
     assert submitted.sha256 == recorded
     assert submitted.file.storage.exists(submitted.file.name)
-    assert "Alex Director" in pdf_text(body) and "Someone Else" not in pdf_text(body)
+    text = pdf_text(body)
+    assert "Theme two comment: no training plan yet." in text and "Changed since." not in text
 
 
 def test_a_return_submitted_before_pdfs_were_kept_gets_one_on_download(

@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 
 from .models import AnswerValue, Rag
 from .services.responses import theme_rules_check
+from .services.submit import SIGN_OFF_DECLARATION
 
 NAME_MAX = 200
 # A hidden field only goes wrong when the page is stale or was tampered with.
@@ -187,7 +188,6 @@ class DeclarationForm(forms.Form):
         error_messages={"required": "Enter the role of the person signing off the return"},
     )
     confirm = forms.BooleanField(
-        label="I confirm the person named has approved this return and that it is accurate "
-        "to the best of our knowledge",
+        label=SIGN_OFF_DECLARATION,
         error_messages={"required": "Confirm that the return has been approved"},
     )

@@ -28,3 +28,10 @@ def reminders_due() -> None:
     """Run by Celery beat: write the invitations, reminders and overdue
     notices that have come due."""
     reminders.reminders_due()
+
+
+@shared_task(name="audits.build_submission_pdf", ignore_result=True)
+def build_submission_pdf(pdf_id: int) -> None:
+    from .services.pdf import submission_pdf_build
+
+    submission_pdf_build(pdf_id=pdf_id)

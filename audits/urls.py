@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions_agency, agency, public
+from .views import actions_agency, agency, pdf, public
 
 # Everything but the home page sits under /<partnership_slug>/; the tenancy
 # middleware turns the slug into request.partnership (404 if unknown).
@@ -12,6 +12,18 @@ urlpatterns = [
     path(P + "audits/<slug:cycle_slug>/", public.cycle_start, name="cycle_start"),
     path(P + "audits/<slug:cycle_slug>/start/", public.cycle_start_form, name="cycle_start_form"),
     path(P + "audits/<slug:cycle_slug>/questions/", public.question_list, name="question_list"),
+    path(
+        P + "audits/<slug:cycle_slug>/question-list.pdf",
+        pdf.reference_sheet,
+        {"kind": "questions"},
+        name="question_list_pdf",
+    ),
+    path(
+        P + "audits/<slug:cycle_slug>/grading-sheet.pdf",
+        pdf.reference_sheet,
+        {"kind": "grades"},
+        name="grading_sheet_pdf",
+    ),
     path(P + "check-your-email/", public.check_email, name="check_email"),
     path(P + "r/<str:token>/", public.resume, name="resume"),
     path(P + "link/", public.link_request, name="link_request"),
@@ -24,6 +36,9 @@ urlpatterns = [
     path(P + "return/submitted/", agency.confirmation, name="confirmation"),
     path(P + "return/evidence/<str:token>/", agency.evidence_download, name="evidence_download"),
     path(P + "return/evidence/<str:token>/remove/", agency.evidence_remove, name="evidence_remove"),
+    path(P + "return/pdf/", pdf.return_pdf, name="return_pdf"),
+    path(P + "return/pdf/draft/", pdf.return_pdf_draft, name="return_pdf_draft"),
+    path(P + "return/pdf/<int:version>/", pdf.return_pdf_download, name="return_pdf_download"),
     path(P + "return/sign-out/", agency.sign_out, name="agency_sign_out"),
     # The action plan (audits/views/actions_agency.py).
     path(P + "return/actions/", actions_agency.plan, name="action_plan"),

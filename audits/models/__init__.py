@@ -431,5 +431,6 @@ class OutboundEmail(models.Model):
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
 from .actions import *  # noqa: E402,F403
+from .pdf import *  # noqa: E402,F403
 from .question_sets import *  # noqa: E402,F403
 from .review import *  # noqa: E402,F403

@@ -20,7 +20,13 @@ from ..selectors import submission_theme_rows
 from ..selectors.actions import themes_needing_actions
 from .core import Actor, DomainError, audit_event_record
 from .outbox import outbound_email_queue
+from .pdf import submission_pdf_record
 from .responses import SubmissionLockedError, submission_can_edit
+
+# What the person submitting confirms; the PDF quotes it as it was confirmed.
+SIGN_OFF_DECLARATION = (
+    "I confirm the person named has approved this return and that it is accurate to the best of our knowledge"
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ def submission_submit(
             "resubmission": resubmission,
         },
     )
+    # The submitted version, kept for its PDF, which is built once this commits.
+    submission_pdf_record(submission=submission, actor=submitted_by)
     recipients = {submitted_by.email.lower(): submitted_by.name} if submitted_by.email else {}
     for name, email in submission.resume_links.values_list("name", "email"):
         recipients.setdefault(email.lower(), name)

@@ -153,8 +153,14 @@ def test_every_journey_page_has_no_axe_violations(new_context, site, world, outb
     axe.check("confirmation", "Return submitted")
     assert Submission.objects.get(pk=world.submission.pk).status == SubmissionStatus.SUBMITTED
 
+    page.get_by_role("link", name="Download a copy of your return (PDF)").click()
+    axe.check("the agency's PDF copies", "Download a copy of your return")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download version 1")).click()
+    assert download.value.suggested_filename.endswith(" v1.pdf")
+
     page.goto(f"{site}/{slug}/return/")
     axe.check("task list after submitting", "Your Section 11 return")
 
     axe.assert_clean()
-    assert len(axe.checked) == 22
+    assert len(axe.checked) == 23

@@ -35,6 +35,7 @@ from audits.services import (
     submission_submit,
     theme_response_save,
 )
+from audits.services.pdf import submission_pdf_builds_deferred
 from audits.services.reminders import reminder_send_now, reminders_due
 from audits.services.review import submission_return
 from partnerships import demo
@@ -80,7 +81,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         agency_lines: list[str] = []
         staff_lines: list[str] = []
-        with transaction.atomic():
+        # Returns' PDFs are built on first download, not all while seeding.
+        with submission_pdf_builds_deferred(), transaction.atomic():
             for spec in demo.PARTNERSHIPS:
                 agencies, staff = self._partnership(spec)
                 agency_lines += agencies

@@ -1,0 +1,184 @@
+"""PDFs with WeasyPrint: a return (submitted or draft) and the reference
+sheets. Templates in templates/pdf/ share their partials with the pages.
+
+Every PDF is tagged PDF/UA-1 with its title and language (en-GB), and is
+rendered with no way to fetch anything: the CSS is inline and the fonts are
+the machine's own (see templates/pdf/_styles.css).
+
+The same input gives the same bytes: WeasyPrint names table header cells in
+the structure tree by Python object ids, which differ between runs, so
+`_stable_ids` renumbers them. A submitted version rebuilt from its snapshot
+then has the same SHA-256 as the file first stored.
+"""
+
+import re
+
+import pydyf
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import AnswerValue, Submission
+
+PDF_VARIANT = "pdf/ua-1"
+SNAPSHOT_SCHEMA = 1
+
+
+class ExternalFetchRefusedError(ValueError):
+    pass
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    # Nothing in a PDF comes from outside: no web fonts, images or
+    # stylesheets, and no request to anywhere a template might name.
+    raise ExternalFetchRefusedError(f"PDFs fetch nothing (asked for {url[:80]})")
+
+
+def _stable_ids(document, pdf) -> None:
+    """Replace the structure elements' memory-address IDs with ordinals."""
+    ids: dict[bytes | str, str] = {}
+
+    def ordinal(value) -> pydyf.String:
+        key = value.string if isinstance(value, pydyf.String) else value
+        return pydyf.String(ids.setdefault(key, f"s11-{len(ids) + 1}"))
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/StructElem":
+            continue
+        if "ID" in obj:
+            obj["ID"] = ordinal(obj["ID"])
+        attributes = obj.get("A")
+        if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
+            attributes["Headers"] = pydyf.Array(ordinal(h) for h in attributes["Headers"])
+
+
+def pdf_from_html(html: str) -> bytes:
+    from weasyprint import HTML  # heavy import, only where PDFs are made
+
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
+        pdf_variant=PDF_VARIANT, finisher=_stable_ids
+    )
+
+
+# --- a return ---------------------------------------------------------------
+
+
+def submission_snapshot(*, submission: Submission, sections: list[dict], version: int | None = None) -> dict:
+    """What a return says, as plain data the PDF template reads: `sections`
+    is audits.selectors.submission_full's list. Kept with each submitted
+    version so its PDF never depends on rows that may change later."""
+    from .services.submit import SIGN_OFF_DECLARATION
+
+    question_set = submission.question_set
+    out_sections = []
+    for section in sections:
+        theme = section["theme"]
+        response = section["response"]
+        questions = [[{"text": q.text, "key": q.key}, answer or ""] for q, answer in section["questions"]]
+        out_sections.append(
+            {
+                "theme": {"key": theme.key, "order": theme.order, "title": theme.title},
+                "questions": questions,
+                "answered": sum(1 for _, answer in questions if answer),
+                "response": {
+                    "rag": response.rag if response else "",
+                    "rag_defaulted": bool(response and response.rag_defaulted),
+                    "comments": response.comments if response else "",
+                },
+                "evidence": [
+                    {
+                        "kind": item.kind,
+                        "original_name": item.original_name,
+                        "title": item.title,
+                        "url": item.url,
+                        "sha256": item.sha256,
+                    }
+                    for item in section["evidence"]
+                ],
+            }
+        )
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "partnership": {"name": submission.partnership.name},
+        "agency": {"name": submission.agency.name},
+        "cycle": {"title": submission.cycle.title},
+        "question_set": {"name": question_set.name, "version": question_set.version},
+        "reference": submission.reference,
+        "version": version,
+        "submitted_at": submission.submitted_at.isoformat() if submission.submitted_at else "",
+        "submitted_by": {"name": submission.submitted_by_name, "email": submission.submitted_by_email},
+        "signed_off_by": {"name": submission.signed_off_by_name, "role": submission.signed_off_by_role},
+        "declaration": SIGN_OFF_DECLARATION,
+        "sections": out_sections,
+    }
+
+
+def submission_pdf_html(snapshot: dict, *, draft: bool = False, printed_at=None) -> str:
+    title = f"Section 11 self-assessment – {snapshot['agency']['name']} – {snapshot['reference']}"
+    header_right = snapshot["reference"]
+    if draft:
+        title = "DRAFT " + title
+        header_right = f"DRAFT – {header_right}"
+        footer = "DRAFT – not submitted: answers may still change"
+    else:
+        footer = f"Version {snapshot['version']}, submitted {_uk(snapshot['submitted_at'])}"
+    return render_to_string(
+        "pdf/submission.html",
+        {
+            "doc": snapshot,
+            "draft": draft,
+            "printed_at": printed_at or timezone.now(),
+            "answer_labels": dict(AnswerValue.choices),
+            "partnership": snapshot["partnership"],
+            "doc_title": title,
+            "header_left": f"{snapshot['agency']['name']} – {snapshot['cycle']['title']}",
+            "header_right": header_right,
+            "footer_left": footer,
+        },
+    )
+
+
+def _uk(value) -> str:
+    from .templatetags.s11 import uk_datetime
+
+    return uk_datetime(value)
+
+
+def submission_pdf_filename(*, reference: str, agency_name: str, version: int | None = None) -> str:
+    """'S11-2026-ABCD2345 Alpha Borough Council v1.pdf' (or '… DRAFT.pdf')."""
+    suffix = f"v{version}" if version is not None else "DRAFT"
+    return f"{_filename_safe(reference)} {_filename_safe(agency_name)} {suffix}.pdf"
+
+
+def _filename_safe(text: str) -> str:
+    cleaned = re.sub(r"[^\w .,&()'’-]+", "-", text, flags=re.UNICODE)
+    return re.sub(r"\s+", " ", cleaned).strip(" .-")[:120] or "return"
+
+
+# --- reference sheets -----------------------------------------------------------
+
+REFERENCE_SHEETS = {
+    "questions": ("pdf/question_list.html", "Question list reference sheet"),
+    "grades": ("pdf/grading_sheet.html", "Grading reference sheet"),
+}
+
+
+def reference_sheet_html(*, kind: str, partnership, cycle, themes) -> str:
+    template, heading = REFERENCE_SHEETS[kind]
+    return render_to_string(
+        template,
+        {
+            "partnership": partnership,
+            "cycle": cycle,
+            "themes": themes,
+            "question_count": sum(len(t.questions.all()) for t in themes),
+            "doc_title": f"{heading} – {cycle.title} – {partnership.name}",
+            "header_left": f"{partnership.name} – {cycle.title}",
+            "header_right": heading,
+            "footer_left": f"Question set: {cycle.question_set.name}, version {cycle.question_set.version}",
+        },
+    )
+
+
+def reference_sheet_filename(*, kind: str, cycle) -> str:
+    _, heading = REFERENCE_SHEETS[kind]
+    return f"{_filename_safe(cycle.title)} – {heading.lower()}.pdf"

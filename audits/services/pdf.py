@@ -1,0 +1,186 @@
+"""PDFs of returns and the public reference sheets.
+
+- `submission_pdf_record`: at submission, inside the submitting transaction,
+  keeps a snapshot of what was submitted as a new numbered version and queues
+  `audits.build_submission_pdf` once that transaction commits.
+- `submission_pdf_build`: the task's work; renders the version from its
+  snapshot into private storage with its SHA-256. Running it again for a
+  built version does nothing; if the file has gone, it is made again from the
+  same snapshot (and so, with the same software, with the same bytes).
+- `reference_sheet_get`: a cycle's question list or grading sheet, built on
+  first request and kept in storage under the hash of its HTML, so any change
+  to what it shows makes a new file.
+"""
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from themes.selectors import theme_list_with_questions
+
+from .. import pdf as rendering
+from ..models import AuditCycle, Submission, SubmissionPdf
+from ..models.pdf import submission_pdf_upload_to
+from ..selectors import submission_full
+from .core import SYSTEM, Actor, DomainError, audit_event_record
+
+logger = logging.getLogger(__name__)
+
+
+_builds_deferred: ContextVar[bool] = ContextVar("submission_pdf_builds_deferred", default=False)
+
+
+@contextmanager
+def submission_pdf_builds_deferred():
+    """Record submitted versions without queuing their builds: each is built
+    when first downloaded. For bulk work such as seeding the demo, where
+    tasks run in-process and would render every return there and then."""
+    token = _builds_deferred.set(True)
+    try:
+        yield
+    finally:
+        _builds_deferred.reset(token)
+
+
+class SubmissionNotSubmittedError(DomainError):
+    def __init__(self):
+        super().__init__("This return has not been submitted, so there is no submitted copy yet.")
+
+
+@transaction.atomic
+def submission_pdf_record(*, submission: Submission, actor: Actor = SYSTEM) -> SubmissionPdf:
+    """The submitted version of a return, kept for its PDF. Call it in the
+    transaction that submits (the data is locked from then on). Idempotent:
+    the same submission at the same edit counter is one version."""
+    if not submission.is_locked:
+        raise SubmissionNotSubmittedError()
+    existing = SubmissionPdf.objects.filter(
+        submission=submission, submission_version=submission.version
+    ).first()
+    if existing is not None:
+        return existing
+    submission = Submission.objects.select_related("partnership", "agency", "cycle", "question_set").get(
+        pk=submission.pk
+    )
+    latest = SubmissionPdf.objects.filter(submission=submission).aggregate(m=Max("version"))["m"] or 0
+    version = latest + 1
+    snapshot = rendering.submission_snapshot(
+        submission=submission, sections=submission_full(submission=submission), version=version
+    )
+    record = SubmissionPdf.objects.create(
+        partnership_id=submission.partnership_id,
+        submission=submission,
+        version=version,
+        submission_version=submission.version,
+        snapshot=snapshot,
+    )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="submission.pdf_recorded",
+        submission=submission,
+        obj=record,
+        detail={"version": version},
+    )
+    if not _builds_deferred.get():
+        transaction.on_commit(lambda: _enqueue(record.pk))
+    return record
+
+
+def _enqueue(pdf_id: int) -> None:
+    from ..tasks import build_submission_pdf
+
+    try:
+        build_submission_pdf.delay(pdf_id)
+    except Exception:  # broker down, or (eager) rendering failed: the download builds it
+        logger.warning(
+            "Could not build submission PDF %s now; it will be built on download", pdf_id, exc_info=True
+        )
+
+
+def submission_pdf_build(*, pdf_id: int) -> SubmissionPdf:
+    """Render a submitted version into storage, unless its file is there.
+    The row lock makes a second builder wait and then find the file."""
+    with transaction.atomic():
+        record = (
+            SubmissionPdf.objects.select_for_update(of=("self",))
+            .select_related("partnership", "submission")
+            .get(pk=pdf_id)
+        )
+        storage = record.file.storage
+        if record.is_built and storage.exists(record.file.name):
+            return record
+        content = rendering.pdf_from_html(rendering.submission_pdf_html(record.snapshot))
+        digest = hashlib.sha256(content).hexdigest()
+        name = submission_pdf_upload_to(record, "")
+        if storage.exists(name):  # a build whose transaction rolled back left it
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(content))
+        previous = record.sha256
+        record.file.name = saved
+        record.sha256 = digest
+        record.size = len(content)
+        record.built_at = timezone.now()
+        record.save(update_fields=["file", "sha256", "size", "built_at"])
+        detail = {"version": record.version, "sha256": digest, "size": len(content)}
+        if previous:
+            detail["rebuilt_from_snapshot"] = True
+            detail["previous_sha256"] = previous
+            if previous != digest:
+                logger.warning(
+                    "Submission PDF %s rebuilt with a different hash (%s, was %s)", pdf_id, digest, previous
+                )
+        audit_event_record(
+            partnership=record.partnership,
+            actor=SYSTEM,
+            verb="submission.pdf_built",
+            submission=record.submission,
+            obj=record,
+            detail=detail,
+        )
+    return record
+
+
+def submission_pdf_ensure(*, submission: Submission) -> None:
+    """A return submitted before PDFs were kept gets its version now (the
+    data is still locked, so it is still what was submitted)."""
+    if (
+        submission.is_locked
+        and not SubmissionPdf.objects.filter(
+            submission=submission, submission_version=submission.version
+        ).exists()
+    ):
+        submission_pdf_record(submission=submission)
+
+
+def submission_draft_pdf(*, submission: Submission) -> bytes:
+    """A PDF of the return as it stands, marked DRAFT on every page."""
+    snapshot = rendering.submission_snapshot(
+        submission=submission, sections=submission_full(submission=submission)
+    )
+    return rendering.pdf_from_html(rendering.submission_pdf_html(snapshot, draft=True))
+
+
+# --- reference sheets -------------------------------------------------------------
+
+
+def reference_sheet_get(*, cycle: AuditCycle, kind: str) -> str:
+    """The storage name of the cycle's reference sheet, built if needed."""
+    themes = theme_list_with_questions(question_set=cycle.question_set)
+    html = rendering.reference_sheet_html(
+        kind=kind, partnership=cycle.partnership, cycle=cycle, themes=themes
+    )
+    key = hashlib.sha256(html.encode()).hexdigest()[:32]
+    name = f"reference-sheets/{cycle.partnership_id}/{cycle.pk}/{kind}-{key}.pdf"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(rendering.pdf_from_html(html)))
+        if saved != name:  # another request built it at the same moment
+            default_storage.delete(saved)
+    return name

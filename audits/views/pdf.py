@@ -1,0 +1,88 @@
+"""PDF downloads outside the staff workspace: the agency's copies of its
+return (through its session) and each cycle's public reference sheets."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import cache_control, never_cache
+
+from .. import selectors
+from ..agency_session import agency_required
+from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
+from ..selectors.pdf import submission_pdf_get, submission_pdf_list
+from ..services.pdf import (
+    reference_sheet_get,
+    submission_draft_pdf,
+    submission_pdf_build,
+    submission_pdf_ensure,
+)
+
+
+def pdf_file_response(record) -> FileResponse:
+    """A stored version, built first if its file is missing."""
+    record = submission_pdf_build(pdf_id=record.pk)
+    submission = record.submission
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=submission_pdf_filename(
+            reference=submission.reference, agency_name=submission.agency.name, version=record.version
+        ),
+        content_type="application/pdf",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Content-SHA256"] = record.sha256
+    return response
+
+
+@never_cache
+@agency_required
+def return_pdf(request, access):
+    """The agency's copies: each submitted version, or the draft."""
+    submission = access.submission
+    submission_pdf_ensure(submission=submission)
+    versions = list(submission_pdf_list(partnership=request.partnership, submission=submission))
+    return render(
+        request,
+        "audits/return_pdf.html",
+        {"access": access, "submission": submission, "agency": submission.agency, "versions": versions},
+    )
+
+
+@never_cache
+@agency_required
+def return_pdf_download(request, access, version):
+    submission_pdf_ensure(submission=access.submission)
+    record = submission_pdf_get(
+        partnership=request.partnership, submission=access.submission, version=version
+    )
+    return pdf_file_response(record)
+
+
+@agency_required
+def return_pdf_draft(request, access):
+    submission = access.submission
+    if submission.is_locked:
+        return redirect("return_pdf", partnership_slug=request.partnership.slug)
+    response = HttpResponse(submission_draft_pdf(submission=submission), content_type="application/pdf")
+    filename = submission_pdf_filename(reference=submission.reference, agency_name=submission.agency.name)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@cache_control(public=True, max_age=300)
+def reference_sheet(request, cycle_slug, kind):
+    if kind not in REFERENCE_SHEETS:  # the URLconf only routes known kinds
+        raise ValueError(kind)
+    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle.partnership = request.partnership
+    name = reference_sheet_get(cycle=cycle, kind=kind)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=reference_sheet_filename(kind=kind, cycle=cycle),
+        content_type="application/pdf",
+    )

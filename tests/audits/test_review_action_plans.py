@@ -42,8 +42,9 @@ def planned_return(world, label: str):
     theme_save(submission, first, value="no", rag=Rag.AMBER, comments="Gaps.")
     add(submission, first, f"Train managers ({label})")
     late = add(submission, first, f"Publish the procedure ({label})")
-    submission = submit(submission)
+    # Past its date already (the database refuses changes once submitted).
     ActionItem.objects.filter(pk=late.pk).update(target_date=timezone.localdate() - timedelta(days=2))
+    submission = submit(submission)
     item = ActionItem.objects.get(action=f"Train managers ({label})")
     action_update_record(
         item=item, progress=f"Half trained ({label}).", status=ActionStatus.IN_PROGRESS, actor=SUBMITTER

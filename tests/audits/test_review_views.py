@@ -174,12 +174,12 @@ def _busy_world(partnership, *, themes: int) -> World:
             ),
             actor=SUBMITTER,
         )
-    submission = submit(submission)
-    for item in ActionItem.objects.filter(submission=submission):
-        action_update_record(item=item, progress="Started.", status=ActionStatus.IN_PROGRESS, actor=SUBMITTER)
     ActionItem.objects.filter(submission=submission, theme__order=1).update(
         target_date=timezone.localdate() - timedelta(days=1)
     )
+    submission = submit(submission)
+    for item in ActionItem.objects.filter(submission=submission):
+        action_update_record(item=item, progress="Started.", status=ActionStatus.IN_PROGRESS, actor=SUBMITTER)
     actor = reviewer_actor(staff_user(partnership))
     submission_return(submission=submission, reason="Check it", actor=actor)
     submission = submit(submission)

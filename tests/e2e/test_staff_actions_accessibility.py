@@ -46,8 +46,8 @@ def _planned(world, submission, label):
     theme_save(submission, second, value="no", rag=Rag.RED, comments="No plan.")
     trained = _add(submission, first, f"Train managers ({label})")
     late = _add(submission, second, f"Write the training plan ({label})")
-    submission = submit(submission)
     ActionItem.objects.filter(pk=late.pk).update(target_date=timezone.localdate() - timedelta(days=5))
+    submission = submit(submission)
     action_update_record(
         item=trained, progress="Half the managers trained.", status=ActionStatus.IN_PROGRESS, actor=SUBMITTER
     )

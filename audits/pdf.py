@@ -17,10 +17,12 @@ import pydyf
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import AnswerValue, Submission
+from .models import ActionStatus, AnswerValue, Submission
 
 PDF_VARIANT = "pdf/ua-1"
-SNAPSHOT_SCHEMA = 1
+# 1: answers, ratings, comments, evidence. 2: and each theme's action items
+# (`section["actions"]`). A schema-1 snapshot still renders as it did.
+SNAPSHOT_SCHEMA = 2
 
 
 class ExternalFetchRefusedError(ValueError):
@@ -69,6 +71,7 @@ def submission_snapshot(*, submission: Submission, sections: list[dict], version
     from .services.submit import SIGN_OFF_DECLARATION
 
     question_set = submission.question_set
+    actions = _actions_by_theme(submission)
     out_sections = []
     for section in sections:
         theme = section["theme"]
@@ -94,6 +97,7 @@ def submission_snapshot(*, submission: Submission, sections: list[dict], version
                     }
                     for item in section["evidence"]
                 ],
+                "actions": actions.get(theme.pk, []),
             }
         )
     return {
@@ -110,6 +114,41 @@ def submission_snapshot(*, submission: Submission, sections: list[dict], version
         "declaration": SIGN_OFF_DECLARATION,
         "sections": out_sections,
     }
+
+
+def _actions_by_theme(submission: Submission) -> dict[int, list[dict]]:
+    """Theme id → the theme's action items as plain data. For a submitted
+    return, as they stood when it was submitted: items added since are left
+    out, the status is the one before any later progress update, and
+    "overdue" is judged on the day of submission, so the snapshot (and the
+    PDF built from it) is the same whenever it is taken. For a draft, as
+    they stand today."""
+    from .selectors.actions import action_item_list
+
+    as_of = submission.submitted_at if submission.is_locked else None
+    on_day = timezone.localdate(as_of) if as_of else timezone.localdate()
+    by_theme: dict[int, list[dict]] = {}
+    for item in action_item_list(submission=submission):
+        if as_of and item.created_at > as_of:
+            continue
+        status = item.status
+        if as_of:
+            later = [u for u in item.updates.all() if u.created_at > as_of]
+            if later:  # newest first: the oldest later update says what it was
+                status = later[-1].status_before
+        by_theme.setdefault(item.theme_id, []).append(
+            {
+                "action": item.action,
+                "lead_person": item.lead_person,
+                "target_date": item.target_date.isoformat(),
+                "status": status,
+                "overdue": status != ActionStatus.DONE and item.target_date < on_day,
+                "success_criteria": item.success_criteria,
+                "expected_outcome": item.expected_outcome,
+                "impact_measure": item.impact_measure,
+            }
+        )
+    return by_theme
 
 
 def submission_pdf_html(snapshot: dict, *, draft: bool = False, printed_at=None) -> str:

@@ -166,6 +166,25 @@ def cycle_action_plans(
     return list(plans.values())
 
 
+def action_plans_for_submissions(
+    *, partnership: Partnership, submissions: list[Submission]
+) -> list[AgencyPlan]:
+    """Each of these returns (a meeting's, say) with all its action items,
+    in the order given, with no items for a return that has none or is not
+    the partnership's: three queries."""
+    qs = ActionItem.objects.filter(partnership=partnership, submission__in=[s.pk for s in submissions])
+    by_submission: dict[int, list[ActionItem]] = {}
+    for item in _items(qs).order_by("theme__order", "created_at", "id"):
+        by_submission.setdefault(item.submission_id, []).append(item)
+    plans = []
+    for submission in submissions:
+        items = by_submission.get(submission.pk, []) if submission.partnership_id == partnership.pk else []
+        for item in items:
+            item.submission = submission
+        plans.append(AgencyPlan(submission, items))
+    return plans
+
+
 def action_plan_ratings(*, partnership: Partnership, plans: list[AgencyPlan]) -> dict:
     """(submission id, theme id) → RAG rating, for the plans' returns."""
     rows = ThemeResponse.objects.filter(

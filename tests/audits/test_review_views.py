@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import (
+    ActionItem,
+    ActionStatus,
     Evidence,
     Rag,
     ResumeLink,
@@ -27,6 +29,7 @@ from audits.models import (
     ThemeModeration,
 )
 from audits.services import resume_link_create
+from audits.services.actions import ActionItemData, action_item_add, action_update_record
 from audits.services.review import (
     review_evaluation_confirm,
     review_outcome_save,
@@ -143,6 +146,8 @@ def test_the_review_page_takes_the_same_queries_for_3_or_12_themes(client, world
             response = reviewer.get(url(w, "staff_return_review"))
         assert response.status_code == 200
         assert w.agency.name in text(response)
+        assert text(response).count("s11-action-row--overdue") == 1
+        assert text(response).count("Started.") == len(w.question_set.themes.all())
         return len(queries)
 
     assert count(small) == count(large)
@@ -150,14 +155,31 @@ def test_the_review_page_takes_the_same_queries_for_3_or_12_themes(client, world
 
 
 def _busy_world(partnership, *, themes: int) -> World:
-    """A submitted return with evidence, a moderation of every theme, links,
-    a meeting and an earlier return for changes."""
+    """A submitted return with evidence, an action item (with a progress
+    update) for every theme, a moderation of every theme, links, a meeting
+    and an earlier return for changes."""
     question_set = question_set_with_questions(partnership, themes=themes)
     cycle = AuditCycleFactory(partnership=partnership, question_set=question_set)
     submission = SubmissionFactory(cycle=cycle)
     for theme in question_set.themes.order_by("order"):
         theme_save(submission, theme, new_links=[(f"https://example.org/{theme.key}", theme.title)])
+        action_item_add(
+            submission=submission,
+            theme=theme,
+            data=ActionItemData(
+                action=f"Act on {theme.title}",
+                lead_person="Head of HR",
+                target_date=timezone.localdate() + timedelta(days=30),
+                success_criteria="Done",
+            ),
+            actor=SUBMITTER,
+        )
+    ActionItem.objects.filter(submission=submission, theme__order=1).update(
+        target_date=timezone.localdate() - timedelta(days=1)
+    )
     submission = submit(submission)
+    for item in ActionItem.objects.filter(submission=submission):
+        action_update_record(item=item, progress="Started.", status=ActionStatus.IN_PROGRESS, actor=SUBMITTER)
     actor = reviewer_actor(staff_user(partnership))
     submission_return(submission=submission, reason="Check it", actor=actor)
     submission = submit(submission)

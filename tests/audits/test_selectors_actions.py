@@ -17,6 +17,7 @@ from audits.selectors.actions import (
     action_items_overdue_count,
     action_plan,
     action_plan_ratings,
+    action_plans_for_submissions,
     cycle_action_plan_filter_options,
     cycle_action_plans,
     cycle_latest_with_plans,
@@ -46,6 +47,7 @@ COVERED = {
     "action_items_overdue_count",
     "cycle_action_plans",
     "action_plan_ratings",
+    "action_plans_for_submissions",
     "cycle_action_plan_filter_options",
     "cycle_latest_with_plans",
     "submissions_due_for_action_updates",
@@ -178,3 +180,15 @@ def test_submissions_due_for_updates_hold_only_the_partnerships_submitted_return
         submit(w.submission)
     assert list(submissions_due_for_action_updates(partnership=a.partnership)) == [a.submission]
     assert list(submissions_due_for_action_updates(partnership=b.partnership)) == [b.submission]
+
+
+def test_action_plans_for_submissions_hold_only_the_partnerships_items(world, django_assert_max_num_queries):
+    a, b = world
+    empty = SubmissionFactory(cycle=a.cycle)
+    with django_assert_max_num_queries(3):
+        plans = action_plans_for_submissions(partnership=a.partnership, submissions=[empty, a.submission])
+    assert [(p.submission, p.items) for p in plans] == [(empty, []), (a.submission, [a.item])]
+    assert plans[1].items[0].submission is a.submission
+    # Another partnership's return, even when passed in, brings none of its items.
+    plans = action_plans_for_submissions(partnership=a.partnership, submissions=[b.submission])
+    assert [(p.submission, p.items) for p in plans] == [(b.submission, [])]

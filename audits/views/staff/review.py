@@ -21,6 +21,7 @@ from ... import selectors
 from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
+from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.staff import submission_get_by_reference
 from ...services import DomainError
 from ...services.links import resume_link_revoke
@@ -88,6 +89,7 @@ def review(request, reference):
     returns = review_selectors.return_for_changes_list(partnership=partnership, submission=submission)
     if submission.status == SubmissionStatus.RETURNED and returns:
         current_return = returns[0]
+    action_items = action_item_list(submission=submission)
     return render(
         request,
         "staff/review/review.html",
@@ -97,6 +99,8 @@ def review(request, reference):
             "agency": submission.agency,
             "sections": sections,
             "moderated": sum(1 for s in sections if s.moderation),
+            "action_items": action_items,
+            "actions_overdue": sum(1 for item in action_items if item.overdue),
             "links": review_selectors.resume_link_list(partnership=partnership, submission=submission),
             "returns": returns,
             "current_return": current_return,
@@ -350,7 +354,12 @@ def meeting_list(request, cycle_slug):
 def meeting_detail(request, cycle_slug, meeting_id):
     cycle = _cycle(request, cycle_slug)
     meeting = review_selectors.meeting_get(partnership=request.partnership, cycle=cycle, pk=meeting_id)
-    return render(request, "staff/review/meeting_detail.html", {"cycle": cycle, "meeting": meeting})
+    plans = action_plans_for_submissions(
+        partnership=request.partnership, submissions=list(meeting.submissions.all())
+    )
+    return render(
+        request, "staff/review/meeting_detail.html", {"cycle": cycle, "meeting": meeting, "plans": plans}
+    )
 
 
 def _posted_initial(data) -> tuple[dict, list[dict]]:

@@ -51,13 +51,19 @@ class CycleSettings:
 
 
 def cycle_participants(*, cycle: AuditCycle) -> QuerySet[Agency]:
-    """The active agencies taking part in the cycle, per its scope."""
+    """The active agencies taking part in the cycle, per its scope. Lazy: the
+    chosen localities and agencies are subqueries, so using it inside another
+    query (the dashboard's counts) costs no query of its own."""
     return _scope_agencies(
         partnership_id=cycle.partnership_id,
         scope=cycle.agency_scope,
         sectors=cycle.scope_sectors,
-        locality_ids=list(cycle.scope_localities.values_list("pk", flat=True)),
-        agency_ids=list(cycle.chosen_agencies.values_list("pk", flat=True)),
+        locality_ids=AuditCycle.scope_localities.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "locality_id"
+        ),
+        agency_ids=AuditCycle.chosen_agencies.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "agency_id"
+        ),
     )
 
 

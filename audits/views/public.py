@@ -9,13 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from partnerships.models import Partnership
-from partnerships.selectors import agency_list
 from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
 from ..agency_session import agency_access_get, agency_session_start
 from ..forms import LinkRequestForm, StartForm
 from ..models import CycleStatus
+from ..selectors.scope import cycle_agencies_taking_part
+from ..services.links import AgencyNotTakingPartError
 
 
 def client_ip(request) -> str:
@@ -57,7 +58,8 @@ def cycle_start_form(request, cycle_slug):
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
     if cycle.status != CycleStatus.OPEN:
         return redirect("cycle_start", partnership_slug=request.partnership.slug, cycle_slug=cycle.slug)
-    agencies = list(agency_list(partnership=request.partnership))
+    # Only agencies taking part in this cycle (its scope) may start a return.
+    agencies = list(cycle_agencies_taking_part(partnership=request.partnership, cycle=cycle))
     initial = {}
     if request.GET.get("agency") and request.GET["agency"] in {str(a.pk) for a in agencies}:
         initial["agency"] = request.GET["agency"]
@@ -71,6 +73,8 @@ def cycle_start_form(request, cycle_slug):
                 email=form.cleaned_data["email"],
                 ip=client_ip(request),
             )
+        except AgencyNotTakingPartError as exc:
+            form.add_error("agency", str(exc))
         except services.DomainError as exc:
             form.add_error(None, str(exc))
         else:

@@ -201,9 +201,10 @@ def start_request(*, cycle: AuditCycle, agency: Agency, name: str, email: str, i
 
     if agency.partnership_id != cycle.partnership_id:
         raise DomainError("Choose your organisation from the list.")
-    if not cycle_agencies_taking_part(partnership=cycle.partnership, cycle=cycle).filter(pk=agency.pk).exists():
+    taking_part = cycle_agencies_taking_part(partnership=cycle.partnership, cycle=cycle)
+    if not taking_part.filter(pk=agency.pk).exists():
         raise AgencyNotTakingPartError(
-            f"{agency.name} is not asked to complete this audit. Select your organisation from the list"
+            "That organisation is not asked to complete this audit. Select your organisation from the list"
         )
     _rate_limit(email=email, ip=ip)
     actor = Actor(name=name, email=email)

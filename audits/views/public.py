@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..agency_session import agency_access_get, agency_session_start
 from ..forms import LinkRequestForm, StartForm
 from ..models import CycleStatus
+from ..selectors.public import cycle_public_question_sets
 from ..selectors.scope import cycle_agencies_taking_part
 from ..services.links import AgencyNotTakingPartError
 
@@ -39,6 +40,7 @@ def partnership_home(request):
 def cycle_start(request, cycle_slug):
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
     themes = theme_list_with_questions(question_set=cycle.question_set)
+    question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
     return render(
         request,
         "audits/start.html",
@@ -49,6 +51,8 @@ def cycle_start(request, cycle_slug):
             "access": agency_access_get(request),
             "is_open": cycle.status == CycleStatus.OPEN,
             "is_upcoming": cycle.status == CycleStatus.UPCOMING,
+            # Different groups answer different sets: the question list says which.
+            "several_sets": not question_sets[0].is_for_everyone,
         },
     )
 
@@ -88,9 +92,19 @@ def check_email(request):
 
 
 def question_list(request, cycle_slug):
+    """Every question set the cycle's agencies answer, each with the groups
+    it is for (one set, the usual case: just its themes)."""
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
-    themes = theme_list_with_questions(question_set=cycle.question_set)
-    return render(request, "audits/question_list.html", {"cycle": cycle, "themes": themes})
+    question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
+    return render(
+        request,
+        "audits/question_list.html",
+        {
+            "cycle": cycle,
+            "question_sets": question_sets,
+            "several_sets": not question_sets[0].is_for_everyone,
+        },
+    )
 
 
 @never_cache

@@ -351,8 +351,12 @@ def cycle_agency_rows(
             ResumeLink.objects.filter(submission__in=in_these).order_by().values_list("submission_id", "name")
         )
     )
+    # One spelling per person whatever order the database returns them in
+    # (a UNION has none): the first in code-point order, so capitals win.
     for submission_id, name in names:
-        contributors[submission_id].setdefault(name.strip().casefold(), name.strip())
+        key, name = name.strip().casefold(), name.strip()
+        known = contributors[submission_id].get(key)
+        contributors[submission_id][key] = min(known, name) if known else name
 
     sectors = dict(Sector.choices)
     today = timezone.localdate()

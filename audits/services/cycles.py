@@ -18,6 +18,7 @@ from ..models import (
     AnswerValue,
     AuditCycle,
     AuditEvent,
+    CycleQuestionSet,
     IncompletePolicy,
     OutboundEmail,
     ResumeLink,
@@ -28,6 +29,7 @@ from ..models import (
 from .core import Actor, DomainError, audit_event_record, submission_reference_new
 from .links import link_expiry
 from .outbox import outbound_email_cancel
+from .question_sets import matching_rules
 
 MAX_REMINDER_DAYS = 365
 
@@ -223,19 +225,29 @@ def cycle_submissions_ensure(*, cycle: AuditCycle, actor: Actor | None = None) -
     with transaction.atomic():
         have = set(Submission.objects.filter(cycle=cycle).values_list("agency_id", flat=True))
         missing = [
-            pk for pk in cycle_participants(cycle=cycle).values_list("pk", flat=True) if pk not in have
+            a
+            for a in cycle_participants(cycle=cycle).only("pk", "sector", "is_statutory")
+            if a.pk not in have
         ]
         if not missing:
             return 0
+        # Each return on the set its agency answers: the cycle's own, or the
+        # one a rule gives its group (as when an agency starts one itself).
+        rules = list(CycleQuestionSet.objects.filter(cycle=cycle))
+
+        def set_for(agency):
+            matching = matching_rules(rules, agency)
+            return matching[0].question_set_id if matching else cycle.question_set_id
+
         rows = [
             Submission(
                 partnership_id=cycle.partnership_id,
                 cycle=cycle,
-                agency_id=agency_id,
-                question_set_id=cycle.question_set_id,
+                agency_id=agency.pk,
+                question_set_id=set_for(agency),
                 reference=submission_reference_new(cycle=cycle),
             )
-            for agency_id in missing
+            for agency in missing
         ]
         # Another process may make some of them at the same moment: the
         # (cycle, agency) constraint keeps one, and only ours get an event.

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.models import AgencyScope, SubmissionStatus
+from audits.models import AgencyScope, Submission, SubmissionStatus
 from audits.selectors.dashboard import cycle_agency_rows, cycle_heatmap, cycle_status_counts
 from audits.selectors.reports import cycle_summary_report, export_sizes
 from audits.selectors.scope import (
@@ -14,7 +14,7 @@ from audits.selectors.scope import (
     cycle_agencies_without_return,
     cycle_returns_taking_part,
 )
-from audits.services.cycles import cycle_participants
+from audits.services.cycles import cycle_participants, cycle_submissions_ensure
 from audits.services.question_sets import cycle_question_set_assign
 from partnerships.models import Sector
 from tests.factories import (
@@ -159,3 +159,16 @@ def test_heatmap_puts_an_agency_without_a_return_under_the_set_it_will_answer(wo
     assert [r.agency_name for r in groups[police_set].rows] == ["Alpha Police"]
     assert len(groups[police_set].rows[0].cells) == 2
     assert [r.agency_name for r in groups[a.question_set].rows] == ["Alpha Charity"]
+
+
+def test_returns_made_when_the_cycle_opens_are_on_each_groups_set(world):
+    """cycle_submissions_ensure (run when a cycle opens) gives each agency
+    the set the public question list says it answers."""
+    a = world.a
+    police_set = question_set_with_questions(a.partnership, themes=2, name="Police set")
+    cycle_question_set_assign(cycle=a.cycle, question_set=police_set, sector=Sector.POLICE)
+    other_police = AgencyFactory(partnership=a.partnership, name="Alpha Police Two", sector=Sector.POLICE)
+    assert cycle_submissions_ensure(cycle=a.cycle) == 2
+    made = {s.agency: s.question_set for s in Submission.objects.filter(cycle=a.cycle)}
+    assert made[world.police] == police_set and made[other_police] == police_set
+    assert made[world.charity] == a.question_set  # started before, on the cycle's own

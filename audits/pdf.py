@@ -201,23 +201,33 @@ REFERENCE_SHEETS = {
 }
 
 
-def reference_sheet_html(*, kind: str, partnership, cycle, themes) -> str:
+def reference_sheet_html(
+    *, kind: str, partnership, cycle, themes, question_set=None, for_words: str = ""
+) -> str:
+    """A reference sheet of the cycle's own question set, or of another set
+    the cycle gives some agencies (`for_words`: who, "police forces")."""
     template, heading = REFERENCE_SHEETS[kind]
+    question_set = question_set or cycle.question_set
+    for_title = f" for {for_words}" if for_words else ""
     return render_to_string(
         template,
         {
             "partnership": partnership,
             "cycle": cycle,
+            "question_set": question_set,
+            "for_words": for_words,
             "themes": themes,
             "question_count": sum(len(t.questions.all()) for t in themes),
-            "doc_title": f"{heading} – {cycle.title} – {partnership.name}",
+            "doc_title": f"{heading}{for_title} – {cycle.title} – {partnership.name}",
             "header_left": f"{partnership.name} – {cycle.title}",
             "header_right": heading,
-            "footer_left": f"Question set: {cycle.question_set.name}, version {cycle.question_set.version}",
+            "footer_left": f"Question set: {question_set.name}, version {question_set.version}",
         },
     )
 
 
-def reference_sheet_filename(*, kind: str, cycle) -> str:
+def reference_sheet_filename(*, kind: str, cycle, question_set=None) -> str:
     _, heading = REFERENCE_SHEETS[kind]
+    if question_set is not None and question_set.pk != cycle.question_set_id:
+        return f"{_filename_safe(cycle.title)} – {heading.lower()} – {_filename_safe(question_set.name)}.pdf"
     return f"{_filename_safe(cycle.title)} – {heading.lower()}.pdf"

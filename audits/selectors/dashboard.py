@@ -6,9 +6,9 @@ returns. Each makes a fixed number of queries, whatever the number of agencies
 or themes: the counting is done by the database (GROUP BY, subqueries), and
 what is left is joined up here in Python from a handful of flat result sets.
 
-Who takes part in a cycle: every agency with a return (a Submission row) in
-it, and every active agency of the partnership without one, which counts as
-not started.
+Who takes part in a cycle is audits/selectors/scope.py's to say: every
+agency in the cycle's scope (a return, or none yet, which counts as not
+started), and any agency that has left the scope but started its return.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     Max,
     OuterRef,
@@ -50,7 +50,10 @@ from ..models import (
     SubmissionStatus,
     ThemeResponse,
 )
+from ..models.question_sets import CycleQuestionSet
 from ..models.review import ThemeModeration, evaluated_q
+from ..services.question_sets import matching_rules
+from .scope import cycle_agencies_without_return, cycle_returns_taking_part
 
 
 class DashboardStatus(TextChoices):
@@ -153,7 +156,7 @@ def _submissions(
 ) -> QuerySet[Submission]:
     """The cycle's returns, narrowed by the filters, each annotated with its
     `dashboard_status`. No default ordering: callers group or order."""
-    qs = Submission.objects.filter(partnership=partnership, cycle=cycle)
+    qs = cycle_returns_taking_part(partnership=partnership, cycle=cycle)
     if filters.locality_id:
         qs = qs.filter(agency__localities=filters.locality_id)
     if filters.sector:
@@ -167,11 +170,10 @@ def _submissions(
 def _agencies_without_return(
     partnership: Partnership, cycle: AuditCycle, filters: CycleFilters
 ) -> QuerySet[Agency]:
-    """Active agencies that have no return in the cycle yet: not started.
-    The status filter is the caller's business (they are all not started)."""
-    qs = Agency.objects.filter(partnership=partnership, is_active=True).filter(
-        ~Exists(Submission.objects.filter(cycle=cycle, agency=OuterRef("pk")))
-    )
+    """Agencies in the cycle's scope that have no return in it yet: not
+    started. The status filter is the caller's business (they are all not
+    started)."""
+    qs = cycle_agencies_without_return(partnership=partnership, cycle=cycle)
     if filters.locality_id:
         qs = qs.filter(localities=filters.locality_id)
     if filters.sector:
@@ -349,8 +351,12 @@ def cycle_agency_rows(
             ResumeLink.objects.filter(submission__in=in_these).order_by().values_list("submission_id", "name")
         )
     )
+    # One spelling per person whatever order the database returns them in
+    # (a UNION has none): the first in code-point order, so capitals win.
     for submission_id, name in names:
-        contributors[submission_id].setdefault(name.strip().casefold(), name.strip())
+        key, name = name.strip().casefold(), name.strip()
+        known = contributors[submission_id].get(key)
+        contributors[submission_id][key] = min(known, name) if known else name
 
     sectors = dict(Sector.choices)
     today = timezone.localdate()
@@ -501,18 +507,25 @@ def cycle_heatmap(
 ) -> list[HeatmapGroup]:
     """Each agency's RAG for each theme, as the agency rated it or as the
     partnership moderated it, one group per question set in use (the
-    cycle's own first). Agencies without a return are rows of the cycle's
-    set with nothing rated. Five queries."""
+    cycle's own first). Agencies without a return are rows of the set they
+    will answer, with nothing rated. Six queries."""
     _check_cycle(partnership, cycle)
     submissions = _submissions(partnership, cycle, filters)
     returns = list(
         submissions.values("pk", "reference", "agency__name", "question_set_id", "dashboard_status")
     )
-    without = []
+    # Agencies without a return yet, each under the set it will answer: the
+    # cycle's own, or the one a rule gives its group.
+    without: list[tuple[str, int]] = []
     if filters.wants(DashboardStatus.NOT_STARTED):
-        without = list(_agencies_without_return(partnership, cycle, filters).values_list("name", flat=True))
+        rules = list(CycleQuestionSet.objects.filter(partnership=partnership, cycle=cycle))
+        for a in _agencies_without_return(partnership, cycle, filters).values(
+            "pk", "name", "sector", "is_statutory"
+        ):
+            matching = matching_rules(rules, SimpleNamespace(**a))
+            without.append((a["name"], matching[0].question_set_id if matching else cycle.question_set_id))
 
-    set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id}
+    set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id} | {s for _, s in without}
     themes_by_set = defaultdict(list)
     sets = {}
     for theme in (
@@ -547,9 +560,9 @@ def cycle_heatmap(
         rows_by_set[r["question_set_id"]].append(
             HeatmapRow(r["agency__name"], r["dashboard_status"], r["reference"], cells)
         )
-    blank = [unrated] * len(themes_by_set[cycle.question_set_id])
-    for name in without:
-        rows_by_set[cycle.question_set_id].append(HeatmapRow(name, DashboardStatus.NOT_STARTED, "", blank))
+    for name, set_id in without:
+        blank = [unrated] * len(themes_by_set[set_id])
+        rows_by_set[set_id].append(HeatmapRow(name, DashboardStatus.NOT_STARTED, "", blank))
 
     groups = []
     for pk in _sets_in_order(cycle, sets):

@@ -32,6 +32,7 @@ from ..models import (
     ThemeResponse,
 )
 from ..models.review import ThemeModeration
+from .scope import cycle_agencies_without_return, cycle_returns_taking_part
 
 UK = ZoneInfo("Europe/London")
 EXPORT_BATCH = 200
@@ -40,6 +41,12 @@ NOT_RATED = "Not rated"
 NO_LOCALITY = "No locality"
 RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN)
 RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+def _returns(partnership: Partnership, cycle: AuditCycle) -> QuerySet[Submission]:
+    """The cycle's returns that count: as on the dashboard, those of agencies
+    taking part (audits/selectors/scope.py)."""
+    return cycle_returns_taking_part(partnership=partnership, cycle=cycle)
 
 
 def _rag_word(value: str) -> str:
@@ -68,7 +75,7 @@ class ThemeHead:
 def _cycle_theme_rows(*, partnership: Partnership, cycle: AuditCycle) -> list[tuple]:
     """(question set id, key, title, order) of every theme of the cycle's
     question set and of any other set one of its returns was answered on."""
-    in_use = Submission.objects.filter(partnership=partnership, cycle=cycle).values("question_set_id")
+    in_use = _returns(partnership, cycle).values("question_set_id")
     return list(
         Theme.objects.filter(question_set__partnership=partnership)
         .filter(Q(question_set_id=cycle.question_set_id) | Q(question_set_id__in=in_use))
@@ -152,11 +159,7 @@ def theme_moderations(*, partnership: Partnership, submission_ids: Iterable[int]
 def _return_batches(*, partnership: Partnership, cycle: AuditCycle, batch_size: int):
     """The cycle's returns in agency-name order, a batch at a time, each with
     its agency and localities."""
-    ids = list(
-        Submission.objects.filter(partnership=partnership, cycle=cycle)
-        .order_by("agency__name", "id")
-        .values_list("id", flat=True)
-    )
+    ids = list(_returns(partnership, cycle).order_by("agency__name", "id").values_list("id", flat=True))
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         submissions = (
@@ -277,7 +280,7 @@ class ExportSizes:
 def export_sizes(*, partnership: Partnership, cycle: AuditCycle) -> ExportSizes:
     """How many rows each export of the cycle has (two queries)."""
     per_set = dict(
-        Submission.objects.filter(partnership=partnership, cycle=cycle)
+        _returns(partnership, cycle)
         .values("question_set_id")
         .annotate(n=Count("id"))
         .values_list("question_set_id", "n")
@@ -393,8 +396,8 @@ def _rag_table(heads, returns_by_set, theme_keys_by_set, rated) -> list[RagCount
 def cycle_summary_report(*, partnership: Partnership, cycle: AuditCycle) -> SummaryReport:
     """Status counts, and the self-ratings of submitted returns per theme,
     overall and per locality, with the themes most often rated Amber or Red.
-    Six queries, whatever the number of agencies."""
-    returns = Submission.objects.filter(partnership=partnership, cycle=cycle)
+    Seven queries, whatever the number of agencies."""
+    returns = _returns(partnership, cycle)
     submitted = returns.filter(status=SubmissionStatus.SUBMITTED)
     responses = ThemeResponse.objects.filter(
         submission__partnership=partnership,
@@ -404,6 +407,10 @@ def cycle_summary_report(*, partnership: Partnership, cycle: AuditCycle) -> Summ
     )
 
     by_status = dict(returns.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    # Agencies in scope without a return yet have not started either.
+    without = cycle_agencies_without_return(partnership=partnership, cycle=cycle).count()
+    if without:
+        by_status[SubmissionStatus.NOT_STARTED] = by_status.get(SubmissionStatus.NOT_STARTED, 0) + without
     statuses = [StatusCount(s.value, s.label, by_status.get(s.value, 0)) for s in SubmissionStatus]
 
     theme_rows = _cycle_theme_rows(partnership=partnership, cycle=cycle)
@@ -603,11 +610,7 @@ def cycle_comparison(*, partnership: Partnership, cycle: AuditCycle, previous: A
     heads = report_themes(partnership=partnership, cycle=cycle)
     now = _submitted_ratings(partnership=partnership, cycle=cycle)
     before = _submitted_ratings(partnership=partnership, cycle=previous)
-    returns = (
-        Submission.objects.filter(partnership=partnership, cycle=cycle)
-        .select_related("agency")
-        .order_by("agency__name", "id")
-    )
+    returns = _returns(partnership, cycle).select_related("agency").order_by("agency__name", "id")
     agencies = []
     summary = {head.key: Counter() for head in heads}
     for submission in returns:

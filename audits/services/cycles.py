@@ -18,6 +18,7 @@ from ..models import (
     AnswerValue,
     AuditCycle,
     AuditEvent,
+    CycleQuestionSet,
     IncompletePolicy,
     OutboundEmail,
     ResumeLink,
@@ -28,6 +29,7 @@ from ..models import (
 from .core import Actor, DomainError, audit_event_record, submission_reference_new
 from .links import link_expiry
 from .outbox import outbound_email_cancel
+from .question_sets import matching_rules
 
 MAX_REMINDER_DAYS = 365
 
@@ -51,13 +53,19 @@ class CycleSettings:
 
 
 def cycle_participants(*, cycle: AuditCycle) -> QuerySet[Agency]:
-    """The active agencies taking part in the cycle, per its scope."""
+    """The active agencies taking part in the cycle, per its scope. Lazy: the
+    chosen localities and agencies are subqueries, so using it inside another
+    query (the dashboard's counts) costs no query of its own."""
     return _scope_agencies(
         partnership_id=cycle.partnership_id,
         scope=cycle.agency_scope,
         sectors=cycle.scope_sectors,
-        locality_ids=list(cycle.scope_localities.values_list("pk", flat=True)),
-        agency_ids=list(cycle.chosen_agencies.values_list("pk", flat=True)),
+        locality_ids=AuditCycle.scope_localities.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "locality_id"
+        ),
+        agency_ids=AuditCycle.chosen_agencies.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "agency_id"
+        ),
     )
 
 
@@ -217,19 +225,29 @@ def cycle_submissions_ensure(*, cycle: AuditCycle, actor: Actor | None = None) -
     with transaction.atomic():
         have = set(Submission.objects.filter(cycle=cycle).values_list("agency_id", flat=True))
         missing = [
-            pk for pk in cycle_participants(cycle=cycle).values_list("pk", flat=True) if pk not in have
+            a
+            for a in cycle_participants(cycle=cycle).only("pk", "sector", "is_statutory")
+            if a.pk not in have
         ]
         if not missing:
             return 0
+        # Each return on the set its agency answers: the cycle's own, or the
+        # one a rule gives its group (as when an agency starts one itself).
+        rules = list(CycleQuestionSet.objects.filter(cycle=cycle))
+
+        def set_for(agency):
+            matching = matching_rules(rules, agency)
+            return matching[0].question_set_id if matching else cycle.question_set_id
+
         rows = [
             Submission(
                 partnership_id=cycle.partnership_id,
                 cycle=cycle,
-                agency_id=agency_id,
-                question_set_id=cycle.question_set_id,
+                agency_id=agency.pk,
+                question_set_id=set_for(agency),
                 reference=submission_reference_new(cycle=cycle),
             )
-            for agency_id in missing
+            for agency in missing
         ]
         # Another process may make some of them at the same moment: the
         # (cycle, agency) constraint keeps one, and only ours get an event.

@@ -31,6 +31,10 @@ class LinkRequestLimitedError(DomainError):
     """Too many requests for links from one address or one IP."""
 
 
+class AgencyNotTakingPartError(DomainError):
+    """The agency is not one the cycle asks for a return."""
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -193,8 +197,15 @@ def start_request(*, cycle: AuditCycle, agency: Agency, name: str, email: str, i
     the agency's own contacts are asked to share access. The person sees the
     same page either way.
     """
+    from ..selectors.scope import cycle_agencies_taking_part  # it imports services.cycles, which imports this
+
     if agency.partnership_id != cycle.partnership_id:
         raise DomainError("Choose your organisation from the list.")
+    taking_part = cycle_agencies_taking_part(partnership=cycle.partnership, cycle=cycle)
+    if not taking_part.filter(pk=agency.pk).exists():
+        raise AgencyNotTakingPartError(
+            "That organisation is not asked to complete this audit. Select your organisation from the list"
+        )
     _rate_limit(email=email, ip=ip)
     actor = Actor(name=name, email=email)
     submission = submission_get_or_create(cycle=cycle, agency=agency, actor=actor)

@@ -171,11 +171,19 @@ def submission_draft_pdf(*, submission: Submission) -> bytes:
 # --- reference sheets -------------------------------------------------------------
 
 
-def reference_sheet_get(*, cycle: AuditCycle, kind: str) -> str:
-    """The storage name of the cycle's reference sheet, built if needed."""
-    themes = theme_list_with_questions(question_set=cycle.question_set)
+def reference_sheet_get(*, cycle: AuditCycle, kind: str, question_set=None, for_words: str = "") -> str:
+    """The storage name of the cycle's reference sheet, built if needed: of
+    the cycle's own question set, or of `question_set`, another the cycle
+    gives some of its agencies (`for_words` says which: "police forces")."""
+    question_set = question_set or cycle.question_set
+    themes = theme_list_with_questions(question_set=question_set)
     html = rendering.reference_sheet_html(
-        kind=kind, partnership=cycle.partnership, cycle=cycle, themes=themes
+        kind=kind,
+        partnership=cycle.partnership,
+        cycle=cycle,
+        themes=themes,
+        question_set=question_set,
+        for_words=for_words,
     )
     key = hashlib.sha256(html.encode()).hexdigest()[:32]
     name = f"reference-sheets/{cycle.partnership_id}/{cycle.pk}/{kind}-{key}.pdf"

@@ -36,6 +36,8 @@ class ThemeGap:
     rag_missing: bool
     # Rated Amber or Red with no action item, in a cycle that requires them.
     actions_missing: bool = False
+    # Carried forward from last cycle and not yet confirmed (or changed).
+    unconfirmed: bool = False
 
     @property
     def incomplete(self) -> bool:
@@ -45,7 +47,9 @@ class ThemeGap:
 class SubmissionIncompleteError(DomainError):
     def __init__(self, gaps: list[ThemeGap]):
         self.gaps = gaps
-        if any(g.actions_missing for g in gaps):
+        if any(g.unconfirmed for g in gaps):
+            message = "Confirm or change last cycle's answers for each theme before you submit"
+        elif any(g.actions_missing for g in gaps):
             message = "Add at least one action to each theme rated Amber or Red before you submit"
         else:
             message = "Answer every question and give every theme a RAG rating before you submit"
@@ -54,8 +58,10 @@ class SubmissionIncompleteError(DomainError):
 
 def submission_gaps_block(*, submission: Submission, gaps: list[ThemeGap]) -> bool:
     """Whether these gaps stop the return being submitted: missing action
-    items always do; incomplete themes do under the cycle's BLOCK policy."""
-    if any(g.actions_missing for g in gaps):
+    items and themes carried forward that nobody has confirmed always do
+    (a return must not go in with last cycle's answers unseen); incomplete
+    themes do under the cycle's BLOCK policy."""
+    if any(g.actions_missing or g.unconfirmed for g in gaps):
         return True
     return any(g.incomplete for g in gaps) and submission.cycle.incomplete_policy == IncompletePolicy.BLOCK
 
@@ -69,8 +75,9 @@ class StaleSubmissionError(DomainError):
 
 
 def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
-    """Themes with unanswered questions or no RAG rating, or (if the cycle
-    requires action plans) rated Amber or Red with no action item."""
+    """Themes with unanswered questions or no RAG rating, carried forward
+    from last cycle and not yet confirmed, or (if the cycle requires action
+    plans) rated Amber or Red with no action item."""
     needing_actions = (
         themes_needing_actions(submission=submission) if submission.cycle.action_items_required else set()
     )
@@ -78,8 +85,11 @@ def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
     for row in submission_theme_rows(submission=submission):
         rag_missing = not (row.response and row.response.rag)
         actions_missing = row.theme.pk in needing_actions
-        if row.answered < row.total or rag_missing or actions_missing:
-            gaps.append(ThemeGap(row.theme, row.total - row.answered, rag_missing, actions_missing))
+        unconfirmed = bool(row.response and row.response.carried_forward)
+        if row.answered < row.total or rag_missing or actions_missing or unconfirmed:
+            gaps.append(
+                ThemeGap(row.theme, row.total - row.answered, rag_missing, actions_missing, unconfirmed)
+            )
     return gaps
 
 

@@ -2,7 +2,7 @@
 return (through its session) and each cycle's public reference sheets."""
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -12,6 +12,7 @@ from .. import selectors
 from ..agency_session import agency_required
 from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
 from ..selectors.pdf import submission_pdf_get, submission_pdf_list
+from ..selectors.public import cycle_public_question_set_get
 from ..services.pdf import (
     reference_sheet_get,
     submission_draft_pdf,
@@ -79,10 +80,22 @@ def reference_sheet(request, cycle_slug, kind):
         raise ValueError(kind)
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
     cycle.partnership = request.partnership
-    name = reference_sheet_get(cycle=cycle, kind=kind)
+    # ?set=<id>: the sheet of another set the cycle gives some of its agencies.
+    raw = request.GET.get("set")
+    if raw is not None and not raw.isdigit():
+        raise Http404("No such question set in this cycle")
+    entry = cycle_public_question_set_get(
+        partnership=request.partnership, cycle=cycle, question_set_id=int(raw) if raw else None
+    )
+    name = reference_sheet_get(
+        cycle=cycle,
+        kind=kind,
+        question_set=entry.question_set,
+        for_words="" if entry.is_for_everyone else entry.for_words,
+    )
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
-        filename=reference_sheet_filename(kind=kind, cycle=cycle),
+        filename=reference_sheet_filename(kind=kind, cycle=cycle, question_set=entry.question_set),
         content_type="application/pdf",
     )

@@ -9,13 +9,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from partnerships.models import Partnership
-from partnerships.selectors import agency_list
 from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
 from ..agency_session import agency_access_get, agency_session_start
 from ..forms import LinkRequestForm, StartForm
 from ..models import CycleStatus
+from ..selectors.public import cycle_public_question_sets
+from ..selectors.scope import cycle_agencies_taking_part
+from ..services.links import AgencyNotTakingPartError
 
 
 def client_ip(request) -> str:
@@ -38,6 +40,7 @@ def partnership_home(request):
 def cycle_start(request, cycle_slug):
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
     themes = theme_list_with_questions(question_set=cycle.question_set)
+    question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
     return render(
         request,
         "audits/start.html",
@@ -48,6 +51,8 @@ def cycle_start(request, cycle_slug):
             "access": agency_access_get(request),
             "is_open": cycle.status == CycleStatus.OPEN,
             "is_upcoming": cycle.status == CycleStatus.UPCOMING,
+            # Different groups answer different sets: the question list says which.
+            "several_sets": not question_sets[0].is_for_everyone,
         },
     )
 
@@ -57,7 +62,8 @@ def cycle_start_form(request, cycle_slug):
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
     if cycle.status != CycleStatus.OPEN:
         return redirect("cycle_start", partnership_slug=request.partnership.slug, cycle_slug=cycle.slug)
-    agencies = list(agency_list(partnership=request.partnership))
+    # Only agencies taking part in this cycle (its scope) may start a return.
+    agencies = list(cycle_agencies_taking_part(partnership=request.partnership, cycle=cycle))
     initial = {}
     if request.GET.get("agency") and request.GET["agency"] in {str(a.pk) for a in agencies}:
         initial["agency"] = request.GET["agency"]
@@ -71,6 +77,8 @@ def cycle_start_form(request, cycle_slug):
                 email=form.cleaned_data["email"],
                 ip=client_ip(request),
             )
+        except AgencyNotTakingPartError as exc:
+            form.add_error("agency", str(exc))
         except services.DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -84,9 +92,19 @@ def check_email(request):
 
 
 def question_list(request, cycle_slug):
+    """Every question set the cycle's agencies answer, each with the groups
+    it is for (one set, the usual case: just its themes)."""
     cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
-    themes = theme_list_with_questions(question_set=cycle.question_set)
-    return render(request, "audits/question_list.html", {"cycle": cycle, "themes": themes})
+    question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
+    return render(
+        request,
+        "audits/question_list.html",
+        {
+            "cycle": cycle,
+            "question_sets": question_sets,
+            "several_sets": not question_sets[0].is_for_everyone,
+        },
+    )
 
 
 @never_cache

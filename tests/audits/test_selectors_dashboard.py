@@ -100,9 +100,11 @@ def world():
         sector=Sector.VOLUNTARY,
         localities=[a.locality, south],
     )
-    # Inactive without a return: not taking part. Inactive with one: it is.
+    # Inactive without a return: not taking part. (An inactive or
+    # out-of-scope agency's return: see the tests on the cycle's scope.)
     AgencyFactory(partnership=a.partnership, name="Alpha Closed Agency", is_active=False)
-    dormant = AgencyFactory(partnership=a.partnership, name="Alpha Dormant Agency", is_active=False)
+    # A return made, never touched, with its own extension.
+    dormant = AgencyFactory(partnership=a.partnership, name="Alpha Dormant Agency")
     dormant_return = SubmissionFactory(
         cycle=a.cycle, agency=dormant, extended_until=a.cycle.closes_at + timedelta(days=10)
     )

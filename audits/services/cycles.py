@@ -198,7 +198,11 @@ def cycle_setup_update(*, cycle: AuditCycle, settings: CycleSettings, actor: Act
                 "Returns in this cycle already hold answers carried forward from last cycle, so "
                 "its question set cannot change. Start the cycle again from the previous one instead"
             )
-        Submission.objects.filter(cycle=cycle).update(question_set=settings.question_set)
+        # Returns on the old default move to the new one; those a group rule
+        # gave another set keep it.
+        Submission.objects.filter(cycle=cycle, question_set_id=cycle.question_set_id).update(
+            question_set=settings.question_set
+        )
     before = _settings_detail(cycle)
     _apply(cycle, settings)
     cycle.save()

@@ -504,3 +504,44 @@ def test_cycle_list_and_create_pages_render(world, admin):
     assert world.b.cycle.title not in page
     page = admin.get(staff_url(world.a.partnership, "staff_cycle_admin_create")).content.decode()
     assert 'name="opens_at_0"' in page and "Which agencies take part" in page
+
+
+def test_changing_an_unopened_cycles_set_keeps_group_rules(world):
+    """Before a cycle opens its default set may change: returns on the old
+    default move to the new one, a return a group rule gave another set keeps it."""
+    from audits.models import CycleQuestionSet
+    from audits.services.cycles import cycle_setup_update
+
+    a = world.a
+    now = timezone.now()
+    cycle = AuditCycleFactory(
+        partnership=a.partnership,
+        question_set=a.question_set,
+        slug="next",
+        opens_at=now + timedelta(days=10),
+        closes_at=now + timedelta(days=40),
+    )
+    group_set = question_set_with_questions(a.partnership, name="Voluntary sector set")
+    new_default = question_set_with_questions(a.partnership, name="Statutory set v2")
+    charity = AgencyFactory(partnership=a.partnership, name="Alpha Charity", sector="voluntary")
+    CycleQuestionSet.objects.create(
+        partnership=a.partnership, cycle=cycle, question_set=group_set, agency=charity
+    )
+    on_default = SubmissionFactory(cycle=cycle, agency=a.agency, question_set=a.question_set)
+    on_rule = SubmissionFactory(cycle=cycle, agency=charity, question_set=group_set)
+
+    cycle_setup_update(
+        cycle=cycle,
+        settings=CycleSettings(
+            title=cycle.title,
+            question_set=new_default,
+            opens_at=cycle.opens_at,
+            closes_at=cycle.closes_at,
+        ),
+        actor=STAFF,
+    )
+
+    on_default.refresh_from_db()
+    on_rule.refresh_from_db()
+    assert on_default.question_set == new_default
+    assert on_rule.question_set == group_set

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.urls import reverse
 
 from .selectors import partnership_get_by_slug
 
@@ -27,3 +28,8 @@ class PartnershipMiddleware:
             raise Http404("No such partnership")
         request.partnership = partnership
         return None
+
+
+def partnership_reverse(request, name: str, **kwargs) -> str:
+    """reverse() for a URL under the request's partnership prefix."""
+    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})

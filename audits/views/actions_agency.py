@@ -6,8 +6,9 @@ reaches only that session's return."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+
+from partnerships.middleware import partnership_reverse as _url
 
 from ..actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
 from ..agency_session import agency_required
@@ -24,10 +25,6 @@ from ..services.actions import (
     action_update_allowed,
     action_update_record,
 )
-
-
-def _url(request, name, **kwargs):
-    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
 
 
 def _context(access, **extra):

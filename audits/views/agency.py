@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships.middleware import partnership_reverse as _url
 
 from .. import selectors, services
 from ..agency_session import agency_required, agency_session_end
@@ -19,10 +20,6 @@ from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
 from ..services.responses import EVIDENCE_TYPES_HINT, submission_can_edit
 from ..services.submit import submission_gaps, submission_gaps_block
-
-
-def _url(request, name, **kwargs):
-    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
 
 
 def _base_context(access):

@@ -3,11 +3,11 @@ emails each agency was sent, and "send a reminder now" (reviewers)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partnerships.middleware import partnership_reverse as _url
 from partnerships.models import Sector
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -26,10 +26,6 @@ from ...services.cycles import (
     submission_deadline_extend,
 )
 from ...services.reminders import invitation_resend, reminder_schedule, reminder_send_now
-
-
-def _url(request, name, **kwargs):
-    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
 
 
 def _form_choices(request):

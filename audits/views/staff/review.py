@@ -10,10 +10,10 @@ it through the partnership, so another partnership's reference is a 404.
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
@@ -34,10 +34,6 @@ from ...services.review import (
     theme_moderation_save,
 )
 from .review_forms import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
-
-
-def _url(request, name, **kwargs):
-    return reverse(name, kwargs={"partnership_slug": request.partnership.slug, **kwargs})
 
 
 def _review_url(request, submission, anchor=""):

@@ -83,6 +83,8 @@ STAFF_NAV = [
     ("Action plans", "staff_action_plans", Perm.VIEW, ("staff_action",)),
     ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin",)),
     ("Question sets", "staff_question_sets", Perm.MANAGE, ("staff_question", "staff_library")),
+    ("Agencies", "staff_agencies", Perm.VIEW, ("staff_agenc", "staff_localit")),
+    ("Staff", "staff_members", Perm.MANAGE, ("staff_member",)),
 ]
 
 

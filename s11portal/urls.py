@@ -14,6 +14,8 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.actions",
     "audits.urls_staff.reports",
     "themes.urls_staff",
+    "partnerships.urls_staff_agencies",
+    "partnerships.urls_staff_members",
 ]
 
 urlpatterns = [

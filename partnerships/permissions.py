@@ -27,7 +27,7 @@ def role_has_perm(role: str, perm: Perm) -> bool:
 
 # One line per role, shown where an admin chooses someone's role.
 ROLE_DESCRIPTIONS: dict[str, str] = {
-    StaffRole.ADMIN: "Everything a reviewer can do, and set up audit cycles, question sets, agencies and staff.",
-    StaffRole.REVIEWER: "See every return and report, evaluate returns, return them for changes and send reminders.",
+    StaffRole.ADMIN: "What a reviewer can do, and set up cycles, question sets, agencies and staff.",
+    StaffRole.REVIEWER: "See returns and reports, evaluate returns, send reminders, return for changes.",
     StaffRole.READ_ONLY: "See progress, returns, reports and exports, but change nothing.",
 }

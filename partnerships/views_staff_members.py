@@ -35,7 +35,7 @@ def member_list(request):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def member_add(request):
-    form = StaffMemberAddForm(request.POST or None)
+    form = StaffMemberAddForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = staff_member_invite(
@@ -63,7 +63,7 @@ def member_add(request):
 @require_http_methods(["GET", "POST"])
 def member_role(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
-    form = StaffMemberRoleForm(request.POST or None, initial={"role": member.role})
+    form = StaffMemberRoleForm(_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
             member = staff_member_role_change(
@@ -96,7 +96,7 @@ def member_role(request, membership_id):
 @require_http_methods(["GET", "POST"])
 def member_remove(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             staff_member_remove(partnership=request.partnership, membership=member, actor=request.staff_actor)
@@ -118,7 +118,7 @@ def member_remove(request, membership_id):
 @require_http_methods(["GET", "POST"])
 def member_second_factor_reset(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
-    form = SecondFactorResetForm(request.POST or None)
+    form = SecondFactorResetForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             staff_member_second_factor_reset(
@@ -141,6 +141,12 @@ def member_second_factor_reset(request, membership_id):
         "staff/members/second_factor_reset.html",
         {"form": form, "member": member, "is_self": _is_self(request, member)},
     )
+
+
+def _data(request):
+    """The posted form, bound even when empty (a POST with no fields is still
+    a submission, and must show its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _is_self(request, member) -> bool:

@@ -27,7 +27,7 @@ def world():
 
 
 def test_staff_member_list_holds_only_its_partnership(world, django_assert_num_queries):
-    w, a, b, only_b = world
+    w, _, b, only_b = world
     StaffMembershipFactory(partnership=w.a.partnership, user=UserFactory(full_name="Aaron Early"))
     with django_assert_num_queries(1):
         members = list(selectors.staff_member_list(partnership=w.a.partnership))

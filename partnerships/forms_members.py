@@ -34,14 +34,18 @@ class StaffMemberAddForm(forms.Form):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    role = forms.ChoiceField(label="Role", choices=StaffRole.choices, error_messages=ROLE_ERRORS)
+    role = forms.ChoiceField(
+        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
+    )
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
 
 class StaffMemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=StaffRole.choices, error_messages=ROLE_ERRORS)
+    role = forms.ChoiceField(
+        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
+    )
 
 
 class SecondFactorResetForm(forms.Form):

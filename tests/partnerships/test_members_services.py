@@ -366,3 +366,54 @@ def test_after_a_reset_the_member_must_set_up_an_app_again(world, client):
     )
     response = client.get(staff_url(w.a.partnership, "staff_home"))
     assert urlsplit(response["Location"]).path == reverse("mfa_activate_totp")
+
+
+# ---------------------------------------------------------------------------
+# Two admins at once (PostgreSQL: real concurrent transactions)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["demote", "remove"])
+def test_two_admins_taking_each_other_off_at_once_leave_one_admin(change):
+    import threading
+
+    from django.db import connection
+
+    w = two_partnerships()
+    one = staff_user(w.a.partnership, StaffRole.ADMIN)
+    two = staff_user(w.a.partnership, StaffRole.ADMIN)
+    memberships = {u.pk: StaffMembership.objects.get(user=u) for u in (one, two)}
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(actor_user, target_user):
+        try:
+            barrier.wait()
+            if change == "demote":
+                staff_member_role_change(
+                    partnership=w.a.partnership,
+                    membership=memberships[target_user.pk],
+                    role=StaffRole.REVIEWER,
+                    actor=Actor.for_user(actor_user),
+                )
+            else:
+                staff_member_remove(
+                    partnership=w.a.partnership,
+                    membership=memberships[target_user.pk],
+                    actor=Actor.for_user(actor_user),
+                )
+            outcomes.append("done")
+        except StaffMemberRefusedError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=pair) for pair in ((one, two), (two, one))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["done", "refused"]
+    assert StaffMembership.objects.filter(partnership=w.a.partnership, role=StaffRole.ADMIN).count() == 1

@@ -23,3 +23,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 
 def role_has_perm(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMS.get(role, frozenset())
+
+
+# One line per role, shown where an admin chooses someone's role.
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    StaffRole.ADMIN: "What a reviewer can do, and set up cycles, question sets, agencies and staff.",
+    StaffRole.REVIEWER: "See returns and reports, evaluate returns, send reminders, return for changes.",
+    StaffRole.READ_ONLY: "See progress, returns, reports and exports, but change nothing.",
+}

@@ -36,3 +36,34 @@ def agency_list(*, partnership: Partnership, active_only: bool = True) -> QueryS
 
 def agency_get(*, partnership: Partnership, pk) -> Agency:
     return get_object_or_404(Agency, partnership=partnership, pk=pk)
+
+
+# ---------------------------------------------------------------------------
+# Staff members
+# ---------------------------------------------------------------------------
+
+from allauth.mfa.models import Authenticator  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
+from django.db.models.functions import Lower  # noqa: E402
+
+
+def _with_authenticator(qs: QuerySet[StaffMembership]) -> QuerySet[StaffMembership]:
+    return qs.select_related("user").annotate(
+        has_authenticator=Exists(
+            Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+        )
+    )
+
+
+def staff_member_list(*, partnership: Partnership) -> QuerySet[StaffMembership]:
+    """The partnership's staff, each with `has_authenticator`, in one query."""
+    return _with_authenticator(StaffMembership.objects.filter(partnership=partnership)).order_by(
+        Lower("user__full_name"), Lower("user__email"), "pk"
+    )
+
+
+def staff_member_get(*, partnership: Partnership, pk) -> StaffMembership:
+    """One membership of this partnership (404 for another partnership's)."""
+    return get_object_or_404(
+        _with_authenticator(StaffMembership.objects.filter(partnership=partnership)), pk=pk
+    )

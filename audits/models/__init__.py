@@ -382,6 +382,8 @@ class OutboundEmail(models.Model):
         ACTION_UPDATE_REMINDER = "action_reminder", "Action plan update reminder"
         OUTCOME = "outcome", "Evaluation outcome"
         RETURNED = "returned", "Returned for changes"
+        # To a member of staff, about no return (partnership staff management).
+        STAFF_INVITATION = "staff_invitation", "Staff invitation"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

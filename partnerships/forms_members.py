@@ -1,0 +1,61 @@
+"""Forms for managing a partnership's staff, with GOV.UK error messages.
+They only check what was typed; the rules (one admin at least, not
+yourself) are the services'."""
+
+from django import forms
+
+from .models import StaffRole
+from .permissions import ROLE_DESCRIPTIONS
+
+ROLE_ERRORS = {"required": "Choose a role", "invalid_choice": "Choose a role"}
+
+
+def role_options() -> list[tuple[str, str, str]]:
+    """(value, label, what the role can do) for each role, most powerful first."""
+    return [(value, label, ROLE_DESCRIPTIONS[value]) for value, label in StaffRole.choices]
+
+
+class StaffMemberAddForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={
+            "required": "Enter their full name",
+            "max_length": "Full name must be 200 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email them a link to set up their account.",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class StaffMemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you resetting their authenticator app?",
+        help_text="For example, they have lost their phone. This is kept on the record.",
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter why you are resetting their authenticator app",
+            "max_length": "Reason must be 1000 characters or fewer",
+        },
+    )

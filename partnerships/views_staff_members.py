@@ -1,0 +1,153 @@
+"""Managing a partnership's staff (partnership admins): the list, adding
+someone, changing a role, removing someone and resetting a member's
+authenticator app. Each page is a form, one service call and a redirect;
+the rules are the services' (partnerships/services.py, "Staff members")."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms_members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
+from .middleware import partnership_reverse as _url
+from .models import StaffRole
+from .permissions import Perm
+from .selectors import staff_member_get, staff_member_list
+from .services import (
+    StaffMemberRefusedError,
+    staff_member_invite,
+    staff_member_remove,
+    staff_member_role_change,
+    staff_member_second_factor_reset,
+)
+from .staff import staff_required
+
+
+@staff_required(Perm.MANAGE)
+def member_list(request):
+    return render(
+        request,
+        "staff/members/list.html",
+        {"members": list(staff_member_list(partnership=request.partnership))},
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def member_add(request):
+    form = StaffMemberAddForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = staff_member_invite(
+                partnership=request.partnership,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                actor=request.staff_actor,
+            )
+        except StaffMemberRefusedError as exc:
+            form.add_error("email", str(exc))
+        else:
+            # The same words whether or not they had an account already: an
+            # admin learns nothing about other partnerships' staff.
+            messages.success(
+                request,
+                f"{membership.user.get_full_name()} added as {membership.get_role_display()}. "
+                f"We have emailed {membership.user.email}.",
+            )
+            return redirect(_url(request, "staff_members"))
+    return render(request, "staff/members/add.html", {"form": form, "role_options": role_options()})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def member_role(request, membership_id):
+    member = staff_member_get(partnership=request.partnership, pk=membership_id)
+    form = StaffMemberRoleForm(_data(request), initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = staff_member_role_change(
+                partnership=request.partnership,
+                membership=member,
+                role=form.cleaned_data["role"],
+                actor=request.staff_actor,
+            )
+        except StaffMemberRefusedError as exc:
+            form.add_error("role", str(exc))
+        else:
+            messages.success(request, f"{member.user.get_full_name()} is now {member.get_role_display()}")
+            if member.user_id == request.user.pk and member.role != StaffRole.ADMIN:
+                # They have just given up managing staff.
+                return redirect(_url(request, "staff_home"))
+            return redirect(_url(request, "staff_members"))
+    return render(
+        request,
+        "staff/members/role.html",
+        {
+            "form": form,
+            "member": member,
+            "role_options": role_options(),
+            "is_self": _is_self(request, member),
+        },
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def member_remove(request, membership_id):
+    member = staff_member_get(partnership=request.partnership, pk=membership_id)
+    form = forms.Form(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_member_remove(partnership=request.partnership, membership=member, actor=request.staff_actor)
+        except StaffMemberRefusedError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"{member.user.get_full_name()} removed from {request.partnership.name}"
+            )
+            return redirect(_url(request, "staff_members"))
+    return render(
+        request,
+        "staff/members/remove.html",
+        {"form": form, "member": member, "is_self": _is_self(request, member)},
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def member_second_factor_reset(request, membership_id):
+    member = staff_member_get(partnership=request.partnership, pk=membership_id)
+    form = SecondFactorResetForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_member_second_factor_reset(
+                partnership=request.partnership,
+                membership=member,
+                reason=form.cleaned_data["reason"],
+                actor=request.staff_actor,
+            )
+        except StaffMemberRefusedError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(
+                request,
+                f"{member.user.get_full_name()}'s authenticator app has been reset. "
+                "They will set up a new one when they next sign in.",
+            )
+            return redirect(_url(request, "staff_members"))
+    return render(
+        request,
+        "staff/members/second_factor_reset.html",
+        {"form": form, "member": member, "is_self": _is_self(request, member)},
+    )
+
+
+def _data(request):
+    """The posted form, bound even when empty (a POST with no fields is still
+    a submission, and must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _is_self(request, member) -> bool:
+    return member.user_id == request.user.pk

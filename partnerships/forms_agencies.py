@@ -77,6 +77,7 @@ class AgencyForm(forms.Form):
     statutory = forms.ChoiceField(
         label="Is it a statutory partner?",
         choices=YES_NO,
+        widget=forms.RadioSelect,
         help_text="Named in Section 11 of the Children Act 2004, rather than taking part by choice.",
         error_messages={
             "required": "Select yes if it is a statutory partner",
@@ -92,6 +93,7 @@ class AgencyForm(forms.Form):
     active = forms.ChoiceField(
         label="Is it active?",
         choices=YES_NO,
+        widget=forms.RadioSelect,
         help_text="An inactive agency keeps its returns but is left out of cycles that include agencies "
         "by sector or locality, and of new cycles for every agency.",
         error_messages={
@@ -154,6 +156,7 @@ class ContactForm(forms.Form):
     primary = forms.ChoiceField(
         label="Is this the primary contact?",
         choices=YES_NO,
+        widget=forms.RadioSelect,
         help_text="The primary contact is named first in invitations and reminders. An agency's first "
         "contact is always its primary contact.",
         error_messages={

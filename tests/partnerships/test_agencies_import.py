@@ -50,7 +50,8 @@ def test_good_file_adds_and_updates_all_in_one(world):
     text = (
         "\ufeffName, Sector ,STATUTORY,Localities,Contact_Name,Contact_Email\r\n"
         "Alpha Police,police,Yes,alpha north;  ALPHA SOUTH ,Pat Officer,PAT@police.example\r\n"
-        "alpha borough council,Local authority or district council,no,ALPHA South,Sam ALPHA,sam@alpha-council.example\r\n"
+        "alpha borough council,Local authority or district council,no,ALPHA South,"
+        "Sam ALPHA,sam@alpha-council.example\r\n"
         ",,,,,\r\n"
         "Alpha Scouts,voluntary,n,,,\r\n"
     )

@@ -106,7 +106,8 @@ def test_agencies_pages_have_no_axe_violations(new_context, site, shot):
             {
                 "name": "agencies.csv",
                 "mimeType": "text/csv",
-                "buffer": b"name,sector,statutory,localities\r\nGood,nhs,yes,\r\nBad,spies,perhaps,Gotham\r\n",
+                "buffer": b"name,sector,statutory,localities\r\n"
+                b"Good,nhs,yes,\r\nBad,spies,perhaps,Gotham\r\n",
             }
         ]
     )

@@ -14,7 +14,12 @@ class AgencyFilterForm(forms.Form):
     """The GET form above the agencies table. A bad value gets an error and
     is left out of the filter; the rest still applies."""
 
-    q = forms.CharField(label="Agency name", required=False, max_length=200)
+    q = forms.CharField(
+        label="Agency name",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The name to search for must be 200 characters or fewer"},
+    )
     locality = forms.TypedChoiceField(
         label="Locality",
         required=False,
@@ -94,8 +99,8 @@ class AgencyForm(forms.Form):
         label="Is it active?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="An inactive agency keeps its returns but is left out of cycles that include agencies "
-        "by sector or locality, and of new cycles for every agency.",
+        help_text="An inactive agency keeps its returns and their history, but is no longer counted "
+        "among the agencies taking part in audit cycles.",
         error_messages={
             "required": "Select yes if the agency is active",
             "invalid_choice": "Select yes or no",

@@ -1,10 +1,14 @@
 """Reads of partnership data. Every function that returns tenant rows takes
 the partnership first and never returns another partnership's row."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
-from .models import Agency, Locality, Partnership, StaffMembership
+from .models import Agency, AgencyContact, Locality, Partnership, StaffMembership
 
 
 def partnership_get_by_slug(*, slug: str) -> Partnership | None:
@@ -39,12 +43,92 @@ def agency_get(*, partnership: Partnership, pk) -> Agency:
 
 
 # ---------------------------------------------------------------------------
-# Staff members
+# Agencies, their contacts and localities: the staff workspace's pages
+# (partnerships/views_staff_agencies.py). Tenancy tests:
+# tests/partnerships/test_selectors_agencies.py.
 # ---------------------------------------------------------------------------
 
-from allauth.mfa.models import Authenticator  # noqa: E402
-from django.db.models import Exists, OuterRef  # noqa: E402
-from django.db.models.functions import Lower  # noqa: E402
+
+@dataclass(frozen=True)
+class AgencyFilters:
+    locality_id: int | None = None
+    sector: str = ""
+    active: bool | None = None  # None: active and inactive
+    search: str = ""
+
+
+def agency_list_for_staff(
+    *, partnership: Partnership, filters: AgencyFilters = AgencyFilters()
+) -> list[Agency]:
+    """The agencies table: each with its localities and number of contacts,
+    in three queries however many agencies there are."""
+    qs = Agency.objects.filter(partnership=partnership)
+    if filters.locality_id:
+        qs = qs.filter(localities__id=filters.locality_id, localities__partnership=partnership)
+    if filters.sector:
+        qs = qs.filter(sector=filters.sector)
+    if filters.active is not None:
+        qs = qs.filter(is_active=filters.active)
+    if filters.search:
+        qs = qs.filter(name__icontains=filters.search)
+    qs = (
+        qs.annotate(contact_count=Count("contacts", distinct=True))
+        .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
+        .order_by("name")
+    )
+    return list(qs)
+
+
+def agency_detail_get(*, partnership: Partnership, pk) -> Agency:
+    """One agency with its localities and contacts (primary first); a 404
+    for another partnership's agency."""
+    qs = Agency.objects.filter(partnership=partnership).prefetch_related(
+        Prefetch("localities", queryset=Locality.objects.order_by("name")),
+        Prefetch("contacts", queryset=AgencyContact.objects.order_by("-is_primary", "name", "pk")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def agency_return_list(*, partnership: Partnership, agency: Agency) -> list:
+    """The agency's returns, one per cycle, newest cycle first."""
+    if agency.partnership_id != partnership.pk:
+        return []
+    return list(
+        agency.submissions.filter(partnership=partnership)
+        .select_related("cycle")
+        .order_by("-cycle__opens_at", "-pk")
+    )
+
+
+def agency_contact_get(*, partnership: Partnership, agency: Agency, pk) -> AgencyContact:
+    """A contact of this agency of this partnership, else a 404."""
+    return get_object_or_404(
+        AgencyContact.objects.select_related("agency", "agency__partnership"),
+        agency=agency,
+        agency__partnership=partnership,
+        pk=pk,
+    )
+
+
+def locality_get(*, partnership: Partnership, pk) -> Locality:
+    return get_object_or_404(Locality.objects.select_related("partnership"), partnership=partnership, pk=pk)
+
+
+def locality_list_with_counts(*, partnership: Partnership) -> list[Locality]:
+    """Localities with how many agencies (and how many active ones) are in each."""
+    return list(
+        Locality.objects.filter(partnership=partnership)
+        .annotate(
+            agency_count=Count("agencies", distinct=True),
+            active_agency_count=Count("agencies", filter=Q(agencies__is_active=True), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Staff members
+# ---------------------------------------------------------------------------
 
 
 def _with_authenticator(qs: QuerySet[StaffMembership]) -> QuerySet[StaffMembership]:

@@ -1,0 +1,321 @@
+"""The partnership's agencies, their contacts and its localities: everyone on
+the staff sees them; partnership admins add, change, deactivate and import.
+Views parse the form, call one service, and redirect (POST/redirect/GET)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audits.services.core import DomainError
+
+from . import selectors, services
+from .forms_agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
+from .middleware import partnership_reverse as _url
+from .models import Sector
+from .permissions import Perm
+from .staff import staff_required
+
+
+def _posted(request):
+    """The form data of a POST (even an empty one, which must show its
+    errors), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form, exc: DomainError) -> None:
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+# --- Agencies ---------------------------------------------------------------
+
+
+@staff_required(Perm.VIEW)
+def agency_list(request):
+    localities = selectors.locality_list(partnership=request.partnership)
+    form = AgencyFilterForm(request.GET or None, localities=localities)
+    agencies = selectors.agency_list_for_staff(partnership=request.partnership, filters=form.filters())
+    return render(
+        request,
+        "staff/agencies/list.html",
+        {"form": form, "agencies": agencies, "filtered": form.is_filtered},
+    )
+
+
+@staff_required(Perm.VIEW)
+def agency_detail(request, agency_id):
+    agency = selectors.agency_detail_get(partnership=request.partnership, pk=agency_id)
+    return render(
+        request,
+        "staff/agencies/detail.html",
+        {
+            "agency": agency,
+            "contacts": list(agency.contacts.all()),
+            "localities": list(agency.localities.all()),
+            "returns": selectors.agency_return_list(partnership=request.partnership, agency=agency),
+        },
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def agency_create(request):
+    localities = list(selectors.locality_list(partnership=request.partnership))
+    form = AgencyForm(_posted(request), localities=localities, creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency = services.agency_add(
+                partnership=request.partnership,
+                name=data["name"],
+                sector=data["sector"],
+                is_statutory=data["statutory"] == "yes",
+                localities=form.chosen_localities(),
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{agency.name} added. Add the people to invite and remind.")
+            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    return render(request, "staff/agencies/form.html", {"form": form, "creating": True})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, agency_id):
+    agency = selectors.agency_detail_get(partnership=request.partnership, pk=agency_id)
+    localities = list(selectors.locality_list(partnership=request.partnership))
+    form = AgencyForm(
+        _posted(request), localities=localities, creating=False, initial=AgencyForm.initial_for(agency)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agency_update(
+                agency=agency,
+                name=data["name"],
+                sector=data["sector"],
+                is_statutory=data["statutory"] == "yes",
+                localities=form.chosen_localities(),
+                is_active=data["active"] == "yes",
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{agency.name} updated")
+            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    return render(request, "staff/agencies/form.html", {"form": form, "creating": False, "agency": agency})
+
+
+# --- Contacts ---------------------------------------------------------------
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contact_add(request, agency_id):
+    agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
+    has_contacts = agency.contacts.exists()
+    form = ContactForm(_posted(request), creating=True, initial={"primary": "no" if has_contacts else "yes"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.agency_contact_add(
+                agency=agency,
+                name=data["name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                is_primary=data["primary"] == "yes",
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{contact.name} added to {agency.name}")
+            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    return render(
+        request, "staff/agencies/contact_form.html", {"form": form, "agency": agency, "creating": True}
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, agency_id, contact_id):
+    agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
+    contact = selectors.agency_contact_get(partnership=request.partnership, agency=agency, pk=contact_id)
+    form = ContactForm(
+        _posted(request),
+        creating=False,
+        initial={"name": contact.name, "email": contact.email, "job_title": contact.job_title},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agency_contact_update(
+                contact=contact,
+                name=data["name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{contact.name}’s details updated")
+            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    return render(
+        request,
+        "staff/agencies/contact_form.html",
+        {"form": form, "agency": agency, "contact": contact, "creating": False},
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contact_remove(request, agency_id, contact_id):
+    """GET asks to confirm; POST removes."""
+    agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
+    contact = selectors.agency_contact_get(partnership=request.partnership, agency=agency, pk=contact_id)
+    if request.method == "POST":
+        successor = services.agency_contact_remove(contact=contact, actor=request.staff_actor)
+        text = f"{contact.name} removed from {agency.name}."
+        if successor is not None:
+            text += f" {successor.name} is now the primary contact."
+        messages.success(request, text)
+        return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    others = agency.contacts.exclude(pk=contact.pk).count()
+    return render(
+        request,
+        "staff/agencies/contact_remove.html",
+        {"agency": agency, "contact": contact, "other_contacts": others},
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_POST
+def contact_primary(request, agency_id, contact_id):
+    agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
+    contact = selectors.agency_contact_get(partnership=request.partnership, agency=agency, pk=contact_id)
+    services.agency_contact_set_primary(contact=contact, actor=request.staff_actor)
+    messages.success(request, f"{contact.name} is now the primary contact for {agency.name}")
+    return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+
+
+# --- Importing from CSV -------------------------------------------------------
+
+
+def _import_context(form, problems=()):
+    return {
+        "form": form,
+        "problems": problems,
+        "columns": services.IMPORT_COLUMNS,
+        "sector_choices": Sector.choices,
+    }
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def agency_import(request):
+    form = AgencyImportForm(_posted(request), request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.agency_import(
+                partnership=request.partnership,
+                content=form.cleaned_data["file"].read(),
+                actor=request.staff_actor,
+            )
+        except services.AgencyImportError as exc:
+            problems = exc.problems
+            for problem in problems:
+                form.add_error("file", str(problem))
+        else:
+            created, updated = len(result.created), len(result.updated)
+            messages.success(
+                request,
+                f"Imported {created + updated} agenc{'ies' if created + updated != 1 else 'y'}: "
+                f"{created} added, {updated} updated, {result.contacts_added} "
+                f"contact{'s' if result.contacts_added != 1 else ''} added.",
+            )
+            return redirect(_url(request, "staff_agencies"))
+    return render(request, "staff/agencies/import.html", _import_context(form, problems))
+
+
+@staff_required(Perm.MANAGE)
+def agency_import_template(request):
+    response = HttpResponse(services.agency_import_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agencies-template.csv"'
+    return response
+
+
+# --- Localities ---------------------------------------------------------------
+
+
+@staff_required(Perm.VIEW)
+def locality_list(request):
+    localities = selectors.locality_list_with_counts(partnership=request.partnership)
+    return render(request, "staff/agencies/localities.html", {"localities": localities})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def locality_create(request):
+    form = LocalityForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            locality = services.locality_add(
+                partnership=request.partnership, name=form.cleaned_data["name"], actor=request.staff_actor
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{locality.name} added")
+            return redirect(_url(request, "staff_localities"))
+    return render(request, "staff/agencies/locality_form.html", {"form": form, "creating": True})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def locality_edit(request, locality_id):
+    locality = selectors.locality_get(partnership=request.partnership, pk=locality_id)
+    before = locality.name
+    form = LocalityForm(_posted(request), initial={"name": locality.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.locality_rename(
+                locality=locality, name=form.cleaned_data["name"], actor=request.staff_actor
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            if locality.name != before:
+                messages.success(request, f"{before} renamed to {locality.name}")
+            return redirect(_url(request, "staff_localities"))
+    return render(
+        request,
+        "staff/agencies/locality_form.html",
+        {"form": form, "creating": False, "locality": locality, "locality_name": before},
+    )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def locality_remove(request, locality_id):
+    """GET asks to confirm (or says why it cannot be removed); POST removes."""
+    locality = selectors.locality_get(partnership=request.partnership, pk=locality_id)
+    if request.method == "POST":
+        try:
+            services.locality_remove(locality=locality, actor=request.staff_actor)
+        except services.LocalityInUseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{locality.name} removed")
+        return redirect(_url(request, "staff_localities"))
+    agencies, cycles = services.locality_uses(locality=locality)
+    return render(
+        request,
+        "staff/agencies/locality_remove.html",
+        {"locality": locality, "agency_uses": agencies, "cycle_uses": cycles},
+    )

@@ -80,6 +80,20 @@ def _ensure_can_edit(submission: Submission) -> None:
         raise DomainError(reason)
 
 
+def submission_lock_for_edit(submission: Submission) -> Submission:
+    """The return read afresh under its row lock, refused unless it can be
+    changed now. Every write to a return's content starts here (inside its
+    transaction): the lock orders the write with a concurrent submit, and the
+    check after it sees the submit if that committed first."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("cycle", "partnership")
+        .get(pk=submission.pk)
+    )
+    _ensure_can_edit(submission)
+    return submission
+
+
 def theme_rules_check(*, theme: Theme, answers: dict[int, str], rag: str, comments: str) -> dict[str, str]:
     """The theme rules, shared by the form and the service. Returns field →
     message for each broken rule."""
@@ -146,13 +160,13 @@ def evidence_stage_file(*, submission: Submission, theme: Theme, upload, actor: 
     """Keep a file chosen on a page that had other errors, so the person need
     not upload it again. It becomes part of the return only when the theme is
     saved."""
-    _ensure_can_edit(submission)
+    submission = submission_lock_for_edit(submission)
     return _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor, staged=True)
 
 
 @transaction.atomic
 def evidence_remove(*, submission: Submission, evidence: Evidence, actor: Actor) -> None:
-    _ensure_can_edit(submission)
+    submission = submission_lock_for_edit(submission)
     if evidence.submission_id != submission.pk:
         raise DomainError("That evidence belongs to another return.")
     name = str(evidence)
@@ -191,10 +205,7 @@ def theme_response_save(
     """
     # Lock the submission row first: this orders concurrent saves with a
     # concurrent submit, so nothing is written after the return is locked.
-    submission = (
-        Submission.objects.select_for_update().select_related("cycle", "partnership").get(pk=submission.pk)
-    )
-    _ensure_can_edit(submission)
+    submission = submission_lock_for_edit(submission)
     if theme.question_set_id != submission.question_set_id:
         raise DomainError("That theme is not part of this return.")
     errors = theme_rules_check(theme=theme, answers=answers, rag=rag, comments=comments)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audits.services.core import DomainError
 
 from . import selectors, services
-from .forms_agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
+from .forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
 from .middleware import partnership_reverse as _url
 from .models import Sector
 from .permissions import Perm

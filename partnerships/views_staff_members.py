@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .forms_members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
+from .forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
 from .middleware import partnership_reverse as _url
 from .models import StaffRole
 from .permissions import Perm

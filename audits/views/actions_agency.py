@@ -12,7 +12,7 @@ from partnerships.middleware import partnership_reverse as _url
 
 from ..actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
 from ..agency_session import agency_required
-from ..forms_actions import ActionItemForm, ActionUpdateForm
+from ..forms.actions import ActionItemForm, ActionUpdateForm
 from ..selectors import submission_theme_get
 from ..selectors.actions import AgencyPlan, action_item_get, action_plan
 from ..services import DomainError

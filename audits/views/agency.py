@@ -12,7 +12,7 @@ from partnerships.middleware import partnership_reverse as _url
 
 from .. import selectors, services
 from ..agency_session import agency_required, agency_session_end
-from ..forms import ContributorForm, DeclarationForm, ThemeForm
+from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, OutboundEmail, Rag
 from ..selectors.actions import action_items_attach
 from ..selectors.review import return_for_changes_current

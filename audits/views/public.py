@@ -13,7 +13,7 @@ from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
 from ..agency_session import agency_access_get, agency_session_start
-from ..forms import LinkRequestForm, StartForm
+from ..forms.journey import LinkRequestForm, StartForm
 from ..models import CycleStatus
 from ..selectors.public import cycle_public_question_sets
 from ..selectors.scope import cycle_agencies_taking_part

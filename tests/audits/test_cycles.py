@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from audits.forms_cycles import parse_uk_time, uk_moment
+from audits.forms.cycles import parse_uk_time, uk_moment
 from audits.models import (
     Answer,
     AuditCycle,

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.forms import ThemeForm as AgencyThemeForm
+from audits.forms.journey import ThemeForm as AgencyThemeForm
 from audits.models import Rag
 from audits.services.core import DomainError
 from audits.services.responses import EVIDENCE_TYPES_HINT

@@ -12,7 +12,7 @@ from partnerships.models import Sector
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
-from ...forms_cycles import CycleForm, ExtendForm, NextCycleForm
+from ...forms.cycles import CycleForm, ExtendForm, NextCycleForm
 from ...models import AgencyScope, OutboundEmail, SubmissionStatus
 from ...selectors import cycles as selectors
 from ...selectors.staff import cycle_list_with_counts

@@ -4,19 +4,16 @@ are read-only GET pages narrowed by the same filter form."""
 
 from urllib.parse import quote
 
-from django import forms
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from partnerships.models import Sector
 from partnerships.permissions import Perm
 from partnerships.selectors import locality_list
 from partnerships.staff import staff_required
 
+from ...forms.dashboard import CycleFilterForm, HeatmapFilterForm
 from ...selectors import cycle_get
 from ...selectors.dashboard import (
-    CycleFilters,
-    DashboardStatus,
     Rating,
     cycle_agency_rows,
     cycle_heatmap,
@@ -24,68 +21,6 @@ from ...selectors.dashboard import (
     cycle_question_table,
     cycle_status_counts,
 )
-
-
-class CycleFilterForm(forms.Form):
-    """The GET form above each page. Bad values (a locality of another
-    partnership, an unknown status) get an error and are left out of the
-    filter; the rest still applies."""
-
-    locality = forms.TypedChoiceField(
-        label="Locality",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Select a locality from the list"},
-    )
-    sector = forms.ChoiceField(
-        label="Sector",
-        required=False,
-        choices=[("", "All sectors"), *Sector.choices],
-        error_messages={"invalid_choice": "Select a sector from the list"},
-    )
-    status = forms.MultipleChoiceField(
-        label="Status",
-        required=False,
-        choices=DashboardStatus.choices,
-        error_messages={"invalid_choice": "Select statuses from the list"},
-    )
-
-    def __init__(self, data, *, localities, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["locality"].choices = [("", "All localities"), *((lo.pk, lo.name) for lo in localities)]
-
-    def filters(self) -> CycleFilters:
-        if not self.is_bound:
-            return CycleFilters()
-        self.is_valid()
-        data = self.cleaned_data
-        return CycleFilters(
-            locality_id=data.get("locality") or None,
-            sector=data.get("sector") or "",
-            statuses=frozenset(data.get("status") or ()),
-        )
-
-    @property
-    def is_filtered(self) -> bool:
-        f = self.filters()
-        return bool(f.locality_id or f.sector or f.statuses)
-
-
-class HeatmapFilterForm(CycleFilterForm):
-    rating = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=Rating.choices,
-        error_messages={"invalid_choice": "Select which rating to show"},
-    )
-
-    def rating_shown(self) -> str:
-        if not self.is_bound:
-            return Rating.SELF
-        self.is_valid()
-        return self.cleaned_data.get("rating") or Rating.SELF
-
 
 # The review part's page for one return (returns/<reference>/).
 REVIEW_URL_NAME = "staff_return_review"

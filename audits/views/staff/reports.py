@@ -4,7 +4,6 @@ earlier cycle. All read-only, open to every staff role."""
 
 import logging
 
-from django import forms
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from ...exports import (
     summary_report_pdf,
     xlsx_workbook,
 )
+from ...forms.reports import CompareForm
 from ...selectors import cycle_get
 from ...selectors.reports import (
     Movement,
@@ -133,21 +133,6 @@ def cycle_report_pdf(request, cycle_slug):
 # ---------------------------------------------------------------------------
 # Comparing with an earlier cycle
 # ---------------------------------------------------------------------------
-
-
-class CompareForm(forms.Form):
-    previous = forms.ChoiceField(
-        label="Compare with",
-        error_messages={
-            "required": "Select an earlier cycle to compare with",
-            "invalid_choice": "Select one of this partnership's earlier cycles",
-        },
-    )
-
-    def __init__(self, *args, cycles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cycles = {c.slug: c for c in cycles}
-        self.fields["previous"].choices = [(c.slug, c.title) for c in cycles]
 
 
 @staff_required(Perm.VIEW)

@@ -18,6 +18,7 @@ from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
 from ... import selectors
+from ...forms.review import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
 from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
@@ -33,7 +34,6 @@ from ...services.review import (
     submission_return,
     theme_moderation_save,
 )
-from .review_forms import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
 
 
 def _review_url(request, submission, anchor=""):

@@ -4,8 +4,9 @@ services in partnerships/services.py."""
 
 from django import forms
 
-from .models import Sector
-from .services import AGENCY_NAME_MAX, IMPORT_MAX_BYTES, LOCALITY_NAME_MAX
+from ..models import Sector
+from ..selectors import AgencyFilters
+from ..services import AGENCY_NAME_MAX, IMPORT_MAX_BYTES, LOCALITY_NAME_MAX
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -45,8 +46,6 @@ class AgencyFilterForm(forms.Form):
         self.fields["locality"].choices = [("", "All localities"), *((lo.pk, lo.name) for lo in localities)]
 
     def filters(self):
-        from .selectors import AgencyFilters
-
         if not self.is_bound:
             return AgencyFilters()
         self.is_valid()

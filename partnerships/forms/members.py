@@ -4,8 +4,8 @@ yourself) are the services'."""
 
 from django import forms
 
-from .models import StaffRole
-from .permissions import ROLE_DESCRIPTIONS
+from ..models import StaffRole
+from ..permissions import ROLE_DESCRIPTIONS
 
 ROLE_ERRORS = {"required": "Choose a role", "invalid_choice": "Choose a role"}
 

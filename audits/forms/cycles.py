@@ -10,8 +10,8 @@ from django.utils.text import slugify
 
 from partnerships.models import Sector
 
-from .models import AgencyScope, IncompletePolicy
-from .services.cycles import CycleSettings
+from ..models import AgencyScope, IncompletePolicy
+from ..services.cycles import CycleSettings
 
 UK = ZoneInfo("Europe/London")
 TIME_HINT = "like 9am, 5:30pm or 17:00"

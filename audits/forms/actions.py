@@ -6,8 +6,8 @@ from datetime import date
 
 from django import forms
 
-from .models import ActionStatus
-from .services.actions import ActionItemData, action_item_rules_check
+from ..models import ActionStatus
+from ..services.actions import ActionItemData, action_item_rules_check
 
 TEXT_MAX = 5000
 

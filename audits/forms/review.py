@@ -7,8 +7,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ...models import Rag, ReviewMeeting, ReviewOutcome
-from ...services.review import COMMENT_MAX, REASON_MAX, AgreedAction, resubmit_by_check
+from ..models import Rag, ReviewMeeting, ReviewOutcome
+from ..services.review import COMMENT_MAX, REASON_MAX, AgreedAction, resubmit_by_check
 
 
 class UKDateField(forms.MultiValueField):

@@ -44,7 +44,7 @@ def agency_get(*, partnership: Partnership, pk) -> Agency:
 
 # ---------------------------------------------------------------------------
 # Agencies, their contacts and localities: the staff workspace's pages
-# (partnerships/views_staff_agencies.py). Tenancy tests:
+# (partnerships/views/staff/agencies.py). Tenancy tests:
 # tests/partnerships/test_selectors_agencies.py.
 # ---------------------------------------------------------------------------
 

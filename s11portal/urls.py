@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from partnerships import views as partnership_views
+from partnerships.views.index import staff_index
 
 # Staff pages: /<partnership-slug>/staff/…, one URL module per part.
 STAFF = "<slug:partnership_slug>/staff/"
@@ -14,15 +14,15 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.actions",
     "audits.urls_staff.reports",
     "themes.urls_staff",
-    "partnerships.urls_staff_agencies",
-    "partnerships.urls_staff_members",
+    "partnerships.urls_staff.agencies",
+    "partnerships.urls_staff.members",
 ]
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("staff/", partnership_views.staff_index, name="staff_index"),
+    path("staff/", staff_index, name="staff_index"),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("audits.urls")),
 ]

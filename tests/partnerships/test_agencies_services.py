@@ -23,9 +23,9 @@ def _events(partnership, verb):
     return list(AuditEvent.objects.filter(partnership=partnership, verb=verb))
 
 
-def test_agency_add_creates_an_active_agency_and_records_it(world):
+def test_agency_create_creates_an_active_agency_and_records_it(world):
     p = world.a.partnership
-    agency = services.agency_add(
+    agency = services.agency_create(
         partnership=p,
         name="  Alpha Youth Club ",
         sector=Sector.SPORT,
@@ -42,7 +42,7 @@ def test_agency_add_creates_an_active_agency_and_records_it(world):
 
 def test_agency_names_are_unique_per_partnership_whatever_the_case(world):
     with pytest.raises(services.AgencyNameTakenError) as refused:
-        services.agency_add(
+        services.agency_create(
             partnership=world.a.partnership,
             name="alpha borough council",
             sector=Sector.NHS,
@@ -52,7 +52,7 @@ def test_agency_names_are_unique_per_partnership_whatever_the_case(world):
     assert refused.value.field == "name"
     assert "already an agency called ALPHA Borough Council" in str(refused.value)
     # Another partnership may use the name.
-    services.agency_add(
+    services.agency_create(
         partnership=world.b.partnership,
         name="ALPHA Borough Council",
         sector=Sector.NHS,
@@ -62,9 +62,9 @@ def test_agency_names_are_unique_per_partnership_whatever_the_case(world):
     assert Agency.objects.filter(name__iexact="alpha borough council").count() == 2
 
 
-def test_agency_add_refuses_another_partnerships_locality(world):
+def test_agency_create_refuses_another_partnerships_locality(world):
     with pytest.raises(services.PartnershipMismatchError):
-        services.agency_add(
+        services.agency_create(
             partnership=world.a.partnership,
             name="New",
             sector=Sector.NHS,
@@ -193,13 +193,13 @@ def test_removing_the_primary_contact_makes_the_next_one_primary(world):
 
 def test_localities_add_rename_unique_case_insensitively(world):
     p = world.a.partnership
-    south = services.locality_add(partnership=p, name=" ALPHA South ", actor=ADMIN)
+    south = services.locality_create(partnership=p, name=" ALPHA South ", actor=ADMIN)
     assert south.name == "ALPHA South"
     with pytest.raises(services.LocalityNameTakenError):
-        services.locality_add(partnership=p, name="alpha south", actor=ADMIN)
+        services.locality_create(partnership=p, name="alpha south", actor=ADMIN)
     with pytest.raises(services.LocalityNameTakenError):
         services.locality_rename(locality=south, name="alpha north", actor=ADMIN)
-    services.locality_add(partnership=world.b.partnership, name="ALPHA South", actor=ADMIN)
+    services.locality_create(partnership=world.b.partnership, name="ALPHA South", actor=ADMIN)
     services.locality_rename(locality=south, name="Alpha South", actor=ADMIN)
     south.refresh_from_db()
     assert south.name == "Alpha South"
@@ -225,7 +225,7 @@ def test_locality_in_use_cannot_be_removed(world):
 
 
 def test_every_write_is_recorded_against_its_own_partnership(world):
-    services.locality_add(partnership=world.a.partnership, name="X", actor=ADMIN)
+    services.locality_create(partnership=world.a.partnership, name="X", actor=ADMIN)
     services.agency_contact_add(agency=world.a.agency, name="Y", email="y@alpha.example", actor=ADMIN)
     assert (
         AuditEvent.objects.filter(partnership=world.b.partnership)

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from audits.models import AuditCycle, OutboundEmail, Submission, SubmissionStatus
 from audits.services import (
+    SYSTEM,
     Actor,
     cycle_create,
     resume_link_create,
@@ -39,8 +40,10 @@ from audits.services.pdf import submission_pdf_builds_deferred
 from audits.services.reminders import reminder_send_now, reminders_due
 from audits.services.review import submission_return
 from partnerships import demo
-from partnerships.models import Agency, Locality, Partnership, StaffRole
-from partnerships.services import agency_create, locality_create, partnership_create, staff_member_add
+from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
+from partnerships.services import partnership_create
+from partnerships.services.agencies import agency_create, locality_create
+from partnerships.services.members import staff_member_invite
 from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template
@@ -104,21 +107,22 @@ class Command(BaseCommand):
             name=spec.name, slug=spec.slug, contact_email=spec.contact_email
         )
         staff_lines, admin = self._staff(partnership, spec.staff)
+        admin_actor = Actor.for_user(admin)
         localities = {
             name: Locality.objects.filter(partnership=partnership, name=name).first()
-            or locality_create(partnership=partnership, name=name)
+            or locality_create(partnership=partnership, name=name, actor=admin_actor)
             for name in spec.localities
         }
         question_set = self._question_set(partnership, spec.cycle.template)
         for key in spec.extra_templates:
             self._question_set(partnership, key)
-        cycle = self._cycle(partnership, spec.cycle, question_set, actor=Actor.for_user(admin))
+        cycle = self._cycle(partnership, spec.cycle, question_set, actor=admin_actor)
         reviewer = partnership.memberships.filter(role=StaffRole.REVIEWER).select_related("user").first().user
         themes = theme_list_with_questions(question_set=cycle.question_set)
 
         agency_lines = []
         for agency_spec in spec.agencies:
-            agency = self._agency(partnership, agency_spec, localities)
+            agency = self._agency(partnership, agency_spec, localities, actor=admin_actor)
             submission = submission_get_or_create(cycle=cycle, agency=agency)
             if (
                 submission.status == SubmissionStatus.NOT_STARTED
@@ -168,7 +172,7 @@ class Command(BaseCommand):
             actor=actor,
         )
 
-    def _agency(self, partnership, spec: demo.AgencySpec, localities) -> Agency:
+    def _agency(self, partnership, spec: demo.AgencySpec, localities, *, actor) -> Agency:
         existing = Agency.objects.filter(partnership=partnership, name__iexact=spec.name).first()
         return existing or agency_create(
             partnership=partnership,
@@ -177,6 +181,7 @@ class Command(BaseCommand):
             is_statutory=spec.is_statutory,
             localities=[localities[name] for name in spec.localities],
             contacts=spec.contacts,
+            actor=actor,
         )
 
     # --- returns --------------------------------------------------------------
@@ -272,8 +277,14 @@ class Command(BaseCommand):
     def _staff(self, partnership, staff: tuple[demo.StaffSpec, ...]):
         lines, admin = [], None
         for spec in staff:
-            membership = staff_member_add(
-                partnership=partnership, email=spec.email, role=spec.role, full_name=spec.full_name
+            membership = StaffMembership.objects.filter(
+                partnership=partnership, user__email__iexact=spec.email
+            ).select_related("user").first() or staff_member_invite(
+                partnership=partnership,
+                email=spec.email,
+                full_name=spec.full_name,
+                role=spec.role,
+                actor=SYSTEM,
             )
             password, secret = self._credentials(membership.user)
             lines.append(f"staff {partnership.slug} {spec.role} {spec.email} {password} {secret}")

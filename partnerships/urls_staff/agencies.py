@@ -1,10 +1,10 @@
 """The partnership's agencies, their contacts and its localities
-(partnerships/views_staff_agencies.py). Names start staff_agenc… or
+(partnerships/views/staff/agencies.py). Names start staff_agenc… or
 staff_localit… so the "Agencies" navigation entry is current on them."""
 
 from django.urls import path
 
-from . import views_staff_agencies as views
+from ..views.staff import agencies as views
 
 A = "agencies/<int:agency_id>/"
 C = A + "contacts/<int:contact_id>/"

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.services.core import DomainError
 
-from . import selectors, services
-from .forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
-from .middleware import partnership_reverse as _url
-from .models import Sector
-from .permissions import Perm
-from .staff import staff_required
+from ... import selectors
+from ...forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
+from ...middleware import partnership_reverse as _url
+from ...models import Sector
+from ...permissions import Perm
+from ...services import agencies as services
+from ...services import imports
+from ...staff import staff_required
 
 
 def _posted(request):
@@ -66,7 +68,7 @@ def agency_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            agency = services.agency_add(
+            agency = services.agency_create(
                 partnership=request.partnership,
                 name=data["name"],
                 sector=data["sector"],
@@ -210,7 +212,7 @@ def _import_context(form, problems=()):
     return {
         "form": form,
         "problems": problems,
-        "columns": services.IMPORT_COLUMNS,
+        "columns": imports.IMPORT_COLUMNS,
         "sector_choices": Sector.choices,
     }
 
@@ -222,12 +224,12 @@ def agency_import(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.agency_import(
+            result = imports.agency_import(
                 partnership=request.partnership,
                 content=form.cleaned_data["file"].read(),
                 actor=request.staff_actor,
             )
-        except services.AgencyImportError as exc:
+        except imports.AgencyImportError as exc:
             problems = exc.problems
             for problem in problems:
                 form.add_error("file", str(problem))
@@ -245,7 +247,7 @@ def agency_import(request):
 
 @staff_required(Perm.MANAGE)
 def agency_import_template(request):
-    response = HttpResponse(services.agency_import_template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(imports.agency_import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agencies-template.csv"'
     return response
 
@@ -265,7 +267,7 @@ def locality_create(request):
     form = LocalityForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            locality = services.locality_add(
+            locality = services.locality_create(
                 partnership=request.partnership, name=form.cleaned_data["name"], actor=request.staff_actor
             )
         except DomainError as exc:

@@ -4,7 +4,7 @@ is a 404 under another partnership's address."""
 
 from django.urls import path
 
-from . import views_staff_members as views
+from ..views.staff import members as views
 
 urlpatterns = [
     path("staff-members/", views.member_list, name="staff_members"),

@@ -1,26 +1,26 @@
 """Managing a partnership's staff (partnership admins): the list, adding
 someone, changing a role, removing someone and resetting a member's
 authenticator app. Each page is a form, one service call and a redirect;
-the rules are the services' (partnerships/services.py, "Staff members")."""
+the rules are the services' (partnerships/services/members.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
-from .middleware import partnership_reverse as _url
-from .models import StaffRole
-from .permissions import Perm
-from .selectors import staff_member_get, staff_member_list
-from .services import (
+from ...forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
+from ...middleware import partnership_reverse as _url
+from ...models import StaffRole
+from ...permissions import Perm
+from ...selectors import staff_member_get, staff_member_list
+from ...services.members import (
     StaffMemberRefusedError,
     staff_member_invite,
     staff_member_remove,
     staff_member_role_change,
     staff_member_second_factor_reset,
 )
-from .staff import staff_required
+from ...staff import staff_required
 
 
 @staff_required(Perm.MANAGE)

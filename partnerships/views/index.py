@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from .selectors import partnership_list_for_user
-from .staff import mfa_required, mfa_setup_redirect, user_has_mfa
+from ..selectors import partnership_list_for_user
+from ..staff import mfa_required, mfa_setup_redirect, user_has_mfa
 
 
 @login_required

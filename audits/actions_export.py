@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from s11portal.spreadsheets import spreadsheet_row
+
 from .models import Rag, Submission
 from .selectors.actions import AgencyPlan, ThemePlan
 
@@ -50,27 +52,19 @@ UPDATE_COLUMNS = [
 
 
 def _sheet(workbook_sheet, columns, rows) -> None:
-    workbook_sheet.append([name for name, _ in columns])
+    workbook_sheet.append(spreadsheet_row(name for name, _ in columns))
     for cell in workbook_sheet[1]:
         cell.font = Font(bold=True)
     for index, (_, width) in enumerate(columns, start=1):
         workbook_sheet.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
-        workbook_sheet.append(row)
+        workbook_sheet.append(spreadsheet_row(row))
     for row in workbook_sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     workbook_sheet.freeze_panes = "A2"
     if workbook_sheet.max_row > 1:
         workbook_sheet.auto_filter.ref = workbook_sheet.dimensions
-
-
-def _safe(value):
-    # A cell beginning with = + - @ would be read as a formula by a
-    # spreadsheet program: agencies' text is data, never a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def action_plans_xlsx(*, plans: list[AgencyPlan], ratings: dict | None = None) -> bytes:
@@ -89,37 +83,37 @@ def action_plans_xlsx(*, plans: list[AgencyPlan], ratings: dict | None = None) -
             rag = ratings.get((submission.pk, item.theme_id), "")
             item_rows.append(
                 [
-                    _safe(submission.agency.name),
+                    submission.agency.name,
                     submission.reference,
-                    _safe(item.theme.title),
+                    item.theme.title,
                     Rag(rag).label if rag in Rag.values else "",
-                    _safe(item.action),
-                    _safe(item.lead_person),
+                    item.action,
+                    item.lead_person,
                     item.target_date,
                     item.get_status_display(),
                     "Yes" if item.overdue else "No",
-                    _safe(item.success_criteria),
-                    _safe(item.expected_outcome),
-                    _safe(item.impact_measure),
+                    item.success_criteria,
+                    item.expected_outcome,
+                    item.impact_measure,
                     "Yes" if item.added_after_submit else "No",
-                    _safe(latest.progress) if latest else "",
+                    latest.progress if latest else "",
                     timezone.localtime(latest.created_at).date() if latest else None,
-                    _safe(latest.actor_name) if latest else "",
+                    latest.actor_name if latest else "",
                 ]
             )
             for update in reversed(updates):
                 update_rows.append(
                     [
-                        _safe(submission.agency.name),
+                        submission.agency.name,
                         submission.reference,
-                        _safe(item.theme.title),
-                        _safe(item.action),
+                        item.theme.title,
+                        item.action,
                         timezone.localtime(update.created_at).date(),
-                        _safe(update.actor_name),
+                        update.actor_name,
                         update.actor_email,
                         update.get_status_before_display(),
                         update.get_status_display(),
-                        _safe(update.progress),
+                        update.progress,
                     ]
                 )
     _sheet(items_sheet, ITEM_COLUMNS, item_rows)

@@ -2,12 +2,8 @@
 (`answers`), one per agency and theme (`themes`).
 
 Both formats come from the same column lists, so a column added here
-appears in both. Every text cell goes through `spreadsheet_safe`: a cell
-that starts with = + - @ (or a tab or carriage return) is a formula to
-Excel, LibreOffice and Google Sheets, and an agency's comment must never run
-as one on a reviewer's machine (OWASP "CSV injection"); a leading quote makes
-it text. openpyxl also writes any string starting with "=" as a formula, so
-the XLSX needs the guard as much as the CSV.
+appears in both. Every text cell goes through the project's one
+spreadsheet-cell guard (`s11portal.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -25,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from partnerships.models import Partnership
+from s11portal.spreadsheets import spreadsheet_cell
 
 from .models import AuditCycle
 from .selectors.reports import (
@@ -35,18 +32,14 @@ from .selectors.reports import (
     export_theme_rows,
 )
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DATETIME = "%Y-%m-%d %H:%M"
 XLSX_DATETIME = "yyyy-mm-dd hh:mm"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-def spreadsheet_safe(value):
-    """Text a spreadsheet will show rather than evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+# The name the reports' tests know the guard by.
+spreadsheet_safe = spreadsheet_cell
 
 
 @dataclass(frozen=True)
@@ -144,7 +137,7 @@ def _csv_cell(value) -> str:
         return value.astimezone(UK).strftime(CSV_DATETIME)
     if value is None:
         return ""
-    return spreadsheet_safe(str(value))
+    return spreadsheet_cell(str(value))
 
 
 def csv_lines(kind: ExportKind, rows: Iterable[AnswerRow | ThemeRow]) -> Iterator[str]:
@@ -152,7 +145,7 @@ def csv_lines(kind: ExportKind, rows: Iterable[AnswerRow | ThemeRow]) -> Iterato
     Excel reads it as UTF-8 (agency names have accents and curly quotes)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow([spreadsheet_safe(c.header) for c in kind.columns])
+    yield writer.writerow([spreadsheet_cell(c.header) for c in kind.columns])
     for row in rows:
         yield writer.writerow([_csv_cell(c.value(row)) for c in kind.columns])
 
@@ -174,7 +167,7 @@ def _add_sheet(workbook: Workbook, kind: ExportKind, rows: Iterable) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     header = []
     for column in kind.columns:
-        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(column.header))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_cell(column.header))
         cell.font = HEADER_FONT
         header.append(cell)
     sheet.append(header)
@@ -190,11 +183,11 @@ def _add_sheet(workbook: Workbook, kind: ExportKind, rows: Iterable) -> None:
                 cells.append(cell)
             elif column.wrap and value:
                 # Styled cells cost far more to write: only long text gets one.
-                cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+                cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value))
                 cell.alignment = WRAP
                 cells.append(cell)
             else:
-                cells.append(spreadsheet_safe(value if value is not None else ""))
+                cells.append(spreadsheet_cell(value if value is not None else ""))
         sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(kind.columns))}{count + 1}"

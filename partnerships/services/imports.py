@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from audits.services.core import Actor, DomainError, audit_event_record
+from s11portal.spreadsheets import spreadsheet_row
 
 from ..models import Agency, Locality, Partnership, Sector
 from .agencies import AGENCY_NAME_MAX, agency_contact_add, agency_create, agency_update
@@ -65,8 +66,8 @@ def agency_import_template_csv() -> str:
     """The file to download, fill in and upload."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(IMPORT_COLUMNS)
-    writer.writerow(
+    rows = [
+        IMPORT_COLUMNS,
         [
             "Example Borough Council",
             "local_authority",
@@ -74,9 +75,11 @@ def agency_import_template_csv() -> str:
             "North; South",
             "Sam Jones",
             "sam.jones@example.org",
-        ]
-    )
-    writer.writerow(["Example Youth Football Club", "Sport and leisure", "no", "", "", ""])
+        ],
+        ["Example Youth Football Club", "Sport and leisure", "no", "", "", ""],
+    ]
+    for row in rows:
+        writer.writerow(spreadsheet_row(row))
     return out.getvalue()
 
 

@@ -4,7 +4,6 @@ spreadsheet. Reads only; the callers pass what the selectors returned."""
 
 from io import BytesIO
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from s11portal.pdf import pdf_render
 from s11portal.spreadsheets import spreadsheet_row
 
 from .models import Rag, Submission
@@ -137,8 +137,6 @@ def plan_ratings(themes: list[ThemePlan], submission: Submission) -> dict:
 def action_plan_pdf(*, submission: Submission, themes: list[ThemePlan]) -> bytes:
     """One agency's action plan, every theme that has items or needs them,
     with each item's history. PDF/UA-1, in British English."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "audits/actions/plan_pdf.html",
         {
@@ -148,7 +146,7 @@ def action_plan_pdf(*, submission: Submission, themes: list[ThemePlan]) -> bytes
             "generated_at": timezone.now(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_render(html)
 
 
 def export_filename(submission: Submission, extension: str) -> str:

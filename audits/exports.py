@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from partnerships.models import Partnership
+from s11portal.pdf import pdf_render
 from s11portal.spreadsheets import spreadsheet_cell
 
 from .models import AuditCycle
@@ -212,16 +213,7 @@ def xlsx_workbook(*, partnership: Partnership, cycle: AuditCycle, kinds: Iterabl
 # ---------------------------------------------------------------------------
 
 
-def _no_fetching(url, *args, **kwargs):
-    # The report's HTML carries its own styles and no images: nothing it
-    # names may be fetched, so a crafted URL in the data cannot make the
-    # server request anything.
-    raise ValueError(f"The summary report does not load {url!r}")
-
-
 def summary_report_pdf(html: str) -> bytes:
     """A tagged, accessible PDF (PDF/UA-1) of the summary report's HTML,
     which names its language (en-GB) and title."""
-    from weasyprint import HTML  # imported here: loading Pango takes a moment
-
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf_render(html)

@@ -2,63 +2,23 @@
 sheets. Templates in templates/pdf/ share their partials with the pages.
 
 Every PDF is tagged PDF/UA-1 with its title and language (en-GB), and is
-rendered with no way to fetch anything: the CSS is inline and the fonts are
-the machine's own (see templates/pdf/_styles.css).
-
-The same input gives the same bytes: WeasyPrint names table header cells in
-the structure tree by Python object ids, which differ between runs, so
-`_stable_ids` renumbers them. A submitted version rebuilt from its snapshot
-then has the same SHA-256 as the file first stored.
+rendered by the project's one renderer (`s11portal.pdf.pdf_render`), which
+fetches nothing from outside: the CSS is inline and the fonts are the
+machine's own (see templates/pdf/_styles.css). The same input gives the same
+bytes, so a submitted version rebuilt from its snapshot has the same SHA-256
+as the file first stored.
 """
 
 import re
 
-import pydyf
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import ActionStatus, AnswerValue, Submission
 
-PDF_VARIANT = "pdf/ua-1"
 # 1: answers, ratings, comments, evidence. 2: and each theme's action items
 # (`section["actions"]`). A schema-1 snapshot still renders as it did.
 SNAPSHOT_SCHEMA = 2
-
-
-class ExternalFetchRefusedError(ValueError):
-    pass
-
-
-def _refuse_fetch(url, *args, **kwargs):
-    # Nothing in a PDF comes from outside: no web fonts, images or
-    # stylesheets, and no request to anywhere a template might name.
-    raise ExternalFetchRefusedError(f"PDFs fetch nothing (asked for {url[:80]})")
-
-
-def _stable_ids(document, pdf) -> None:
-    """Replace the structure elements' memory-address IDs with ordinals."""
-    ids: dict[bytes | str, str] = {}
-
-    def ordinal(value) -> pydyf.String:
-        key = value.string if isinstance(value, pydyf.String) else value
-        return pydyf.String(ids.setdefault(key, f"s11-{len(ids) + 1}"))
-
-    for obj in pdf.objects:
-        if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/StructElem":
-            continue
-        if "ID" in obj:
-            obj["ID"] = ordinal(obj["ID"])
-        attributes = obj.get("A")
-        if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
-            attributes["Headers"] = pydyf.Array(ordinal(h) for h in attributes["Headers"])
-
-
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only where PDFs are made
-
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
-        pdf_variant=PDF_VARIANT, finisher=_stable_ids
-    )
 
 
 # --- a return ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from s11portal.pdf import pdf_render
 from themes.selectors import theme_list_with_questions
 
 from .. import pdf as rendering
@@ -117,7 +118,7 @@ def submission_pdf_build(*, pdf_id: int) -> SubmissionPdf:
         storage = record.file.storage
         if record.is_built and storage.exists(record.file.name):
             return record
-        content = rendering.pdf_from_html(rendering.submission_pdf_html(record.snapshot))
+        content = pdf_render(rendering.submission_pdf_html(record.snapshot))
         digest = hashlib.sha256(content).hexdigest()
         name = submission_pdf_upload_to(record, "")
         if storage.exists(name):  # a build whose transaction rolled back left it
@@ -165,7 +166,7 @@ def submission_draft_pdf(*, submission: Submission) -> bytes:
     snapshot = rendering.submission_snapshot(
         submission=submission, sections=submission_full(submission=submission)
     )
-    return rendering.pdf_from_html(rendering.submission_pdf_html(snapshot, draft=True))
+    return pdf_render(rendering.submission_pdf_html(snapshot, draft=True))
 
 
 # --- reference sheets -------------------------------------------------------------
@@ -188,7 +189,7 @@ def reference_sheet_get(*, cycle: AuditCycle, kind: str, question_set=None, for_
     key = hashlib.sha256(html.encode()).hexdigest()[:32]
     name = f"reference-sheets/{cycle.partnership_id}/{cycle.pk}/{kind}-{key}.pdf"
     if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(rendering.pdf_from_html(html)))
+        saved = default_storage.save(name, ContentFile(pdf_render(html)))
         if saved != name:  # another request built it at the same moment
             default_storage.delete(saved)
     return name

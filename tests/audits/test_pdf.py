@@ -20,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from audits import pdf as rendering
 from audits.models import AuditEvent, Submission, SubmissionPdf, SubmissionStatus
 from audits.services import Actor, audit_event_record, resume_link_create, submission_submit
 from audits.services.pdf import submission_pdf_record
 from audits.services.submit import SIGN_OFF_DECLARATION
 from audits.templatetags.s11 import uk_datetime
 from partnerships.models import StaffRole
+from s11portal import pdf as s11_pdf
 from tests.factories import theme_save, two_partnerships
 from tests.staff import staff_client, staff_url
 
@@ -240,14 +240,14 @@ def test_no_fonts_or_anything_else_is_fetched():
         '<body><img src="https://example.org/x.png" alt="">Hi</body></html>'
     )
     asked = []
-    original = rendering._refuse_fetch
+    original = s11_pdf.pdf_url_fetcher
 
     def refuse(url, *args, **kwargs):
         asked.append(url)
         return original(url)
 
-    with mock.patch.object(rendering, "_refuse_fetch", refuse):
-        content = rendering.pdf_from_html(html)
+    with mock.patch.object(s11_pdf, "pdf_url_fetcher", refuse):
+        content = s11_pdf.pdf_render(html)
     assert set(asked) == {
         "https://fonts.example/x.css",
         "https://fonts.example/web.woff2",
@@ -534,7 +534,7 @@ def test_grading_sheet_has_each_theme_descriptors(world):
 
 def test_reference_sheets_are_built_once_and_again_when_the_questions_change(world, private_storage):
     sheet = url(world, "question_list_pdf", cycle_slug=world.cycle.slug)
-    with mock.patch("audits.services.pdf.rendering.pdf_from_html", wraps=rendering.pdf_from_html) as build:
+    with mock.patch("audits.services.pdf.pdf_render", wraps=s11_pdf.pdf_render) as build:
         first = b"".join(Client().get(sheet).streaming_content)
         again = b"".join(Client().get(sheet).streaming_content)
         assert build.call_count == 1

@@ -41,7 +41,7 @@ def test_progression_email_goes_through_a_real_worker_to_a_real_smtp_server(
 
     received = smtp_server.wait_for(1, timeout=30)
     message = received[0]
-    assert "Section 11 self-assessment progression" in message.subject
+    assert "Your link to come back to your Section 11 return" in message.subject
     assert message.rcpt_tos == ["sam@alpha-council.example"]
     resume_url = re.search(r"https?://\S+/r/[\w-]+/", message.text).group(0)
     email = OutboundEmail.objects.get(kind=OutboundEmail.Kind.PROGRESSION)

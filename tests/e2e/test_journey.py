@@ -83,6 +83,9 @@ def test_start_save_come_back_finish_and_submit(new_context, site, world, outbox
 
     # Where to send the link: prefilled with this person's name and email.
     expect(page.get_by_role("heading", level=1)).to_have_text("Where should we send your link?")
+    # A success banner, not a panel: the journey is not over yet.
+    expect(page.get_by_role("alert")).to_contain_text("Your answers have been saved")
+    expect(page.locator(".govuk-panel")).to_have_count(0)
     expect(page.get_by_label("Full name")).to_have_value("Sam Alpha")
     expect(page.get_by_label("Email address")).to_have_value(contact.email)
     sent_before = len(outbox.all())
@@ -90,7 +93,7 @@ def test_start_save_come_back_finish_and_submit(new_context, site, world, outbox
     expect(page.get_by_role("heading", level=1)).to_have_text("We have sent you a link")
     assert len(outbox.all()) == sent_before + 1
     progression = outbox.last_to(contact.email)
-    assert "progression" in progression.subject.lower()
+    assert progression.subject.startswith("Your link to come back to your Section 11 return")
     assert progression.link != email.link
 
     # Signed out on this device until the new link is followed.

@@ -1,8 +1,14 @@
 """allauth adapters: GOV.UK wording for allauth's own error messages, and
 sign-up closed (staff accounts are made by partnership and platform admins)."""
 
+import time
+from datetime import UTC, datetime
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 
@@ -33,6 +39,39 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", False)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again before any authenticator
+        change, and counts only a "Confirm it is you" entry, never the sign-in
+        itself. So a new member of staff, sent from signing in straight to
+        setting up their first authenticator app, typed their password twice
+        within a minute. A password sign-in in the last few minutes is proof
+        enough for that first set-up (the app, then its recovery codes); a
+        member who had an app before signing in still confirms every change."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not (app == "allauth.mfa" and _first_authenticator_after_fresh_sign_in(self.request))
+
+
+def _first_authenticator_after_fresh_sign_in(request) -> bool:
+    """Signed in with the password within allauth's re-authentication window,
+    and had no authenticator before that sign-in (the app and recovery codes
+    set up since are part of the same first set-up)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    signed_in_at = max(
+        (
+            record.get("at", 0)
+            for record in get_authentication_records(request, user)
+            if record.get("method") == "password"
+        ),
+        default=0,
+    )
+    if time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    before = datetime.fromtimestamp(signed_in_at, tz=UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=before).exists()
 
 
 class MFAAdapter(DefaultMFAAdapter):

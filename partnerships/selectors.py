@@ -22,9 +22,18 @@ def partnership_list_for_user(*, user) -> QuerySet[Partnership]:
 
 
 def membership_get(*, partnership: Partnership, user) -> StaffMembership | None:
+    """The user's membership of this partnership, with `has_other_partnerships`
+    (whether the staff pages offer "Switch partnership") in the same query."""
     if not user.is_authenticated:
         return None
-    return StaffMembership.objects.filter(partnership=partnership, user=user).first()
+    others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(
+        partnership=OuterRef("partnership")
+    )
+    return (
+        StaffMembership.objects.filter(partnership=partnership, user=user)
+        .annotate(has_other_partnerships=Exists(others))
+        .first()
+    )
 
 
 def locality_list(*, partnership: Partnership) -> QuerySet[Locality]:

@@ -178,15 +178,7 @@ class TestSettingUpTheAuthenticatorApp:
         wanted = staff_url(partnership, "staff_home") + "?cycle=s11-2026&view=all"
 
         setup_url = client.get(wanted)["Location"]
-        # allauth asks for the password again before any change to how one
-        # signs in, even just after signing in; then it comes back here
-        response = client.get(setup_url)
-        assert path_of(response) == reverse("account_reauthenticate")
-        confirm = client.get(response["Location"])
-        assert "Confirm it is you" in confirm.content.decode()
-        response = client.post(response["Location"], {"password": DEFAULT_PASSWORD, "next": setup_url})
-        assert response["Location"] == setup_url
-
+        # Just signed in with the password: not asked for it a second time.
         page = client.get(setup_url)
         assert page.status_code == 200
         html = page.content.decode()
@@ -206,6 +198,33 @@ class TestSettingUpTheAuthenticatorApp:
         assert "Your recovery codes" in codes_page
         assert f'href="{wanted.replace("&", "&amp;")}">Continue</a>' in codes_page
         assert client.get(wanted).status_code == 200
+
+    def test_a_stale_sign_in_is_asked_to_confirm_it_is_you_first(self, client, settings):
+        settings.S11_REQUIRE_MFA = True
+        _, partnership = self.sign_in_without_app(client)
+        setup_url = client.get(staff_url(partnership, "staff_home"))["Location"]
+        # The sign-in is older than allauth's window for sensitive changes.
+        settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
+
+        response = client.get(setup_url)
+        assert path_of(response) == reverse("account_reauthenticate")
+        confirm = client.get(response["Location"])
+        assert "Confirm it is you" in confirm.content.decode()
+        response = client.post(response["Location"], {"password": DEFAULT_PASSWORD, "next": setup_url})
+        assert response["Location"] == setup_url
+
+    def test_a_member_with_an_app_still_confirms_before_changing_it(self, client, settings):
+        """Only the first set-up skips "Confirm it is you": turning the app
+        off or making new recovery codes still asks, however fresh the sign-in."""
+        settings.S11_REQUIRE_MFA = True
+        user = staff_user(PartnershipFactory())
+        post_password(client, user.email)
+        client.post(MFA_URL, {"code": fresh_totp_code(totp_secret(user))})
+        assert is_signed_in(client)
+
+        for name in ("mfa_deactivate_totp", "mfa_generate_recovery_codes"):
+            response = client.get(reverse(name))
+            assert path_of(response) == reverse("account_reauthenticate"), name
 
     def test_a_wrong_code_keeps_the_same_secret_and_shows_an_error(self, client, settings):
         settings.S11_REQUIRE_MFA = True
@@ -320,3 +339,28 @@ def test_sign_up_is_closed(client):
         },
     )
     assert not get_user_model().objects.filter(email="new@example.org").exists()
+
+
+def test_an_invited_members_first_sign_in_asks_for_the_password_once(client, settings):
+    """From the invitation's set-password link to the authenticator set-up:
+    the password is typed to set it, once to sign in, and not again."""
+    from partnerships.services import staff_invitation_password_url
+
+    settings.S11_REQUIRE_MFA = True
+    partnership = PartnershipFactory()
+    user = staff_user(partnership, mfa=False)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    set_password = client.get(staff_invitation_password_url(user_pk=user.pk).split("8000", 1)[1])
+    new_password = "correct horse battery staple"
+    response = client.post(set_password["Location"], {"password1": new_password, "password2": new_password})
+    assert path_of(response) == reverse("account_reset_password_from_key_done")
+
+    response = post_password(client, user.email, password=new_password)
+    pages = []
+    while response.status_code == 302:
+        pages.append(path_of(response))
+        response = client.get(response["Location"])
+    assert reverse("account_reauthenticate") not in pages
+    assert pages[-1] == reverse("mfa_activate_totp")
+    assert "Set up an authenticator app" in response.content.decode()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from audits.models import Answer, AuditEvent, OutboundEmail, ResumeLink, SubmissionStatus, ThemeResponse
 from audits.services import resume_link_create
-from tests.factories import two_partnerships
+from audits.services.actions import ActionItemData, action_item_add
+from tests.factories import CONTRIBUTOR, two_partnerships
 
 pytestmark = pytest.mark.django_db
 
@@ -227,10 +228,21 @@ def test_save_and_come_back_later_emails_a_progression_link(client, world):
     assert response["Location"].startswith(url(world, "save_later"))
     form = client.get(response["Location"]).content.decode()
     assert 'value="Sam Alpha"' in form
+    # Mid-journey: a success notification banner (GOV.UK keeps panels for the end of a transaction).
+    assert "govuk-panel" not in form
+    assert 'class="govuk-notification-banner govuk-notification-banner--success" role="alert"' in form
+    assert "Your answers have been saved" in form
+    assert "Your link to come back to your Section 11 return" in form
     mail.outbox.clear()
+    missing = client.post(response["Location"], {"name": "Sam Alpha", "email": ""}).content.decode()
+    # With an error the error summary takes focus, so no alert banner competes with it.
+    assert "govuk-error-summary" in missing
+    assert "govuk-notification-banner--success" not in missing
     response = client.post(response["Location"], {"name": "Sam Alpha", "email": "SAM@alpha-council.example"})
     assert response["Location"] == url(world, "saved")
-    assert "progression" in mail.outbox[-1].subject
+    assert mail.outbox[-1].subject == (
+        f"Your link to come back to your Section 11 return – {world.partnership.name}"
+    )
     assert mail.outbox[-1].alternatives  # HTML part as well as text
     assert mail.outbox[-1].reply_to == [world.partnership.reply_to]
     # The session ends; the emailed link opens the return again.
@@ -301,6 +313,70 @@ def test_incomplete_return_under_default_red_policy_says_so_and_rates_red(client
         },
     )
     assert set(ThemeResponse.objects.values_list("rag", "rag_defaulted")) == {("red", True)}
+
+
+def test_after_submit_the_task_list_says_what_was_submitted(client, world):
+    """Two themes answered (Green, Amber with an action) and one left part
+    done, submitted under the default-Red policy: every entry of the task list
+    now says what was submitted, and nothing still asks for work."""
+    open_return(client, world)
+    first, second, third = world.question_set.themes.order_by("order")
+    client.post(url(world, "theme", theme_key=first.key), theme_post(first, 0))
+    client.post(
+        url(world, "theme", theme_key=second.key),
+        theme_post(second, 0, rag="amber", comments="Training is late"),
+    )
+    action_item_add(
+        submission=world.submission,
+        theme=second,
+        data=ActionItemData(
+            action="Train every manager",
+            lead_person="Head of HR",
+            target_date=timezone.localdate() + timedelta(days=90),
+            success_criteria="All trained",
+        ),
+        actor=CONTRIBUTOR,
+    )
+    assert ThemeResponse.objects.get(theme=second).rag == "amber"
+    partial = {f"q_{q.pk}": "yes" for q in list(third.questions.all())[:1]}
+    client.post(
+        url(world, "theme", theme_key=third.key),
+        {"version": 0, "rag": "", "comments": "", "action": "continue", **partial},
+    )
+    before = client.get(url(world, "task_list")).content.decode()
+    assert "You have completed 2 of 3 themes" in before
+    assert "In progress" in before
+
+    world.submission.refresh_from_db()
+    client.post(
+        url(world, "check_answers"),
+        {
+            "version": world.submission.version,
+            "signed_off_by_name": "A",
+            "signed_off_by_role": "B",
+            "confirm": "on",
+        },
+    )
+    world.submission.refresh_from_db()
+    assert world.submission.status == SubmissionStatus.SUBMITTED
+
+    html = client.get(url(world, "task_list")).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "You submitted all 3 themes" in text
+    assert "You have completed" not in text
+    for theme in (first, second, third):
+        status = re.search(rf'id="theme-{theme.key}-status">(.*?)</div>', html, re.S).group(1)
+        assert status.strip() == "Submitted", (theme.key, status)
+    assert "submitted as Green" in text
+    assert "submitted as Amber" in text
+    assert "submitted as Red (not answered in full)" in text
+    # the action plan: submitted, and now open for progress updates
+    plan = re.search(r'id="action-plan-status">(.*?)</div>', html, re.S).group(1).strip()
+    assert plan == "Submitted"
+    hint = re.search(r'id="action-plan-hint"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert hint == "Submitted with 1 action · open for progress updates"
+    for stale in ("In progress", "Actions needed", "Not started", "Ready to submit", "Not ready"):
+        assert stale not in text, stale
 
 
 def test_another_partnerships_session_cannot_reach_this_return(client):

@@ -124,6 +124,20 @@ def test_start_form_errors_keep_what_was_typed(client, world):
     assert "govuk-input--error" in html
 
 
+def test_start_form_select_is_enhanced_only_by_static_scripts(client, world):
+    """The organisation select is a plain select (it works without
+    JavaScript), marked for the type-ahead enhancement, whose scripts are
+    static files: no inline script for the Content Security Policy to allow."""
+    page = client.get(url(world, "cycle_start_form", cycle_slug=world.cycle.slug)).content.decode()
+    select = re.search(r"<select[^>]*>", page).group(0)
+    assert 'id="id_agency"' in select and 'name="agency"' in select and "data-s11-autocomplete" in select
+    assert f'<option value="{world.agency.pk}">{world.agency.name}</option>' in page
+    vendored = "/static/accessible-autocomplete/accessible-autocomplete.min"
+    assert f'<script src="{vendored}.js" defer></script>' in page
+    assert '<script src="/static/js/autocomplete.js" defer></script>' in page
+    assert f'href="{vendored}.css"' in page
+
+
 def test_start_form_does_not_offer_another_partnerships_agency(client):
     a, b = two_partnerships()
     response = client.post(

@@ -107,6 +107,18 @@ def answer_theme(page, value: str = "Yes") -> None:
         questions.nth(index).locator("label").get_by_text(value, exact=True).click()
 
 
+def choose_organisation(page, name: str) -> None:
+    """On the start form: with JavaScript, type the start of the name in the
+    "Your organisation" combobox and pick it from the list; without, choose
+    it in the plain select."""
+    combobox = page.get_by_role("combobox", name="Your organisation")
+    if page.evaluate("() => !!window.accessibleAutocomplete") and combobox.count():
+        combobox.fill(name[: max(4, len(name) // 2)])
+        page.get_by_role("option", name=name, exact=True).click()
+        return
+    page.get_by_label("Your organisation").select_option(label=name)
+
+
 def choose_rag(page, rating: str) -> None:
     group = page.get_by_role("group", name="How well does your organisation meet this theme?")
     group.locator("label").filter(has_text=rating).click()

@@ -11,7 +11,7 @@ from audits.models import Submission, SubmissionStatus
 from tests.factories import CONTRIBUTOR, theme_save
 
 from .axe import axe_violations, format_violations
-from .conftest import answer_theme, choose_rag
+from .conftest import answer_theme, choose_organisation, choose_rag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,7 @@ def test_every_journey_page_has_no_axe_violations(new_context, site, world, outb
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     axe.check("start form with errors", "Your details")
-    page.get_by_label("Your organisation").select_option(label=world.agency.name)
+    choose_organisation(page, world.agency.name)
     page.get_by_label("Full name").fill("Sam Alpha")
     page.get_by_label("Email address").fill(world.contact.email)
     page.get_by_role("button", name="Send me a link").click()

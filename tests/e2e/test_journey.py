@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from audits.models import Submission, SubmissionStatus
 
-from .conftest import answer_theme, choose_rag
+from .conftest import answer_theme, choose_organisation, choose_rag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_start_save_come_back_finish_and_submit(new_context, site, world, outbox
 
     # Your details: organisation, name, the agency contact's email.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
-    page.get_by_label("Your organisation").select_option(label=world.agency.name)
+    choose_organisation(page, world.agency.name)
     page.get_by_label("Full name").fill("Sam Alpha")
     page.get_by_label("Email address").fill(contact.email)
     page.get_by_role("button", name="Send me a link").click()

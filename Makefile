@@ -26,12 +26,12 @@ help: ## list the targets
 	@echo "  make beat    Celery beat (needs CELERY_BROKER_URL)"
 	@echo "  make venv    create .venv and install the project with its dev extras"
 
-demo: venv ## install, migrate, seed demo data, serve on 127.0.0.1:8000
+demo: venv ## install, migrate, seed demo data, serve on 127.0.0.1:8000 (with the periodic jobs)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop). The demo logins are printed above."
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) demo_serve 127.0.0.1:8000
 
 test: venv ## run the test suite
 	$(BIN)/pytest $(PYTEST_ARGS)

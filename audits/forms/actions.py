@@ -1,5 +1,5 @@
-"""Forms of the action plan: an action item (with a GOV.UK date input for
-its target date) and a progress update. The rules live in
+"""Forms of the action plan: an action item (with the GOV.UK date input of
+audits.forms.fields for its target date) and a progress update. The rules live in
 audits.services.actions and are called from here."""
 
 from datetime import date
@@ -8,62 +8,9 @@ from django import forms
 
 from ..models import ActionStatus
 from ..services.actions import ActionItemData, action_item_rules_check
+from .fields import GovukDateField
 
 TEXT_MAX = 5000
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year boxes. The template draws them (see
-    templates/audits/actions/_date_input.html); the names are
-    <name>_0, _1 and _2, so Django's error summary links to the day box."""
-
-    def __init__(self, attrs=None):
-        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
-
-    def decompress(self, value):
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with the GOV.UK messages. After
-    cleaning, `error_parts` names the boxes to highlight."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, *, label: str, **kwargs):
-        self.noun = label.lower()
-        parts = (forms.CharField(required=False),) * 3
-        super().__init__(parts, require_all_fields=False, required=False, label=label, **kwargs)
-        self.error_parts: set[str] = set()
-
-    def clean(self, value):
-        self.error_parts = set()
-        day, month, year = ((value or [""] * 3) + ["", "", ""])[:3]
-        day, month, year = (str(v or "").strip() for v in (day, month, year))
-        given = {"day": day, "month": month, "year": year}
-        missing = [name for name, v in given.items() if not v]
-        if len(missing) == 3:
-            self.error_parts = {"day", "month", "year"}
-            raise forms.ValidationError(f"Enter the {self.noun}")
-        if missing:
-            self.error_parts = set(missing)
-            raise forms.ValidationError(f"The {self.noun} must include a {' and a '.join(missing)}")
-        if not all(v.isdigit() for v in given.values()):
-            self.error_parts = {name for name, v in given.items() if not v.isdigit()}
-            raise forms.ValidationError(f"The {self.noun} must be a real date")
-        if len(year) != 4:
-            self.error_parts = {"year"}
-            raise forms.ValidationError("The year must include 4 numbers")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            self.error_parts = {"day", "month"} if 1 <= int(month) <= 12 else {"month"}
-            raise forms.ValidationError(f"The {self.noun} must be a real date") from None
-
-    def compress(self, data_list):  # clean() does it all
-        return None
 
 
 def _text(label: str, required: bool = True, max_length: int = TEXT_MAX) -> forms.CharField:
@@ -90,7 +37,9 @@ class ActionItemForm(forms.Form):
             "max_length": "The lead person must be 200 characters or fewer",
         },
     )
-    target_date = GovukDateField(label="Target date", help_text="For example, 31 3 2027")
+    target_date = GovukDateField(
+        what="the date the action is due", label="Target date", help_text="For example, 31 3 2027"
+    )
     success_criteria = _text("Success criteria")
     expected_outcome = _text("Expected outcome", required=False)
     impact_measure = _text("Impact measure", required=False)
@@ -123,24 +72,7 @@ class ActionItemForm(forms.Form):
             data=self.data_object(), was=self.saved_target_date
         ).items():
             self.add_error(name, message)
-            if name == "target_date":
-                self.fields["target_date"].error_parts = {"day", "month", "year"}
         return data
-
-    def date_parts(self):
-        """(part, label, value, width, has error) for the date input."""
-        field = self["target_date"]
-        values = (
-            field.value() if self.is_bound else self.fields["target_date"].widget.decompress(field.value())
-        )
-        if not isinstance(values, list | tuple):
-            values = self.fields["target_date"].widget.decompress(values)
-        values = [*values, "", "", ""]
-        errored = self.fields["target_date"].error_parts if field.errors else set()
-        return [
-            (index, part, part.capitalize(), values[index] or "", width, part in errored)
-            for index, (part, width) in enumerate((("day", 2), ("month", 2), ("year", 4)))
-        ]
 
 
 class ActionUpdateForm(forms.Form):

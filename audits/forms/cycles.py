@@ -2,8 +2,6 @@
 check what was typed; the rules live in audits/services/cycles.py."""
 
 import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.text import slugify
@@ -12,111 +10,12 @@ from partnerships.models import Sector
 
 from ..models import AgencyScope, IncompletePolicy
 from ..services.cycles import CycleSettings
-
-UK = ZoneInfo("Europe/London")
-TIME_HINT = "like 9am, 5:30pm or 17:00"
-
-
-def parse_uk_time(text: str) -> time | None:
-    """'5pm', '5:30pm', '5.30 pm', '17:00', '0930', 'midday', 'midnight'."""
-    text = text.strip().lower().replace(" ", "").replace(".", ":")
-    if text in {"midday", "noon", "12noon"}:
-        return time(12, 0)
-    if text == "midnight":
-        return time(0, 0)
-    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm)?", text)
-    if not match:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-def uk_moment(day: date, at: time) -> datetime | None:
-    """That wall-clock time in the UK on that day, or None if the clocks
-    skipped it (going forward in March). In the October hour that happens
-    twice, the first (British Summer Time) is meant."""
-    moment = datetime.combine(day, at, tzinfo=UK)
-    back = moment.astimezone(UTC).astimezone(UK)
-    if (back.hour, back.minute) != (at.hour, at.minute):
-        return None
-    return moment
-
-
-class UKDateTimeWidget(forms.MultiWidget):
-    def __init__(self):
-        super().__init__([forms.TextInput() for _ in range(4)])
-
-    def decompress(self, value):
-        if not value:
-            return [None, None, None, None]
-        local = value.astimezone(UK)
-        return [local.day, local.month, local.year, local.strftime("%H:%M")]
-
-
-class UKDateTimeField(forms.MultiValueField):
-    """A GOV.UK date input (day, month, year) and a time, read as UK time.
-    Inputs are named <name>_0 … <name>_3; errors link to <name>_0."""
-
-    widget = UKDateTimeWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what  # e.g. "the cycle opens"
-        super().__init__(
-            fields=[forms.CharField(required=False) for _ in range(4)], require_all_fields=False, **kwargs
-        )
-
-    def clean(self, value):
-        day, month, year, at = ([*(value or []), "", "", "", ""])[:4]
-        parts = {"day": str(day or "").strip(), "month": str(month or "").strip(), "year": str(year or "")}
-        parts["year"] = parts["year"].strip()
-        at = str(at or "").strip()
-        if not any(parts.values()) and not at:
-            if self.required:
-                raise forms.ValidationError(f"Enter the date and time {self.what}")
-            return None
-        missing = [name for name, v in parts.items() if not v]
-        if missing:
-            raise forms.ValidationError(f"The date {self.what} must include a {' and '.join(missing)}")
-        try:
-            when = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError as exc:
-            raise forms.ValidationError(f"The date {self.what} must be a real date") from exc
-        if not 2000 <= when.year <= 2100:
-            raise forms.ValidationError(f"The year {self.what} must include 4 numbers, like 2027")
-        if not at:
-            raise forms.ValidationError(f"Enter the time {self.what}, {TIME_HINT}")
-        clock = parse_uk_time(at)
-        if clock is None:
-            raise forms.ValidationError(f"Enter the time {self.what} {TIME_HINT}")
-        moment = uk_moment(when, clock)
-        if moment is None:
-            raise forms.ValidationError(
-                f"{at} does not exist on {when.day} {when:%B %Y} because the clocks go forward: "
-                "choose another time"
-            )
-        return moment
-
-
-class _UKDateTimeInitial:
-    """Give a UKDateTimeField's template its day, month, year and time when
-    the form shows a saved value (bound forms give what was typed)."""
-
-    def get_initial_for_field(self, field, field_name):
-        value = super().get_initial_for_field(field, field_name)
-        if isinstance(field, UKDateTimeField) and isinstance(value, datetime):
-            return field.widget.decompress(value)
-        return value
+from .fields import GovukDateTimeField
 
 
 def parse_reminder_days(text: str) -> list[int]:
     parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
-    if not all(p.isdigit() for p in parts):
+    if not all(re.fullmatch(r"[0-9]+", p) for p in parts):
         raise forms.ValidationError(
             "Enter reminder days as whole numbers separated by commas, like 14, 7, 2, 1"
         )
@@ -126,7 +25,7 @@ def parse_reminder_days(text: str) -> list[int]:
     return days
 
 
-class _CycleFields(_UKDateTimeInitial, forms.Form):
+class _CycleFields(forms.Form):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -146,8 +45,12 @@ class _CycleFields(_UKDateTimeInitial, forms.Form):
         help_text="A published version. It cannot change once the cycle opens.",
         error_messages={"required": "Choose a question set", "invalid_choice": "Choose a question set"},
     )
-    opens_at = UKDateTimeField(what="the cycle opens", label="Opens")
-    closes_at = UKDateTimeField(what="the cycle closes", label="Closes")
+    opens_at = GovukDateTimeField(
+        what="the cycle opens", label="Opens", help_text="For example, 1 4 2027 and 9am. UK time."
+    )
+    closes_at = GovukDateTimeField(
+        what="the cycle closes", label="Closes", help_text="For example, 30 6 2027 and 5pm. UK time."
+    )
     reminder_days = forms.CharField(
         label="Reminder schedule",
         required=False,
@@ -315,8 +218,10 @@ class NextCycleForm(_CycleFields):
         )
 
 
-class ExtendForm(_UKDateTimeInitial, forms.Form):
-    deadline = UKDateTimeField(what="of the new deadline", label="New deadline")
+class ExtendForm(forms.Form):
+    deadline = GovukDateTimeField(
+        what="of the new deadline", label="New deadline", help_text="For example, 27 3 2027 and 5pm. UK time."
+    )
     reason = forms.CharField(
         label="Reason",
         max_length=2000,

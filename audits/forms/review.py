@@ -2,54 +2,12 @@
 typed, with GOV.UK-style messages; the rules that also bind the services are
 called from the services, so the two cannot disagree."""
 
-from datetime import date
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import Rag, ReviewMeeting, ReviewOutcome
 from ..services.review import COMMENT_MAX, REASON_MAX, AgreedAction, resubmit_by_check
-
-
-class UKDateField(forms.MultiValueField):
-    """The GOV.UK date input: day, month and year in three boxes, each error
-    in the Design System's words. The inputs are named <name>_0 (day),
-    <name>_1 (month) and <name>_2 (year)."""
-
-    widget = forms.MultiWidget(widgets=[forms.TextInput, forms.TextInput, forms.TextInput])
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what  # "the date of the meeting", for messages
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-
-    def clean(self, value):
-        parts = [str(v or "").strip() for v in (value or ["", "", ""])]
-        if not any(parts):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        names = ("day", "month", "year")
-        missing = [name for name, part in zip(names, parts, strict=True) if not part]
-        if missing:
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must include a {' and '.join(missing)}",
-                code="incomplete",
-            )
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date, like 27 3 2026", code="invalid"
-            )
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date, like 27 3 2026", code="invalid"
-            ) from None
-
-    def compress(self, data_list):  # pragma: no cover - clean() above does the work
-        return data_list
+from .fields import GovukDateField
 
 
 class ModerationForm(forms.Form):
@@ -112,7 +70,13 @@ class ReturnForm(forms.Form):
             "max_length": f"The reason must be {REASON_MAX} characters or fewer",
         },
     )
-    resubmit_by = UKDateField(what="the date to resubmit by", required=False, label="Resubmit by")
+    resubmit_by = GovukDateField(
+        what="the date to resubmit by",
+        required=False,
+        label="Resubmit by",
+        help_text="Only if the agency needs longer than its deadline (required once the deadline "
+        "has passed). It runs to 11:59pm UK time that day. For example, 27 3 2026",
+    )
 
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +106,9 @@ class MeetingForm(forms.Form):
             "invalid_choice": "Select the kind of meeting",
         },
     )
-    held_on = UKDateField(what="the date of the meeting", label="Date of the meeting")
+    held_on = GovukDateField(
+        what="the date of the meeting", label="Date of the meeting", help_text="For example, 27 3 2026"
+    )
     submissions = forms.MultipleChoiceField(
         label="Returns discussed",
         widget=forms.CheckboxSelectMultiple,
@@ -177,7 +143,9 @@ class MeetingForm(forms.Form):
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]
         if value and value.year < 2000:
-            raise ValidationError("The date of the meeting must be a real date, like 27 3 2026")
+            message = "The date of the meeting must be a real date"
+            self.fields["held_on"].fields[2].widget.errors = [message]  # highlight the year box
+            raise ValidationError(message)
         return value
 
     def clean_submissions(self):
@@ -199,7 +167,9 @@ class ActionForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "The owner must be 200 characters or fewer"},
     )
-    due_on = UKDateField(what="the due date", required=False, label="Due date")
+    due_on = GovukDateField(
+        what="the due date", required=False, label="Due date", help_text="For example, 27 3 2026"
+    )
 
     def clean(self):
         data = super().clean()

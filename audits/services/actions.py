@@ -83,11 +83,11 @@ def action_item_rules_check(
     elif len(data.lead_person) > LEAD_MAX:
         errors["lead_person"] = "The lead person must be 200 characters or fewer"
     if not isinstance(data.target_date, date):
-        errors["target_date"] = "Enter the target date"
+        errors["target_date"] = "Enter the date the action is due"
     elif data.target_date != was and data.target_date < today:
-        errors["target_date"] = "The target date must be today or in the future"
+        errors["target_date"] = "The date the action is due must be today or in the future"
     elif data.target_date.year > today.year + 10:
-        errors["target_date"] = "The target date must be within the next 10 years"
+        errors["target_date"] = "The date the action is due must be within the next 10 years"
     if not data.success_criteria:
         errors["success_criteria"] = "Enter the success criteria"
     elif len(data.success_criteria) > TEXT_MAX:

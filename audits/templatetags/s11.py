@@ -3,6 +3,7 @@ style, RAG as words."""
 
 from datetime import date, datetime
 
+from crispy_forms_gds.layout import Field, Size
 from django import template
 from django.utils import timezone
 
@@ -86,3 +87,28 @@ def rag_tag(value, defaulted=False):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.simple_tag(takes_context=True)
+def govuk_date_input(context, bound_field, legend_size="s"):
+    """A GOV.UK date input (audits.forms.fields) drawn by crispy-forms-gds:
+    the field's label is the legend, its help text the hint."""
+    layout = Field(
+        bound_field.name,
+        context={
+            "legend_size": Size.for_legend(legend_size),
+            "form_show_errors": True,
+            "form_show_labels": True,
+        },
+    )
+    return layout.render(bound_field.form, context, template_pack="gds")
+
+
+@register.filter
+def first_wrong_box(bound_field) -> str:
+    """The id the error summary links to for a date input: the first box
+    with an error, else the day box."""
+    for index, sub in enumerate(bound_field.field.fields):
+        if getattr(sub.widget, "errors", None):
+            return f"{bound_field.auto_id}_{index}"
+    return f"{bound_field.auto_id}_0"

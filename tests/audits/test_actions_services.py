@@ -159,7 +159,7 @@ def test_green_themes_never_need_actions(required):
         ({"action": "  "}, "action", "Enter the action"),
         ({"lead_person": ""}, "lead_person", "Enter the name or role of the lead person"),
         ({"lead_person": "x" * 201}, "lead_person", "200 characters or fewer"),
-        ({"target_date": None}, "target_date", "Enter the target date"),
+        ({"target_date": None}, "target_date", "Enter the date the action is due"),
         ({"target_date": date(2020, 1, 1)}, "target_date", "today or in the future"),
         ({"target_date": date(2099, 1, 1)}, "target_date", "within the next 10 years"),
         ({"success_criteria": ""}, "success_criteria", "Enter the success criteria"),

@@ -103,14 +103,16 @@ def agency(world):
 @pytest.mark.parametrize(
     ("parts", "message", "highlighted"),
     [
-        (("", "", ""), "Enter the target date", {"0", "1", "2"}),
-        (("12", "", "2030"), "The target date must include a month", {"1"}),
-        (("", "", "2030"), "The target date must include a day and a month", {"0", "1"}),
-        (("31", "2", "2030"), "The target date must be a real date", {"0", "1"}),
-        (("1", "13", "2030"), "The target date must be a real date", {"1"}),
-        (("1", "x", "2030"), "The target date must be a real date", {"1"}),
-        (("1", "6", "30"), "The year must include 4 numbers", {"2"}),
-        (("1", "6", "2020"), "The target date must be today or in the future", {"0", "1", "2"}),
+        (("", "", ""), "Enter the date the action is due", {"0", "1", "2"}),
+        (("12", "", "2030"), "The date the action is due must include a month", {"1"}),
+        (("", "", "2030"), "The date the action is due must include a day and month", {"0", "1"}),
+        (("31", "2", "2030"), "The date the action is due must be a real date", {"0", "1"}),
+        (("1", "13", "2030"), "The date the action is due must be a real date", {"1"}),
+        (("1", "x", "2030"), "The date the action is due must be a real date", {"1"}),
+        (("1", "6", "30"), "Year must include 4 numbers", {"2"}),
+        (("1", "6", "2147483648"), "Year must include 4 numbers", {"2"}),
+        (("99999999999999999999", "6", "2030"), "The date the action is due must be a real date", {"0"}),
+        (("1", "6", "2020"), "The date the action is due must be today or in the future", {"0", "1", "2"}),
     ],
 )
 def test_bad_target_dates_get_govuk_errors_and_keep_the_input(world, agency, parts, message, highlighted):
@@ -119,15 +121,20 @@ def test_bad_target_dates_get_govuk_errors_and_keep_the_input(world, agency, par
     assert page.status_code == 200
     html = page.content.decode()
     assert "govuk-error-summary" in html
-    assert '<a href="#id_target_date_0">' + message in html
+    first_wrong = min(highlighted)  # the summary links to the first box that is wrong
+    assert f'<a href="#id_target_date_{first_wrong}">' + message in html
     assert html.count(message) == 2
     assert "<title>Error: " in html
     assert "Write a new induction pack" in html  # what was typed is kept
     for index, value in enumerate(parts):
         if value:
-            box = f'name="target_date_{index}" type="text" inputmode="numeric" value="{value}"'
+            box = f'name="target_date_{index}" value="{value}"'
             assert box in html
-    errored = set(re.findall(r'govuk-input--error" id="id_target_date_(\d)"', html))
+    boxes = re.findall(
+        r'<input type="text" name="target_date_(\d)"[^>]*class="([^"]*)"[^>]*inputmode="numeric"', html
+    )
+    assert len(boxes) == 3
+    errored = {index for index, classes in boxes if "govuk-input--error" in classes.split()}
     assert errored == highlighted
     assert not ActionItem.objects.exists()
 

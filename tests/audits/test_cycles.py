@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from audits.forms.cycles import parse_uk_time, uk_moment
+from audits.forms.fields import parse_uk_time, uk_moment
 from audits.models import (
     Answer,
     AuditCycle,
@@ -148,7 +148,7 @@ def test_bad_input_gets_an_error_summary_and_keeps_what_was_typed(world, admin):
     assert "1:30am does not exist on 28 March 2027" not in page  # 29 March 2027 is not the change
     assert "The date the cycle closes must include a month" in page
     assert "Choose at least one agency" in page
-    assert 'href="#id_closes_at_0"' in page
+    assert 'href="#id_closes_at_1"' in page  # the first wrong box: the month
     assert 'value="14, soon"' in page
     assert not AuditCycle.objects.filter(title="").exists()
 

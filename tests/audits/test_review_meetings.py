@@ -172,7 +172,7 @@ def test_add_another_action_keeps_what_was_typed_and_shows_no_errors(reviewer, a
     assert 'name="actions-TOTAL_FORMS" value="4"' in html
     assert 'name="actions-3-action"' in html
     assert 'value="Update the policy"' in html and 'value="Half a row"' in html
-    assert 'name="held_on_0" type="text" inputmode="numeric" value="27"' in html
+    assert 'type="text" name="held_on_0" value="27"' in html
     assert not ReviewMeeting.objects.exists()
 
 

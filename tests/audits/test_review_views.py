@@ -322,8 +322,8 @@ def test_return_for_changes_errors_keep_what_was_typed(reviewer, a):
     assert "<title>Error: " in html
     assert '<a href="#id_reason">Enter the reason for returning it' in html
     assert '<a href="#id_resubmit_by_0">The date to resubmit by must be a real date' in html
-    assert 'name="resubmit_by_0" type="text" inputmode="numeric" value="31"' in html
-    assert 'name="resubmit_by_2" type="text" inputmode="numeric" value="2030"' in html
+    assert 'type="text" name="resubmit_by_0" value="31"' in html
+    assert 'type="text" name="resubmit_by_2" value="2030"' in html
     assert Submission.objects.get(pk=a.submission.pk).status == SubmissionStatus.SUBMITTED
 
     response = reviewer.post(

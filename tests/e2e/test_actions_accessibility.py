@@ -45,7 +45,9 @@ def test_action_plan_pages_have_no_axe_violations(new_context, site, world, java
     page.get_by_label("Year").fill(str(timezone.localdate().year + 1))
     page.get_by_role("button", name="Add action").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("The target date must be a real date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The date the action is due must be a real date"
+    )
     expect(page.get_by_label("What will your organisation do?")).to_have_value(
         "Add safeguarding to the induction pack"
     )

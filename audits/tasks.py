@@ -35,3 +35,11 @@ def build_submission_pdf(pdf_id: int) -> None:
     from .services.pdf import submission_pdf_build
 
     submission_pdf_build(pdf_id=pdf_id)
+
+
+@shared_task(name="audits.submission_pdfs_sweep", ignore_result=True)
+def submission_pdfs_sweep() -> None:
+    """Run by Celery beat: queue the build of versions still not built."""
+    from .services.pdf import submission_pdfs_sweep as sweep
+
+    sweep()

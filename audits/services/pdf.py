@@ -7,6 +7,13 @@
   snapshot into private storage with its SHA-256. Running it again for a
   built version does nothing; if the file has gone, it is made again from the
   same snapshot (and so, with the same software, with the same bytes).
+- `submission_pdf_prepare`: asked for (POST) from a download page that found
+  a version not built yet (or a return submitted before PDFs were kept):
+  records the version if need be and queues its build.
+- `submission_pdfs_sweep`: Celery beat's safety net, queuing the build of any
+  version still not built a while after it was recorded.
+- `submission_pdf_download_record`: the one write a download (GET) makes, a
+  line on the audit log saying who took which copy.
 - `reference_sheet_get`: a cycle's question list or grading sheet, built on
   first request and kept in storage under the hash of its HTML, so any change
   to what it shows makes a new file.
@@ -16,6 +23,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -41,8 +49,9 @@ _builds_deferred: ContextVar[bool] = ContextVar("submission_pdf_builds_deferred"
 @contextmanager
 def submission_pdf_builds_deferred():
     """Record submitted versions without queuing their builds: each is built
-    when first downloaded. For bulk work such as seeding the demo, where
-    tasks run in-process and would render every return there and then."""
+    when first asked for (or by the sweep). For bulk work such as seeding the
+    demo, where tasks run in-process and would render every return there and
+    then."""
     token = _builds_deferred.set(True)
     try:
         yield
@@ -100,10 +109,8 @@ def _enqueue(pdf_id: int) -> None:
 
     try:
         build_submission_pdf.delay(pdf_id)
-    except Exception:  # broker down, or (eager) rendering failed: the download builds it
-        logger.warning(
-            "Could not build submission PDF %s now; it will be built on download", pdf_id, exc_info=True
-        )
+    except Exception:  # broker down, or (eager) rendering failed: the sweep queues it again
+        logger.warning("Could not build submission PDF %s now; the sweep will retry", pdf_id, exc_info=True)
 
 
 def submission_pdf_build(*, pdf_id: int) -> SubmissionPdf:
@@ -149,16 +156,56 @@ def submission_pdf_build(*, pdf_id: int) -> SubmissionPdf:
     return record
 
 
-def submission_pdf_ensure(*, submission: Submission) -> None:
-    """A return submitted before PDFs were kept gets its version now (the
-    data is still locked, so it is still what was submitted)."""
+def submission_pdf_ready(record: SubmissionPdf) -> bool:
+    """Whether the version's file is built and in storage, to be served."""
+    return record.is_built and record.file.storage.exists(record.file.name)
+
+
+@transaction.atomic
+def submission_pdf_prepare(*, submission: Submission, actor: Actor = SYSTEM) -> None:
+    """Record the current submitted version if it has none (a return
+    submitted before PDFs were kept; the data is still locked, so it is still
+    what was submitted), and queue the build of every version of the return
+    whose file is missing. Builds run in the worker, once this commits."""
     if (
         submission.is_locked
         and not SubmissionPdf.objects.filter(
             submission=submission, submission_version=submission.version
         ).exists()
     ):
-        submission_pdf_record(submission=submission)
+        submission_pdf_record(submission=submission, actor=actor)
+    for record in SubmissionPdf.objects.filter(submission=submission).defer("snapshot"):
+        if not submission_pdf_ready(record):
+            transaction.on_commit(lambda pk=record.pk: _enqueue(pk))
+
+
+SWEEP_AFTER = timedelta(minutes=5)
+
+
+def submission_pdfs_sweep(*, now=None) -> int:
+    """Queue the build of each version recorded a while ago and still not
+    built (the broker was down at submission, the worker died, or the demo
+    was seeded with builds deferred). Returns how many were queued."""
+    cutoff = (now or timezone.now()) - SWEEP_AFTER
+    ids = list(
+        SubmissionPdf.objects.filter(created_at__lt=cutoff, sha256="").values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        _enqueue(pk)
+    return len(ids)
+
+
+@transaction.atomic
+def submission_pdf_download_record(*, record: SubmissionPdf, actor: Actor) -> None:
+    """Who took a copy of a submitted return: the only write a download makes."""
+    audit_event_record(
+        partnership=record.partnership,
+        actor=actor,
+        verb="submission.pdf_downloaded",
+        submission=record.submission,
+        obj=record,
+        detail={"version": record.version, "sha256": record.sha256},
+    )
 
 
 def submission_draft_pdf(*, submission: Submission) -> bytes:

@@ -7,23 +7,40 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods
 
 from .. import selectors
 from ..agency_session import agency_required
 from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
-from ..selectors.pdf import submission_pdf_get, submission_pdf_list
+from ..selectors.pdf import submission_pdf_current_missing, submission_pdf_get, submission_pdf_list
 from ..selectors.public import cycle_public_question_set_get
 from ..services.pdf import (
     reference_sheet_get,
     submission_draft_pdf,
-    submission_pdf_build,
-    submission_pdf_ensure,
+    submission_pdf_download_record,
+    submission_pdf_prepare,
+    submission_pdf_ready,
 )
 
 
+def submission_pdf_download(request, *, record, actor, template: str, context: dict):
+    """GET: the stored version, with the download on the audit log (the one
+    thing a GET writes); or, if it is not built yet, a page that says so.
+    POST (the button on that page): queue its build, then back to the GET.
+    The PDF is never built in the request that asks for it."""
+    if request.method == "POST":
+        submission_pdf_prepare(submission=record.submission, actor=actor)
+        return redirect(request.path)
+    if not submission_pdf_ready(record):
+        response = render(request, template, {**context, "record": record})
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    submission_pdf_download_record(record=record, actor=actor)
+    return pdf_file_response(record)
+
+
 def pdf_file_response(record) -> FileResponse:
-    """A stored version, built first if its file is missing."""
-    record = submission_pdf_build(pdf_id=record.pk)
+    """A stored, built version as an attachment."""
     submission = record.submission
     response = FileResponse(
         record.file.open("rb"),
@@ -39,27 +56,42 @@ def pdf_file_response(record) -> FileResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @agency_required
 def return_pdf(request, access):
     """The agency's copies: each submitted version, or the draft."""
     submission = access.submission
-    submission_pdf_ensure(submission=submission)
+    if request.method == "POST":
+        submission_pdf_prepare(submission=submission, actor=access.actor)
+        return redirect("return_pdf", partnership_slug=request.partnership.slug)
     versions = list(submission_pdf_list(partnership=request.partnership, submission=submission))
     return render(
         request,
         "audits/return_pdf.html",
-        {"access": access, "submission": submission, "agency": submission.agency, "versions": versions},
+        {
+            "access": access,
+            "submission": submission,
+            "agency": submission.agency,
+            "versions": versions,
+            "current_missing": submission_pdf_current_missing(submission=submission, versions=versions),
+        },
     )
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @agency_required
 def return_pdf_download(request, access, version):
-    submission_pdf_ensure(submission=access.submission)
     record = submission_pdf_get(
         partnership=request.partnership, submission=access.submission, version=version
     )
-    return pdf_file_response(record)
+    return submission_pdf_download(
+        request,
+        record=record,
+        actor=access.actor,
+        template="audits/return_pdf_preparing.html",
+        context={"access": access, "submission": access.submission, "agency": access.submission.agency},
+    )
 
 
 @agency_required

@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     # Action plan update requests and reminders (idempotent; hourly so a
     # missed run costs an hour, not a day).
     "action-update-schedule": {"task": "audits.action_update_schedule", "schedule": 3600.0},
+    # Submitted copies' PDFs whose build was lost (broker down, worker killed).
+    "submission-pdfs-sweep": {"task": "audits.submission_pdfs_sweep", "schedule": 600.0},
     "reminders-due": {
         "task": "audits.reminders_due",
         "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),

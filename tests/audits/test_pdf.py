@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 from urllib.parse import unquote
@@ -310,7 +311,9 @@ def test_the_served_file_matches_the_stored_hash(world, submitted):
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
-def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(world, submitted):
+def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(
+    world, submitted, django_capture_on_commit_callbacks
+):
     recorded = submitted.sha256
     submitted.file.storage.delete(submitted.file.name)
     # Sent back for changes and changed: version 1 still shows what was
@@ -320,11 +323,18 @@ def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(world, 
         world.submission, world.question_set.themes.get(order=2), comments="Changed since.", rag="green"
     )
     client = staff_client(Client(), world.partnership, StaffRole.READ_ONLY)
-    response = client.get(
-        staff_url(
-            world.partnership, "staff_return_pdf_download", reference=world.submission.reference, version=1
-        )
+    download = staff_url(
+        world.partnership, "staff_return_pdf_download", reference=world.submission.reference, version=1
     )
+    events = AuditEvent.objects.count()
+    page = client.get(download)
+    assert page.status_code == 200
+    assert "not ready to download yet" in page.content.decode()
+    assert AuditEvent.objects.count() == events  # the GET built nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(download)["Location"] == download
+    response = client.get(download)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == recorded
@@ -335,7 +345,7 @@ def test_a_missing_file_is_rebuilt_from_the_snapshot_with_the_same_bytes(world, 
     assert "Theme two comment: no training plan yet." in text and "Changed since." not in text
 
 
-def test_a_return_submitted_before_pdfs_were_kept_gets_one_on_download(
+def test_a_return_submitted_before_pdfs_were_kept_gets_one_when_asked(
     world, django_capture_on_commit_callbacks
 ):
     fill_return(world)
@@ -344,7 +354,12 @@ def test_a_return_submitted_before_pdfs_were_kept_gets_one_on_download(
     client = agency_client(world)
     page = client.get(url(world, "return_pdf"))
     assert page.status_code == 200
-    assert "Download version 1" in page.content.decode()
+    assert "Prepare the PDF" in page.content.decode()
+    assert not SubmissionPdf.objects.exists()  # a GET records nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(world, "return_pdf"))["Location"] == url(world, "return_pdf")
+    assert "Download version 1" in client.get(url(world, "return_pdf")).content.decode()
     response = client.get(url(world, "return_pdf_download", version=1))
     assert response.status_code == 200
     assert world.submission.reference in pdf_text(b"".join(response.streaming_content))
@@ -567,7 +582,7 @@ def test_header_text_is_escaped_for_css():
     assert css_string('A "B" \\ </style>') == '"A \\000022B\\000022 \\00005c \\00003c/style\\00003e"'
 
 
-def test_bulk_work_can_defer_the_builds_to_first_download(world, django_capture_on_commit_callbacks):
+def test_bulk_work_can_defer_the_builds_to_the_sweep(world, django_capture_on_commit_callbacks):
     from audits.services.pdf import submission_pdf_builds_deferred
 
     fill_return(world)
@@ -580,7 +595,85 @@ def test_bulk_work_can_defer_the_builds_to_first_download(world, django_capture_
     delay.assert_not_called()
     record = SubmissionPdf.objects.get(submission=world.submission)
     assert not record.is_built
-    response = agency_client(world).get(url(world, "return_pdf_download", version=1))
+    client = agency_client(world)
+    page = client.get(url(world, "return_pdf_download", version=1))
+    assert "not ready to download yet" in page.content.decode()
+    record.refresh_from_db()
+    assert not record.is_built
+
+    # Celery beat's sweep queues what is still not built a while later.
+    from audits.services.pdf import submission_pdfs_sweep
+
+    assert submission_pdfs_sweep() == 0  # too recent: its own build may still be on the way
+    assert submission_pdfs_sweep(now=timezone.now() + timedelta(minutes=10)) == 1
+    response = client.get(url(world, "return_pdf_download", version=1))
     assert response.status_code == 200
     record.refresh_from_db()
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == record.sha256
+
+
+# --- a GET writes nothing but the download record (issue 21) --------------------------------
+
+
+def _pdf_gets(world):
+    staff = staff_client(Client(), world.partnership, StaffRole.READ_ONLY)
+    agency = agency_client(world)
+    ref = world.submission.reference
+    return [
+        staff.get(staff_url(world.partnership, "staff_return_pdf_list", reference=ref)),
+        staff.get(staff_url(world.partnership, "staff_return_pdf_download", reference=ref, version=1)),
+        agency.get(url(world, "return_pdf")),
+        agency.get(url(world, "return_pdf_download", version=1)),
+    ]
+
+
+def test_pdf_pages_get_writes_no_version_row_and_builds_nothing(world):
+    """A return submitted with no version recorded (before PDFs were kept,
+    or its build lost): staff's and the agency's GETs neither record a
+    version nor build one."""
+    fill_return(world)
+    submit(world)
+    SubmissionPdf.objects.all().delete()
+    events = AuditEvent.objects.count()
+
+    responses = _pdf_gets(world)
+
+    assert [r.status_code for r in responses] == [200, 404, 200, 404]
+    assert not SubmissionPdf.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_pdf_download_get_writes_only_the_download_record(world, submitted):
+    record = SubmissionPdf.objects.get(pk=submitted.pk)
+    assert record.is_built
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+
+    responses = _pdf_gets(world)
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
+    assert SubmissionPdf.objects.get().built_at == record.built_at
+    new = AuditEvent.objects.exclude(pk__in=before)
+    assert sorted(new.values_list("verb", flat=True)) == ["submission.pdf_downloaded"] * 2
+    assert {e.actor_email for e in new} == {world.contact.email, responses[1].wsgi_request.user.email}
+
+
+def test_a_version_not_built_yet_gets_a_page_saying_so_not_a_build(world, django_capture_on_commit_callbacks):
+    fill_return(world)
+    with (
+        mock.patch("audits.tasks.build_submission_pdf.delay"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit(world)
+    record = SubmissionPdf.objects.get()
+    events = AuditEvent.objects.count()
+
+    responses = _pdf_gets(world)
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
+    for response in (responses[1], responses[3]):
+        page = response.content.decode()
+        assert "Version 1 is not ready to download yet" in page
+        assert "Check again" in page and "Prepare the PDF" in page
+        assert "no-store" in response["Cache-Control"]
+    record.refresh_from_db()
+    assert not record.is_built and AuditEvent.objects.count() == events

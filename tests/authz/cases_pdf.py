@@ -9,7 +9,7 @@ def _version(w):
 
 CASES = [
     Case("staff_return_pdf_list", Perm.VIEW, lambda w: {"reference": w.submission.reference}),
-    # The world's returns are submitted; the first permitted request builds
-    # the PDF on the fly (no worker in these tests) and later ones serve it.
+    # The world's returns are submitted; a version not built yet answers a
+    # page saying so (a GET never builds it), a built one the file.
     Case("staff_return_pdf_download", Perm.VIEW, _version),
 ]

@@ -84,7 +84,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         agency_lines: list[str] = []
         staff_lines: list[str] = []
-        # Returns' PDFs are built on first download, not all while seeding.
+        # Returns' PDFs are not all built while seeding: Celery beat's sweep
+        # (or the "Prepare the PDF" button on a copy) builds them.
         with submission_pdf_builds_deferred(), transaction.atomic():
             for spec in demo.PARTNERSHIPS:
                 agencies, staff = self._partnership(spec)

@@ -13,6 +13,9 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "service_url": _service_url(request, partnership),
         "partnership": partnership,
+        # django-csp's per-response nonce. It is lazy (and false until read):
+        # reading it here is what puts it in the Content-Security-Policy.
+        "csp_nonce": str(getattr(request, "csp_nonce", "")),
     }
     context.update(staff_context(request))  # staff pages: their partnership's workspace
     return context

@@ -22,3 +22,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Every subdomain is HTTPS-only too, and the site may be submitted to the
+# browsers' preload list (SECURE_HSTS_PRELOAD=false to keep it off).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

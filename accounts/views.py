@@ -10,6 +10,8 @@ they were going; here the `next` travels on to the recovery codes page, whose
 
 from urllib.parse import urlencode
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +35,15 @@ class ActivateTOTPView(AllauthActivateTOTPView):
         context = super().get_context_data(**kwargs)
         context["next_url"] = safe_next_url(self.request)
         return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The code just entered proves this session holds the new app: it
+        # counts as this session's second factor (accounts.mfa).
+        user = self.request.user
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        record_authentication(self.request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        return response
 
     def get_success_url(self) -> str:
         next_url = safe_next_url(self.request)

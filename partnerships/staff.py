@@ -4,8 +4,10 @@ Every staff page is under /<partnership-slug>/staff/ and is wrapped in
 `staff_required(perm)`:
 
 - not signed in (an agency session is not a staff sign-in) → the sign-in page;
-- signed in without a second factor while one is required (S11_REQUIRE_MFA,
-  on whenever DEBUG is off) → set up an authenticator app first;
+- signed in, but this session has not passed the second factor while one is
+  required (S11_REQUIRE_MFA, on whenever DEBUG is off) → set up an
+  authenticator app first, or enter its code (accounts.mfa): having an app is
+  not enough, the session must have used it;
 - not a member of this partnership → 404, as if the partnership had no such
   page: staff of one partnership learn nothing about another;
 - a member whose role lacks the permission → 403.
@@ -15,33 +17,16 @@ The view then has `request.membership` and `request.staff_actor`.
 
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import urlencode
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+
+from accounts.mfa import second_factor_redirect
 
 from .permissions import ROLE_PERMS, Perm
 from .selectors import membership_get
-
-
-def mfa_required() -> bool:
-    return getattr(settings, "S11_REQUIRE_MFA", not settings.DEBUG)
-
-
-def user_has_mfa(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def mfa_setup_redirect(request):
-    """To the authenticator app set-up, which comes back to this page after.
-    `next` is encoded so a query string of its own survives the trip."""
-    query = urlencode({"next": request.get_full_path()})
-    return redirect(f"{reverse('mfa_activate_totp')}?{query}")
 
 
 def staff_required(perm: Perm = Perm.VIEW):
@@ -51,8 +36,9 @@ def staff_required(perm: Perm = Perm.VIEW):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if mfa_required() and not user_has_mfa(user):
-                return mfa_setup_redirect(request)
+            second_factor = second_factor_redirect(request)
+            if second_factor is not None:
+                return second_factor
             membership = membership_get(partnership=request.partnership, user=user)
             if membership is None:
                 raise Http404("No such page")

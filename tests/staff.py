@@ -1,9 +1,13 @@
 """Staff accounts for tests: a user with a role in a partnership, signed in
-on a test client, with a TOTP authenticator so the MFA gate lets them in."""
+on a test client with a TOTP authenticator, and a session that used it, so
+the MFA gate lets them in."""
 
 from urllib.parse import urlsplit
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import RequestFactory
 from django.urls import reverse
 
 from partnerships.models import StaffRole
@@ -19,10 +23,24 @@ def staff_user(partnership, role: str = StaffRole.REVIEWER, *, email: str | None
     return user
 
 
+def sign_in(client, user, *, second_factor: bool = True) -> None:
+    """Sign `user` in on `client` as allauth does after the password and,
+    when they have an authenticator app and `second_factor`, its code: the
+    session records both steps (accounts.mfa reads the second)."""
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email)
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if second_factor and authenticator is not None:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+
+
 def staff_client(client, partnership, role: str = StaffRole.REVIEWER, **kwargs):
     """The client, signed in as a new staff member of `partnership`."""
     user = staff_user(partnership, role, **kwargs)
-    client.force_login(user)
+    sign_in(client, user)
     client.user = user
     return client
 

@@ -1,16 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from accounts.mfa import second_factor_redirect
+
 from ..selectors import partnership_list_for_user
-from ..staff import mfa_required, mfa_setup_redirect, user_has_mfa
 
 
 @login_required
 def staff_index(request):
     """Where staff land after signing in: their partnership's workspace, or a
     choice when they belong to several."""
-    if mfa_required() and not user_has_mfa(request.user):
-        return mfa_setup_redirect(request)
+    second_factor = second_factor_redirect(request)
+    if second_factor is not None:
+        return second_factor
     partnerships = list(partnership_list_for_user(user=request.user))
     if len(partnerships) == 1:
         return redirect("staff_home", partnership_slug=partnerships[0].slug)

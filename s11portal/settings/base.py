@@ -36,7 +36,7 @@ BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Section 11 audit")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin; login through allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

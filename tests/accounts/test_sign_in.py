@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from partnerships.models import StaffRole
 from tests.factories import DEFAULT_PASSWORD, PartnershipFactory, UserFactory
-from tests.staff import staff_url, staff_user
+from tests.staff import sign_in, staff_url, staff_user
 
 from .helpers import MFA_URL, fresh_totp_code, is_signed_in, post_password, totp_secret, wrong_code
 
@@ -265,7 +265,7 @@ class TestStaffHome:
     def test_one_partnership_goes_straight_to_its_workspace(self, client):
         partnership = PartnershipFactory()
         PartnershipFactory(name="Somebody Else's Partnership")
-        client.force_login(staff_user(partnership))
+        sign_in(client, staff_user(partnership))
 
         assert path_of(client.get(reverse("staff_index"))) == staff_url(partnership, "staff_home")
 
@@ -276,7 +276,7 @@ class TestStaffHome:
         PartnershipFactory(name="Charlie Partnership")
         user = staff_user(mine[0])
         StaffMembershipFactory(user=user, partnership=mine[1], role=StaffRole.ADMIN)
-        client.force_login(user)
+        sign_in(client, user)
 
         response = client.get(reverse("staff_index"))
 
@@ -293,7 +293,7 @@ class TestStaffHome:
         PartnershipFactory(name="Alpha Partnership")
         user = UserFactory()
         TOTP.activate(user, generate_totp_secret())
-        client.force_login(user)
+        sign_in(client, user)
 
         response = client.get(reverse("staff_index"))
 
@@ -304,7 +304,7 @@ class TestStaffHome:
 
     def test_a_partnership_they_do_not_belong_to_is_not_found(self, client):
         mine, theirs = PartnershipFactory(), PartnershipFactory()
-        client.force_login(staff_user(mine))
+        sign_in(client, staff_user(mine))
 
         assert client.get(staff_url(theirs, "staff_home")).status_code == 404
 

@@ -26,7 +26,7 @@ from partnerships.services import (
 )
 from tests.accounts.helpers import post_password
 from tests.factories import StaffMembershipFactory, UserFactory, two_partnerships
-from tests.staff import staff_url, staff_user
+from tests.staff import sign_in, staff_url, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -359,7 +359,7 @@ def test_resetting_is_refused(world, case):
 def test_after_a_reset_the_member_must_set_up_an_app_again(world, client):
     w, _, actor = world
     member = _with_app(StaffMembershipFactory(partnership=w.a.partnership, role=StaffRole.REVIEWER))
-    client.force_login(member.user)
+    sign_in(client, member.user)
     assert client.get(staff_url(w.a.partnership, "staff_home")).status_code == 200
     staff_member_second_factor_reset(
         partnership=w.a.partnership, membership=member, reason="New phone", actor=actor

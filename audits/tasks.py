@@ -30,6 +30,18 @@ def reminders_due() -> None:
     reminders.reminders_due()
 
 
+@shared_task(name="audits.resume_link_send", ignore_result=True)
+def resume_link_send(partnership_id: int, email: str) -> None:
+    """Queued by every "email me a fresh link" request, known address or not."""
+    from partnerships.models import Partnership
+
+    from .services.links import resume_link_send as send
+
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    if partnership is not None:
+        send(partnership=partnership, email=email)
+
+
 @shared_task(name="audits.build_submission_pdf", ignore_result=True)
 def build_submission_pdf(pdf_id: int) -> None:
     from .services.pdf import submission_pdf_build

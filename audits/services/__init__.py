@@ -15,6 +15,7 @@ from .links import (
     resume_link_request,
     resume_link_resolve,
     resume_link_revoke,
+    resume_link_send,
     start_request,
 )
 from .outbox import outbound_email_queue, outbound_email_send, outbox_sweep
@@ -47,6 +48,7 @@ __all__ = [
     "resume_link_request",
     "resume_link_resolve",
     "resume_link_revoke",
+    "resume_link_send",
     "start_request",
     "submission_get_or_create",
     "submission_reference_new",

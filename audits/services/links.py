@@ -7,6 +7,7 @@ ends (or an agency's extension's), and the partnership can revoke it.
 """
 
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from partnerships.models import Agency, AgencyContact, Partnership
 from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission
 from .core import Actor, DomainError, audit_event_record, submission_get_or_create
 from .outbox import outbound_email_queue
+
+logger = logging.getLogger(__name__)
 
 LINK_REQUESTS_PER_EMAIL = 5
 LINK_REQUESTS_PER_IP = 30
@@ -240,14 +243,38 @@ def start_request(*, cycle: AuditCycle, agency: Agency, name: str, email: str, i
     )
 
 
-@transaction.atomic
-def resume_link_request(*, partnership: Partnership, email: str, ip: str | None = None) -> int:
-    """ "Email me a fresh link": send one for every return still open in this
-    partnership that this address has worked on or is a contact of. Returns
-    how many were sent, which the caller must not show (the reply is the
-    same for unknown addresses)."""
+def resume_link_request(*, partnership: Partnership, email: str, ip: str | None = None) -> None:
+    """ "Email me a fresh link", as the page sees it: count the request
+    against the per-address and per-IP limits (LinkRequestLimitedError), then
+    queue one task, on commit, that looks the address up and sends the links
+    (`resume_link_send`). Known and unknown addresses do exactly this same
+    work here, so neither the reply nor its timing says whether an address is
+    known, even when the broker is slow or down."""
     email = email.strip().lower()
     _rate_limit(email=email, ip=ip)
+    partnership_id = partnership.pk
+    transaction.on_commit(lambda: _queue_link_send(partnership_id=partnership_id, email=email))
+
+
+def _queue_link_send(*, partnership_id: int, email: str) -> None:
+    from ..tasks import resume_link_send as task
+
+    try:
+        task.delay(partnership_id, email)
+    except Exception:
+        # The broker is down. Doing the lookup here instead would take longer
+        # for a known address than an unknown one (the very difference this
+        # avoids), so the request is dropped: the page asks people to try
+        # again if no email arrives.
+        logger.warning("Could not queue a link request; the broker is unavailable", exc_info=True)
+
+
+@transaction.atomic
+def resume_link_send(*, partnership: Partnership, email: str) -> int:
+    """Send a fresh link for every return still open in this partnership that
+    this address has worked on or is a contact of (run by the task that
+    `resume_link_request` queues). Returns how many were sent."""
+    email = email.strip().lower()
     now = timezone.now()
     submissions = (
         Submission.objects.filter(partnership=partnership, cycle__opens_at__lte=now)

@@ -23,6 +23,7 @@ from audits.services import (
     resume_link_request,
     resume_link_resolve,
     resume_link_revoke,
+    resume_link_send,
     start_request,
 )
 from audits.services.links import LINK_REQUESTS_PER_EMAIL, LINK_REQUESTS_PER_IP, resume_link_mint_url
@@ -206,21 +207,84 @@ def test_minting_again_replaces_the_earlier_token(a):
 # ---------------------------------------------------------------------------
 
 
-def test_link_request_behaves_the_same_for_known_and_unknown_addresses(a):
-    known = resume_link_request(partnership=a.partnership, email=a.contact.email.upper(), ip="192.0.2.1")
-    unknown = resume_link_request(partnership=a.partnership, email="nobody@nowhere.example", ip="192.0.2.1")
+def _queued_link_requests(monkeypatch, capture, request):
+    """What `request()` leaves to run after its transaction commits: the
+    (task name, arguments) it queues, recorded instead of sent."""
+    from audits import tasks
 
-    assert type(known) is type(unknown) is int
-    assert (known, unknown) == (1, 0)
+    queued = []
+    monkeypatch.setattr(
+        tasks.resume_link_send, "delay", lambda *args: queued.append((tasks.resume_link_send.name, args))
+    )
+    with capture(execute=True) as callbacks:
+        result = request()
+    return result, len(callbacks), queued
+
+
+def test_link_request_does_the_same_work_for_known_and_unknown_addresses(
+    a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 12 item 12: the request itself only counts the rate limits and
+    queues one task; the lookup happens in the task. So a known address does
+    not make the request slower (more queries, an outbox row, a broker
+    round-trip for each email) than an unknown one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    outcomes = []
+    for email in (a.contact.email.upper(), "nobody@nowhere.example"):
+        with CaptureQueriesContext(connection) as queries:
+            outcome = _queued_link_requests(
+                monkeypatch,
+                django_capture_on_commit_callbacks,
+                lambda email=email: resume_link_request(
+                    partnership=a.partnership, email=email, ip="192.0.2.1"
+                ),
+            )
+        outcomes.append((outcome, len(queries)))
+
+    (known, known_queries), (unknown, unknown_queries) = outcomes
+    assert known == (None, 1, [("audits.resume_link_send", (a.partnership.pk, a.contact.email))])
+    assert unknown == (None, 1, [("audits.resume_link_send", (a.partnership.pk, "nobody@nowhere.example"))])
+    assert known_queries == unknown_queries
+    assert not OutboundEmail.objects.exists()
+    assert not ResumeLink.objects.filter(email=a.contact.email).exists()
+
+
+def test_link_request_with_the_broker_down_does_the_same_for_known_and_unknown(
+    a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from audits import tasks
+
+    attempts = []
+
+    def broker_down(*args):
+        attempts.append(args)
+        raise ConnectionError("broker unavailable")
+
+    monkeypatch.setattr(tasks.resume_link_send, "delay", broker_down)
+    for email in (a.contact.email, "nobody@nowhere.example"):
+        with django_capture_on_commit_callbacks(execute=True):
+            resume_link_request(partnership=a.partnership, email=email)
+    assert [email for _, email in attempts] == [a.contact.email, "nobody@nowhere.example"]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_the_queued_task_sends_to_known_addresses_only(a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_link_request(partnership=a.partnership, email=a.contact.email.upper(), ip="192.0.2.1")
+        resume_link_request(partnership=a.partnership, email="nobody@nowhere.example", ip="192.0.2.1")
+
     assert list(link_emails().values_list("to_email", flat=True)) == [a.contact.email]
     assert not link_emails(to_email="nobody@nowhere.example").exists()
     assert not ResumeLink.objects.filter(email="nobody@nowhere.example").exists()
+    assert (resume_link_send(partnership=a.partnership, email="NOBODY@nowhere.example")) == 0
 
 
 def test_link_request_knows_earlier_contributors_who_are_not_contacts(a):
     resume_link_create(submission=a.submission, name="Ben Okafor", email="ben@alpha-council.example")
 
-    assert resume_link_request(partnership=a.partnership, email="ben@alpha-council.example") == 1
+    assert resume_link_send(partnership=a.partnership, email="ben@alpha-council.example") == 1
 
     email = link_emails().get()
     assert (email.to_email, email.to_name) == ("ben@alpha-council.example", "Ben Okafor")
@@ -229,7 +293,7 @@ def test_link_request_knows_earlier_contributors_who_are_not_contacts(a):
 
 def test_link_request_sends_nothing_for_another_partnerships_returns(world):
     # A's contact asks on B's pages.
-    assert resume_link_request(partnership=world.b.partnership, email=world.a.contact.email) == 0
+    assert resume_link_send(partnership=world.b.partnership, email=world.a.contact.email) == 0
     assert not link_emails().exists()
 
 
@@ -243,7 +307,7 @@ def test_link_request_sends_nothing_for_returns_whose_links_have_expired(world):
     SubmissionFactory(cycle=old_cycle, agency=world.a.agency)
 
     # Only the open cycle's return gets a link.
-    assert resume_link_request(partnership=world.a.partnership, email=world.a.contact.email) == 1
+    assert resume_link_send(partnership=world.a.partnership, email=world.a.contact.email) == 1
     assert link_emails().get().submission == world.a.submission
 
 
@@ -257,9 +321,10 @@ def test_link_request_is_limited_per_email(a):
     resume_link_request(partnership=a.partnership, email="somebody@nowhere.example")
 
 
-def test_link_request_limit_holds_for_known_addresses_too(a):
-    for _ in range(LINK_REQUESTS_PER_EMAIL):
-        resume_link_request(partnership=a.partnership, email=a.contact.email)
+def test_link_request_limit_holds_for_known_addresses_too(a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(LINK_REQUESTS_PER_EMAIL):
+            resume_link_request(partnership=a.partnership, email=a.contact.email)
 
     with pytest.raises(LinkRequestLimitedError):
         resume_link_request(partnership=a.partnership, email=a.contact.email)

@@ -37,6 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Built here rather than in the class so a test can change the setting.
         self.error_messages = {**self.error_messages, "too_many_login_attempts": _lockout_message()}
 
+    def get_client_ip(self, request) -> str:
+        # The same client address as our own rate limits (TRUSTED_PROXY_COUNT).
+        from s11portal.client_ip import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            return super().get_client_ip(request)  # allauth refuses the request
+        return ip
+
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", False)
 

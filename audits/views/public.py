@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from partnerships.models import Partnership
+from s11portal.client_ip import client_ip
 from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
@@ -18,13 +19,6 @@ from ..models import CycleStatus
 from ..selectors.public import cycle_public_question_sets
 from ..selectors.scope import cycle_agencies_taking_part
 from ..services.links import AgencyNotTakingPartError
-
-
-def client_ip(request) -> str:
-    # Behind the proxy in production the real address is the first hop that
-    # the proxy appended; REMOTE_ADDR otherwise.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[-1].strip() if forwarded else "") or request.META.get("REMOTE_ADDR", "")
 
 
 def home(request):

@@ -52,6 +52,12 @@ def test_agency_pages_work_under_the_policy(strict_context, site, world):
     assert "nonce-" in response.headers["content-security-policy"]
     watch.check(page, "service home")
 
+    page.goto(f"{site}/{world.partnership.slug}/audits/{world.cycle.slug}/start/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_label("Your organisation").first.fill(world.agency.name[:4])
+    expect(page.locator(".autocomplete__option").first).to_be_visible()  # drawn by script
+    watch.check(page, "start form with its type-ahead")
+
     _, link = resume_link_create(
         submission=world.submission, name="Sam", email=world.contact.email, mint=True
     )

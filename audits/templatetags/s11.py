@@ -112,3 +112,28 @@ def first_wrong_box(bound_field) -> str:
         if getattr(sub.widget, "errors", None):
             return f"{bound_field.auto_id}_{index}"
     return f"{bound_field.auto_id}_0"
+
+
+FIELD_TAG = "field:"
+
+
+@register.filter
+def flashed_errors(messages) -> list[tuple[str, str]]:
+    """(text, field id) of each error message: a view that refuses a POST
+    and redirects flashes `messages.error(request, text,
+    extra_tags="field:<id>")`, and the page shows it in the error summary,
+    linking to that field (includes/messages.html)."""
+    found = []
+    for message in messages or ():
+        if message.level_tag == "error":
+            tags = (message.extra_tags or "").split()
+            field = next((t.removeprefix(FIELD_TAG) for t in tags if t.startswith(FIELD_TAG)), "")
+            found.append((str(message), field))
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def flashed_error(context, field: str) -> str:
+    """The error flashed for this field on this page, if any: the page shows
+    it beside the field (govuk-form-group--error) as well as in the summary."""
+    return next((text for text, at in flashed_errors(context.get("messages")) if at == field), "")

@@ -271,7 +271,7 @@ def cycle_remind(request, cycle_slug):
         partnership=request.partnership, cycle=cycle, agency_ids=raw_ids
     )
     if not submissions:
-        messages.error(request, "Select at least one agency to remind")
+        messages.error(request, "Select at least one agency to remind", extra_tags="field:remind-agencies")
         return redirect(back)
     try:
         reminded, skipped = reminder_send_now(cycle=cycle, submissions=submissions, actor=request.staff_actor)

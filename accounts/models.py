@@ -55,3 +55,30 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class CredentialReset(models.Model):
+    """A member of staff's second factor reset by someone else: a partnership
+    admin (for someone who belongs to that partnership alone) or a platform
+    admin. The platform's record of it; the partnership's audit log has its
+    own row. The person is emailed (accounts.tasks.credential_reset_notify)."""
+
+    class By(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership admin"
+        PLATFORM = "platform", "Platform admin"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="credential_resets")
+    by = models.CharField(max_length=20, choices=By.choices)
+    # Who asked, as the email to the person names them: a partnership's name,
+    # or the platform's.
+    by_name = models.CharField(max_length=200)
+    reset_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    removed = models.JSONField(default=list, help_text="The kinds of authenticator deleted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} second factor reset by {self.by_name}"

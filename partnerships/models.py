@@ -6,6 +6,8 @@ composite foreign keys (see the audits migrations), that related rows belong
 to the same partnership.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -185,11 +187,20 @@ class StaffRole(models.TextChoices):
 
 class StaffMembership(models.Model):
     """A staff account's role in one partnership. A person may belong to
-    several partnerships, with a role in each."""
+    several partnerships, with a role in each.
+
+    A partnership sees of its members only what it holds here: the name it
+    typed when it invited them (or that they gave when they accepted), the
+    role, and when they last used this partnership's staff pages. Never the
+    account's name, last login or authenticators, which other partnerships
+    may have set or seen."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
+    display_name = models.CharField(max_length=200, blank=True)
+    # Set by partnerships.staff.staff_required at most every few minutes.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,4 +213,55 @@ class StaffMembership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.get_role_display()} of {self.partnership}"
+        return f"{self.name} – {self.get_role_display()} of {self.partnership}"
+
+    @property
+    def name(self) -> str:
+        """The member's name as this partnership knows it."""
+        return self.display_name or self.user.email
+
+
+class StaffInvitation(models.Model):
+    """An invitation to join a partnership's staff, which the person accepts
+    once signed in (with their second factor) as the account with this email.
+    Until then the partnership knows only what it typed: the email, a name
+    and a role. Only a hash of the token is kept; the token is made when the
+    email is sent (partnerships.services.members.staff_invitation_accept_url)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=StaffRole.choices)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open invitation per person per partnership.
+            models.UniqueConstraint(
+                Lower("email"),
+                "partnership",
+                condition=models.Q(accepted_at__isnull=True),
+                name="staff_invitation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=StaffRole.values), name="staff_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited to {self.partnership}"
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.email
+
+    @staticmethod
+    def token_hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -4,11 +4,13 @@ the partnership first and never returns another partnership's row."""
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Agency, AgencyContact, Locality, Partnership, StaffMembership
+from .models import Agency, AgencyContact, Locality, Partnership, StaffInvitation, StaffMembership
 
 
 def partnership_get_by_slug(*, slug: str) -> Partnership | None:
@@ -136,27 +138,136 @@ def locality_list_with_counts(*, partnership: Partnership) -> list[Locality]:
 
 
 # ---------------------------------------------------------------------------
-# Staff members
+# Staff members. A partnership sees of a member what it holds itself (the
+# membership's name, role and last visit to its staff pages), never the
+# account's name or last login, and sees whether an authenticator app is set
+# up only for an account that belongs to it alone (`account_shared` False).
+# Tenancy tests: tests/partnerships/test_selectors_members.py.
 # ---------------------------------------------------------------------------
 
 
-def _with_authenticator(qs: QuerySet[StaffMembership]) -> QuerySet[StaffMembership]:
-    return qs.select_related("user").annotate(
-        has_authenticator=Exists(
-            Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
+    others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(partnership=partnership)
+    return (
+        StaffMembership.objects.filter(partnership=partnership)
+        .select_related("user")
+        .only(
+            "pk",
+            "partnership_id",
+            "role",
+            "display_name",
+            "last_seen_at",
+            "created_at",
+            "user__email",
+            "user__is_superuser",
+        )
+        .annotate(
+            account_shared=Exists(others),
+            has_authenticator=Exists(
+                Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+            ),
         )
     )
 
 
-def staff_member_list(*, partnership: Partnership) -> QuerySet[StaffMembership]:
-    """The partnership's staff, each with `has_authenticator`, in one query."""
-    return _with_authenticator(StaffMembership.objects.filter(partnership=partnership)).order_by(
-        Lower("user__full_name"), Lower("user__email"), "pk"
-    )
+def staff_member_list(*, partnership: Partnership) -> list[StaffMembership]:
+    """The partnership's staff in one query. `has_authenticator` is None
+    for an account that is not the partnership's alone: not its business."""
+    members = list(_staff_members(partnership).order_by(Lower("display_name"), Lower("user__email"), "pk"))
+    for member in members:
+        if member.account_shared or member.user.is_superuser:
+            member.has_authenticator = None
+    return members
 
 
 def staff_member_get(*, partnership: Partnership, pk) -> StaffMembership:
     """One membership of this partnership (404 for another partnership's)."""
+    member = get_object_or_404(_staff_members(partnership), pk=pk)
+    if member.account_shared or member.user.is_superuser:
+        member.has_authenticator = None
+    return member
+
+
+def staff_invitation_list(*, partnership: Partnership) -> list[StaffInvitation]:
+    """Invitations nobody has accepted yet, expired ones included."""
+    return list(
+        StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True).order_by(
+            Lower("full_name"), Lower("email"), "pk"
+        )
+    )
+
+
+def staff_invitation_get(*, partnership: Partnership, pk) -> StaffInvitation:
     return get_object_or_404(
-        _with_authenticator(StaffMembership.objects.filter(partnership=partnership)), pk=pk
+        StaffInvitation.objects.select_related("partnership"),
+        partnership=partnership,
+        accepted_at__isnull=True,
+        pk=pk,
+    )
+
+
+def staff_invitation_for_token(*, token: str, user) -> StaffInvitation | None:
+    """The open invitation with this token, if it is for this signed-in
+    account; None otherwise (a wrong, used or someone else's link alike)."""
+    if not token or not user.is_authenticated:
+        return None
+    return (
+        StaffInvitation.objects.select_related("partnership")
+        .filter(
+            token_hash=StaffInvitation.token_hash_of(token),
+            accepted_at__isnull=True,
+            email__iexact=user.email,
+        )
+        .first()
+    )
+
+
+def staff_invitation_list_for_user(*, user) -> list[StaffInvitation]:
+    """The signed-in person's own open invitations (any partnership)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        StaffInvitation.objects.select_related("partnership")
+        .filter(email__iexact=user.email, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("partnership__name")
+    )
+
+
+# ---------------------------------------------------------------------------
+# The platform's own pages (platform admins only): every staff account.
+# ---------------------------------------------------------------------------
+
+
+def platform_account_search(*, query: str, limit: int = 50) -> list:
+    """Staff accounts whose email or name contains `query`, each with its
+    partnerships and whether it has an authenticator app."""
+    User = get_user_model()
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        User.objects.filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+        .annotate(
+            has_authenticator=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            )
+        )
+        .prefetch_related(
+            Prefetch("memberships", queryset=StaffMembership.objects.select_related("partnership"))
+        )
+        .order_by(Lower("email"))[:limit]
+    )
+
+
+def platform_account_get(*, pk):
+    User = get_user_model()
+    return get_object_or_404(
+        User.objects.annotate(
+            has_authenticator=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            )
+        ).prefetch_related(
+            Prefetch("memberships", queryset=StaffMembership.objects.select_related("partnership"))
+        ),
+        pk=pk,
     )

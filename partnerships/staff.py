@@ -46,8 +46,12 @@ def staff_required(perm: Perm = Perm.VIEW):
                 raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot do this.")
             from audits.services import Actor  # audits depends on partnerships, not the reverse
 
+            from .services.members import staff_member_seen
+
+            staff_member_seen(membership=membership)
             request.membership = membership
-            request.staff_actor = Actor.for_user(user)
+            # Named as this partnership knows them, on its audit log too.
+            request.staff_actor = Actor(name=membership.name, email=user.email, user=user)
             return view(request, *args, **kwargs)
 
         wrapper.staff_perm = perm

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partnerships.views import platform
 from partnerships.views.index import staff_index
+from partnerships.views.invitations import invitation_accept
 
 # Staff pages: /<partnership-slug>/staff/…, one URL module per part.
 STAFF = "<slug:partnership_slug>/staff/"
@@ -23,6 +25,13 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", staff_index, name="staff_index"),
+    path("staff/invitations/<str:token>/", invitation_accept, name="staff_invitation_accept"),
+    path("staff/platform/accounts/", platform.account_list, name="platform_accounts"),
+    path(
+        "staff/platform/accounts/<int:user_id>/reset-authenticator/",
+        platform.account_second_factor_reset,
+        name="platform_account_second_factor_reset",
+    ),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("audits.urls")),
 ]

@@ -172,6 +172,8 @@ class StaffMembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     partnership = factory.SubFactory(PartnershipFactory)
     role = StaffRole.REVIEWER
+    # The partnership's own copy of the name, as an accepted invitation leaves it.
+    display_name = factory.LazyAttribute(lambda o: o.user.full_name)
 
 
 # ---------------------------------------------------------------------------

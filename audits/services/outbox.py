@@ -200,11 +200,12 @@ def _render(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.resume_link is not None:
         context["resume_url"] = resume_link_mint_url(link=email.resume_link)
         context["link_expires_at"] = email.resume_link.expires_at
-    if email.kind == OutboundEmail.Kind.STAFF_INVITATION and "user_pk" in context:
-        # Like a resume link, the set-password key is made now, never stored.
-        from partnerships.services import staff_invitation_password_url
+    if email.kind == OutboundEmail.Kind.STAFF_INVITATION:
+        # Like a resume link, the set-password key and the acceptance token
+        # are made now, never stored.
+        from partnerships.services.members import staff_invitation_email_links
 
-        context["set_password_url"] = staff_invitation_password_url(user_pk=context["user_pk"])
+        context.update(staff_invitation_email_links(context))
     subject = render_to_string(f"emails/{email.template}_subject.txt", context).strip()
     text = render_to_string(f"emails/{email.template}.txt", context)
     html = render_to_string(f"emails/{email.template}.html", context)

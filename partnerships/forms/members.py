@@ -59,3 +59,21 @@ class SecondFactorResetForm(forms.Form):
             "max_length": "Reason must be 1000 characters or fewer",
         },
     )
+
+
+class InvitationAcceptForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name",
+        help_text="As the partnership will see it on its staff list and audit log.",
+        max_length=200,
+        error_messages={
+            "required": "Enter your name",
+            "max_length": "Your name must be 200 characters or fewer",
+        },
+    )
+
+
+class AccountSearchForm(forms.Form):
+    """The platform admin's search for a staff account."""
+
+    q = forms.CharField(label="Email address or name", required=False, max_length=254)

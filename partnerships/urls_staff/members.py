@@ -16,4 +16,9 @@ urlpatterns = [
         views.member_second_factor_reset,
         name="staff_member_second_factor_reset",
     ),
+    path(
+        "staff-members/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="staff_member_invitation_withdraw",
+    ),
 ]

@@ -1,7 +1,8 @@
-"""Managing a partnership's staff: adding someone (a new account with an
-emailed invitation to set a password, or an existing account told it has
-been added), changing roles, removing, and resetting someone's authenticator
-app, with the rules that keep a partnership with an admin."""
+"""Managing a partnership's staff: inviting someone (a new account with an
+emailed invitation to set a password, or an existing account invited to
+accept), changing roles, removing, and resetting someone's authenticator
+app, with the rules that keep a partnership with an admin. Accounts shared
+by two partnerships: test_members_shared_accounts.py."""
 
 import re
 from urllib.parse import urlsplit
@@ -14,11 +15,14 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import CredentialReset
 from audits.models import AuditEvent, OutboundEmail
 from audits.services.core import SYSTEM, Actor
-from partnerships.models import StaffMembership, StaffRole
+from partnerships.models import StaffInvitation, StaffMembership, StaffRole
 from partnerships.services import (
     StaffMemberRefusedError,
+    staff_invitation_accept,
+    staff_invitation_withdraw,
     staff_member_invite,
     staff_member_remove,
     staff_member_role_change,
@@ -32,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 SET_PASSWORD_RE = re.compile(r"https?://\S+/accounts/password/reset/key/\S+/")
+ACCEPT_RE = re.compile(r"https?://\S+/staff/invitations/\S+/")
 
 
 @pytest.fixture
@@ -57,7 +62,7 @@ def test_someone_new_gets_an_account_without_a_password_and_an_invitation_once_c
     settings.BASE_URL = "https://s11.example"
     settings.PASSWORD_RESET_TIMEOUT = 3 * 86400
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        membership = staff_member_invite(
+        invitation = staff_member_invite(
             partnership=w.a.partnership,
             email="  Nia.New@Example.ORG ",
             full_name="Nia New",
@@ -66,15 +71,18 @@ def test_someone_new_gets_an_account_without_a_password_and_an_invitation_once_c
         )
     # Nothing is sent until the transaction that added them commits.
     assert mail.outbox == []
-    user = membership.user
-    assert user.email == "nia.new@example.org" and user.full_name == "Nia New"
+    user = User.objects.get(email="nia.new@example.org")
+    assert user.full_name == "Nia New"
     assert not user.has_usable_password()
-    assert membership.partnership == w.a.partnership and membership.role == StaffRole.REVIEWER
+    # Invited, not yet a member: they join when they accept.
+    assert invitation.partnership == w.a.partnership and invitation.role == StaffRole.REVIEWER
+    assert invitation.email == "nia.new@example.org" and invitation.accepted_at is None
+    assert not StaffMembership.objects.filter(user=user).exists()
     email = OutboundEmail.objects.get(kind=OutboundEmail.Kind.STAFF_INVITATION)
     assert email.partnership == w.a.partnership and email.submission is None
     assert email.to_email == "nia.new@example.org" and email.template == "staff_invitation"
-    [event] = _events(w.a.partnership, "staff.member_added")
-    assert event.actor == admin and event.object_id == str(membership.pk)
+    [event] = _events(w.a.partnership, "staff.invited")
+    assert event.actor == admin and event.object_id == str(invitation.pk)
     assert event.detail["role"] == StaffRole.REVIEWER
 
     for callback in callbacks:
@@ -95,6 +103,13 @@ def test_someone_new_gets_an_account_without_a_password_and_an_invitation_once_c
     assert email.status == OutboundEmail.Status.SENT
     key = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
     assert key not in str(email.context)
+    # So is the acceptance token: only its hash is kept.
+    accept = ACCEPT_RE.search(sent.body).group(0)
+    assert accept in html
+    token = urlsplit(accept).path.rstrip("/").rsplit("/", 1)[-1]
+    assert token not in str(email.context)
+    invitation.refresh_from_db()
+    assert invitation.token_hash == StaffInvitation.token_hash_of(token)
 
 
 def test_the_invitation_link_sets_a_password_then_signing_in_demands_an_authenticator_app(
@@ -130,14 +145,14 @@ def test_the_invitation_link_sets_a_password_then_signing_in_demands_an_authenti
     assert urlsplit(response["Location"]).path == reverse("mfa_activate_totp")
 
 
-def test_someone_with_an_account_elsewhere_is_told_they_were_added_and_nothing_of_the_other(
+def test_someone_with_an_account_elsewhere_is_invited_and_nothing_of_the_other_is_touched(
     world, django_capture_on_commit_callbacks
 ):
     w, _, actor = world
     elsewhere = staff_user(w.b.partnership, StaffRole.ADMIN, email="pat@example.org")
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        membership = staff_member_invite(
+        invitation = staff_member_invite(
             partnership=w.a.partnership,
             email="PAT@example.org",
             full_name="Someone Else Entirely",
@@ -145,16 +160,18 @@ def test_someone_with_an_account_elsewhere_is_told_they_were_added_and_nothing_o
             actor=actor,
         )
     assert User.objects.count() == users_before
-    assert membership.user == elsewhere and membership.role == StaffRole.READ_ONLY
+    assert invitation.role == StaffRole.READ_ONLY and invitation.full_name == "Someone Else Entirely"
+    assert not StaffMembership.objects.filter(user=elsewhere, partnership=w.a.partnership).exists()
     # Their name, password and other membership are theirs: untouched.
     elsewhere.refresh_from_db()
     assert elsewhere.full_name != "Someone Else Entirely" and elsewhere.has_usable_password()
     assert StaffMembership.objects.get(user=elsewhere, partnership=w.b.partnership).role == StaffRole.ADMIN
     [sent] = mail.outbox
-    assert OutboundEmail.objects.get().template == "staff_invitation_added"
+    assert OutboundEmail.objects.get().template == "staff_invitation_existing"
     assert w.a.partnership.name in sent.body and "Read-only" in sent.body
     assert w.b.partnership.name not in sent.body + sent.subject + sent.alternatives[0][0]
     assert not SET_PASSWORD_RE.search(sent.body)
+    assert ACCEPT_RE.search(sent.body)
 
 
 def test_an_account_that_never_set_a_password_gets_the_full_invitation(
@@ -215,7 +232,12 @@ def test_changing_a_role_is_recorded(world):
     member.refresh_from_db()
     assert member.role == StaffRole.ADMIN
     [event] = _events(w.a.partnership, "staff.role_changed")
-    assert event.detail == {"email": member.user.email, "from": "read_only", "to": "admin"}
+    assert event.detail == {
+        "email": member.user.email,
+        "name": member.name,
+        "from": "read_only",
+        "to": "admin",
+    }
 
 
 def test_the_last_admin_cannot_demote_themselves(world):
@@ -299,14 +321,76 @@ def test_nobody_can_remove_themselves(world):
     assert StaffMembership.objects.filter(pk=membership.pk).exists()
 
 
-def test_removing_someone_cancels_their_unsent_invitation(world, django_capture_on_commit_callbacks):
+def test_withdrawing_an_invitation_cancels_its_unsent_email(world, django_capture_on_commit_callbacks):
     w, _, actor = world
     with django_capture_on_commit_callbacks(execute=False):
-        membership = staff_member_invite(
+        invitation = staff_member_invite(
             partnership=w.a.partnership, email="gone@example.org", full_name="G", role="reviewer", actor=actor
         )
-    staff_member_remove(partnership=w.a.partnership, membership=membership, actor=actor)
+    staff_invitation_withdraw(partnership=w.a.partnership, invitation=invitation, actor=actor)
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.CANCELLED
+    assert not StaffInvitation.objects.exists()
+    [event] = _events(w.a.partnership, "staff.invitation_withdrawn")
+    assert event.detail["email"] == "gone@example.org"
+
+
+def test_an_open_invitation_is_not_sent_twice_and_another_partnerships_cannot_be_withdrawn(world):
+    w, _, actor = world
+    invitation = staff_member_invite(
+        partnership=w.a.partnership, email="twice@example.org", full_name="T", role="reviewer", actor=actor
+    )
+    with pytest.raises(StaffMemberRefusedError, match="already invited"):
+        staff_member_invite(
+            partnership=w.a.partnership, email="TWICE@example.org", full_name="T", role="admin", actor=actor
+        )
+    with pytest.raises(StaffMemberRefusedError):
+        staff_invitation_withdraw(partnership=w.b.partnership, invitation=invitation, actor=actor)
+    assert StaffInvitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_accepting_makes_the_membership_under_the_name_given_and_only_once(world):
+    w, _, actor = world
+    invitation = staff_member_invite(
+        partnership=w.a.partnership,
+        email="acc@example.org",
+        full_name="Typed Name",
+        role="reviewer",
+        actor=actor,
+    )
+    user = User.objects.get(email="acc@example.org")
+    stranger = UserFactory(email="stranger@example.org")
+    with pytest.raises(StaffMemberRefusedError, match="someone else"):
+        staff_invitation_accept(invitation=invitation, user=stranger)
+    membership = staff_invitation_accept(invitation=invitation, user=user, display_name=" Own Name ")
+    assert membership.partnership == w.a.partnership and membership.role == StaffRole.REVIEWER
+    assert membership.display_name == "Own Name"
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    [event] = _events(w.a.partnership, "staff.invitation_accepted")
+    assert event.actor == user and event.actor_name == "Own Name"
+    with pytest.raises(StaffMemberRefusedError, match="already"):
+        staff_invitation_accept(invitation=invitation, user=user)
+
+
+def test_an_expired_invitation_cannot_be_accepted(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    w, _, actor = world
+    invitation = staff_member_invite(
+        partnership=w.a.partnership, email="late@example.org", full_name="L", role="reviewer", actor=actor
+    )
+    StaffInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    invitation.refresh_from_db()
+    with pytest.raises(StaffMemberRefusedError, match="expired"):
+        staff_invitation_accept(invitation=invitation, user=User.objects.get(email="late@example.org"))
+    assert not StaffMembership.objects.filter(user__email="late@example.org").exists()
+    # A new invitation replaces the expired one.
+    again = staff_member_invite(
+        partnership=w.a.partnership, email="late@example.org", full_name="L", role="reviewer", actor=actor
+    )
+    assert list(StaffInvitation.objects.all()) == [again]
 
 
 # ---------------------------------------------------------------------------
@@ -320,18 +404,30 @@ def _with_app(membership):
     return membership
 
 
-def test_resetting_deletes_the_app_and_recovery_codes_and_records_why(world):
+def test_resetting_deletes_the_app_and_recovery_codes_records_why_and_emails_them(
+    world, django_capture_on_commit_callbacks
+):
     w, _, actor = world
     member = _with_app(StaffMembershipFactory(partnership=w.a.partnership, role=StaffRole.REVIEWER))
     other = _with_app(StaffMembershipFactory(partnership=w.a.partnership, role=StaffRole.REVIEWER))
-    deleted = staff_member_second_factor_reset(
-        partnership=w.a.partnership, membership=member, reason="  Lost their phone  ", actor=actor
-    )
-    assert deleted == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        reset = staff_member_second_factor_reset(
+            partnership=w.a.partnership, membership=member, reason="  Lost their phone  ", actor=actor
+        )
+    assert sorted(reset.removed) == ["recovery_codes", "totp"]
     assert not Authenticator.objects.filter(user=member.user).exists()
     assert Authenticator.objects.filter(user=other.user).count() == 2
     [event] = _events(w.a.partnership, "staff.second_factor_reset")
-    assert event.detail == {"email": member.user.email, "reason": "Lost their phone"}
+    assert event.detail == {
+        "email": member.user.email,
+        "reason": "Lost their phone",
+        "removed": ["recovery_codes", "totp"],
+    }
+    # The person is told, by whom.
+    assert CredentialReset.objects.get().by_name == w.a.partnership.name
+    [sent] = mail.outbox
+    assert sent.to == [member.user.email] and "reset" in sent.subject
+    assert w.a.partnership.name in sent.body
 
 
 @pytest.mark.parametrize("case", ["platform admin", "yourself", "no reason", "no app"])

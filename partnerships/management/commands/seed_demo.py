@@ -43,7 +43,7 @@ from partnerships import demo
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, locality_create
-from partnerships.services.members import staff_member_invite
+from partnerships.services.members import staff_invitation_accept, staff_member_invite
 from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template
@@ -276,17 +276,27 @@ class Command(BaseCommand):
     # --- staff ----------------------------------------------------------------
 
     def _staff(self, partnership, staff: tuple[demo.StaffSpec, ...]):
+        """Each demo member of staff is invited and accepts, as a real one
+        would (the invitation emails go to var/mail/)."""
         lines, admin = [], None
+        User = get_user_model()
         for spec in staff:
-            membership = StaffMembership.objects.filter(
-                partnership=partnership, user__email__iexact=spec.email
-            ).select_related("user").first() or staff_member_invite(
-                partnership=partnership,
-                email=spec.email,
-                full_name=spec.full_name,
-                role=spec.role,
-                actor=SYSTEM,
+            membership = (
+                StaffMembership.objects.filter(partnership=partnership, user__email__iexact=spec.email)
+                .select_related("user")
+                .first()
             )
+            if membership is None:
+                invitation = staff_member_invite(
+                    partnership=partnership,
+                    email=spec.email,
+                    full_name=spec.full_name,
+                    role=spec.role,
+                    actor=SYSTEM,
+                )
+                membership = staff_invitation_accept(
+                    invitation=invitation, user=User.objects.get(email__iexact=spec.email)
+                )
             password, secret = self._credentials(membership.user)
             lines.append(f"staff {partnership.slug} {spec.role} {spec.email} {password} {secret}")
             if spec.role == StaffRole.ADMIN:

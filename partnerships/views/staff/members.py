@@ -1,20 +1,25 @@
-"""Managing a partnership's staff (partnership admins): the list, adding
-someone, changing a role, removing someone and resetting a member's
-authenticator app. Each page is a form, one service call and a redirect;
+"""Managing a partnership's staff (partnership admins): the list, inviting
+someone, withdrawing an invitation, changing a role, removing someone and
+resetting the authenticator app of someone who belongs to this partnership
+alone. Members are shown by what the partnership holds (StaffMembership.name),
+never by their account's name. Each page is a form, one service call and a redirect;
 the rules are the services' (partnerships/services/members.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ...forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
 from ...middleware import partnership_reverse as _url
 from ...models import StaffRole
 from ...permissions import Perm
-from ...selectors import staff_member_get, staff_member_list
+from ...selectors import staff_invitation_get, staff_invitation_list, staff_member_get, staff_member_list
 from ...services.members import (
+    CREDENTIALS_NOT_YOURS_MESSAGE,
     StaffMemberRefusedError,
+    staff_invitation_withdraw,
     staff_member_invite,
     staff_member_remove,
     staff_member_role_change,
@@ -28,7 +33,11 @@ def member_list(request):
     return render(
         request,
         "staff/members/list.html",
-        {"members": list(staff_member_list(partnership=request.partnership))},
+        {
+            "members": staff_member_list(partnership=request.partnership),
+            "invitations": staff_invitation_list(partnership=request.partnership),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -38,7 +47,7 @@ def member_add(request):
     form = StaffMemberAddForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            membership = staff_member_invite(
+            invitation = staff_member_invite(
                 partnership=request.partnership,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
@@ -52,8 +61,8 @@ def member_add(request):
             # admin learns nothing about other partnerships' staff.
             messages.success(
                 request,
-                f"{membership.user.get_full_name()} added as {membership.get_role_display()}. "
-                f"We have emailed {membership.user.email}.",
+                f"We have emailed an invitation to {invitation.email}. {invitation.name} will join "
+                f"as {invitation.get_role_display()} when they accept it.",
             )
             return redirect(_url(request, "staff_members"))
     return render(request, "staff/members/add.html", {"form": form, "role_options": role_options()})
@@ -75,7 +84,7 @@ def member_role(request, membership_id):
         except StaffMemberRefusedError as exc:
             form.add_error("role", str(exc))
         else:
-            messages.success(request, f"{member.user.get_full_name()} is now {member.get_role_display()}")
+            messages.success(request, f"{member.name} is now {member.get_role_display()}")
             if member.user_id == request.user.pk and member.role != StaffRole.ADMIN:
                 # They have just given up managing staff.
                 return redirect(_url(request, "staff_home"))
@@ -103,9 +112,7 @@ def member_remove(request, membership_id):
         except StaffMemberRefusedError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"{member.user.get_full_name()} removed from {request.partnership.name}"
-            )
+            messages.success(request, f"{member.name} removed from {request.partnership.name}")
             return redirect(_url(request, "staff_members"))
     return render(
         request,
@@ -119,7 +126,13 @@ def member_remove(request, membership_id):
 def member_second_factor_reset(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
     form = SecondFactorResetForm(_data(request))
-    if request.method == "POST" and form.is_valid():
+    # Someone who belongs elsewhere too is not ours to reset: the page says
+    # so (and what to do instead) rather than offer the form.
+    not_ours = member.has_authenticator is None
+    if request.method == "POST" and not_ours:
+        form.is_valid()
+        form.add_error(None, CREDENTIALS_NOT_YOURS_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         try:
             staff_member_second_factor_reset(
                 partnership=request.partnership,
@@ -132,15 +145,39 @@ def member_second_factor_reset(request, membership_id):
         else:
             messages.success(
                 request,
-                f"{member.user.get_full_name()}'s authenticator app has been reset. "
+                f"{member.name}'s authenticator app has been reset. "
                 "They will set up a new one when they next sign in.",
             )
             return redirect(_url(request, "staff_members"))
     return render(
         request,
         "staff/members/second_factor_reset.html",
-        {"form": form, "member": member, "is_self": _is_self(request, member)},
+        {
+            "form": form,
+            "member": member,
+            "is_self": _is_self(request, member),
+            "not_ours": not_ours,
+            "not_ours_message": CREDENTIALS_NOT_YOURS_MESSAGE,
+        },
     )
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, invitation_id):
+    invitation = staff_invitation_get(partnership=request.partnership, pk=invitation_id)
+    form = forms.Form(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_invitation_withdraw(
+                partnership=request.partnership, invitation=invitation, actor=request.staff_actor
+            )
+        except StaffMemberRefusedError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Invitation to {invitation.email} withdrawn")
+            return redirect(_url(request, "staff_members"))
+    return render(request, "staff/members/invitation_withdraw.html", {"form": form, "invitation": invitation})
 
 
 def _data(request):

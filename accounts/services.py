@@ -1,0 +1,49 @@
+"""Writes to staff accounts that someone other than the person makes.
+
+The rules about who may do it live with the caller (partnership admins:
+partnerships.services.members; platform admins: accounts/views_platform.py);
+here is what a reset is: the authenticators go, a record is kept, and the
+person is emailed once the change has committed."""
+
+import logging
+
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+
+from .models import CredentialReset, User
+
+logger = logging.getLogger(__name__)
+
+
+class CredentialResetRefusedError(Exception):
+    """The reset cannot be done; the message is for people."""
+
+
+@transaction.atomic
+def account_second_factor_reset(
+    *, user: User, reason: str, by: str, by_name: str, reset_by: User | None
+) -> CredentialReset:
+    """Delete every authenticator of the account (app, recovery codes, security
+    keys), so that they set up a new one at their next sign-in."""
+    reason = reason.strip()
+    if not reason:
+        raise CredentialResetRefusedError("Enter why you are resetting their authenticator app")
+    authenticators = Authenticator.objects.select_for_update().filter(user=user)
+    removed = sorted({a.type for a in authenticators})
+    if not removed:
+        raise CredentialResetRefusedError("They have not set up an authenticator app.")
+    authenticators.delete()
+    reset = CredentialReset.objects.create(
+        user=user, by=by, by_name=by_name, reset_by=reset_by, reason=reason, removed=removed
+    )
+    transaction.on_commit(lambda: _notify(reset.pk))
+    return reset
+
+
+def _notify(reset_id: int) -> None:
+    from .tasks import credential_reset_notify
+
+    try:
+        credential_reset_notify.delay(reset_id)
+    except Exception:  # the broker is down: the reset stands; say so in the log
+        logger.exception("Could not queue the email about credential reset %s", reset_id)

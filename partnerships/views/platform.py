@@ -1,0 +1,74 @@
+"""The platform's own pages about staff accounts (/staff/platform/…): for
+platform admins (superusers) only, in a session signed in with their second
+factor. Anyone else gets a 404, as if there were no such page.
+
+A person's account can belong to several partnerships, so no partnership
+admin can reset its credentials; a platform admin can, with a reason, after
+checking who they are dealing with. The person is emailed."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.mfa import second_factor_redirect
+from audits.services.core import Actor
+
+from ..forms.members import AccountSearchForm, SecondFactorResetForm
+from ..selectors import platform_account_get, platform_account_search
+from ..services.members import StaffMemberRefusedError, platform_second_factor_reset
+
+
+def platform_admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_superuser:
+            raise Http404("No such page")
+        second_factor = second_factor_redirect(request)
+        if second_factor is not None:
+            return second_factor
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@platform_admin_required
+@require_http_methods(["GET"])
+def account_list(request):
+    form = AccountSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(
+        request,
+        "staff/platform/accounts.html",
+        {"form": form, "query": query, "accounts": platform_account_search(query=query)},
+    )
+
+
+@platform_admin_required
+@require_http_methods(["GET", "POST"])
+def account_second_factor_reset(request, user_id):
+    account = platform_account_get(pk=user_id)
+    form = SecondFactorResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            platform_second_factor_reset(
+                user=account, reason=form.cleaned_data["reason"], actor=Actor.for_user(request.user)
+            )
+        except StaffMemberRefusedError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(
+                request,
+                f"The authenticator app of {account.email} has been reset and they have been emailed. "
+                "They will set up a new one when they next sign in.",
+            )
+            return redirect(f"{reverse('platform_accounts')}?{urlencode({'q': account.email})}")
+    return render(request, "staff/platform/second_factor_reset.html", {"form": form, "account": account})

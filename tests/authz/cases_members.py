@@ -17,8 +17,29 @@ def _member(w):
     return {"membership_id": membership.pk}
 
 
+def _invitation(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.models import StaffInvitation
+
+    invitation, _ = StaffInvitation.objects.get_or_create(
+        partnership=w.partnership,
+        email=f"invited@{w.partnership.slug}.example",
+        accepted_at=None,
+        defaults={
+            "full_name": "Ivy Invited",
+            "role": StaffRole.REVIEWER,
+            "expires_at": timezone.now() + timedelta(days=1),
+        },
+    )
+    return {"invitation_id": invitation.pk}
+
+
 CASES = [
     Case("staff_members", Perm.MANAGE),
+    Case("staff_member_invitation_withdraw", Perm.MANAGE, _invitation),
     Case("staff_member_add", Perm.MANAGE),
     Case("staff_member_role", Perm.MANAGE, _member),
     Case("staff_member_remove", Perm.MANAGE, _member),
@@ -37,7 +58,7 @@ CASES += [
             "email": f"new@{w.partnership.slug}.example",
             "role": "reviewer",
         },
-        ok=(302, 200),  # added, or (the second time) already a member
+        ok=(302, 200),  # invited, or (the second time) already invited
         id_suffix="post",
     ),
     Case(
@@ -50,6 +71,14 @@ CASES += [
         id_suffix="post",
     ),
     Case("staff_member_remove", Perm.MANAGE, _member, method="post", ok=(302,), id_suffix="post"),
+    Case(
+        "staff_member_invitation_withdraw",
+        Perm.MANAGE,
+        _invitation,
+        method="post",
+        ok=(302,),
+        id_suffix="post",
+    ),
     # The member has no authenticator app, so the reset is refused on the page.
     Case(
         "staff_member_second_factor_reset",

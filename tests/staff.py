@@ -2,7 +2,6 @@
 on a test client with a TOTP authenticator, and a session that used it, so
 the MFA gate lets them in."""
 
-import time
 from urllib.parse import urlsplit
 
 from allauth.account.internal.flows.login import record_authentication
@@ -47,16 +46,12 @@ def staff_client(client, partnership, role: str = StaffRole.REVIEWER, **kwargs):
 
 
 def mfa_session(client, user=None):
-    """Mark the client's session as signed in with a second factor, as
-    allauth does after the person types a code (force_login does not)."""
+    """Sign the client's person (or `user`) in again, this time with the
+    second factor recorded in the session: a page that asked for a code
+    then lets them in."""
     user = user or client.user
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time()},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
+    sign_in(client, user)
+    client.user = user
     return client
 
 

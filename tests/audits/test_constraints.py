@@ -2,7 +2,7 @@
 
 The first half holds on SQLite and PostgreSQL (Django's unique and check
 constraints). The second half is PostgreSQL's alone (see
-audits/migrations/0002_postgres_integrity.py and 0004_postgres_submission_lock.py):
+the PostgreSQL steps at the end of audits/migrations/0001_squashed_0012_staff_invitation_kind.py):
 composite foreign keys that keep a row's relations in its partnership,
 triggers that keep answers in their submission's question set, the lock on a
 submitted return, and the append-only audit log.

@@ -271,3 +271,10 @@ def platform_account_get(*, pk):
         ),
         pk=pk,
     )
+
+
+def partnership_list_public() -> QuerySet[Partnership]:
+    """Every partnership on the platform, for the public pages that list them
+    (the home page, the accessibility statement and privacy notice): only
+    what is public about a partnership, its name, address and contact email."""
+    return Partnership.objects.only("name", "slug", "contact_email").order_by("name")

@@ -5,6 +5,8 @@ from partnerships.views import platform
 from partnerships.views.index import staff_index
 from partnerships.views.invitations import invitation_accept
 
+from . import views as service_pages
+
 # Staff pages: /<partnership-slug>/staff/…, one URL module per part.
 STAFF = "<slug:partnership_slug>/staff/"
 STAFF_URL_MODULES = [
@@ -24,6 +26,10 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Service-wide pages (their slugs are reserved from partnerships).
+    path("accessibility/", service_pages.accessibility_statement, name="accessibility_statement"),
+    path("privacy/", service_pages.privacy_notice, name="privacy_notice"),
+    path("cookies/", service_pages.cookies, name="cookies"),
     path("staff/", staff_index, name="staff_index"),
     path("staff/invitations/<str:token>/", invitation_accept, name="staff_invitation_accept"),
     path("staff/platform/accounts/", platform.account_list, name="platform_accounts"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from partnerships.models import Partnership
+from partnerships.selectors import partnership_list_public
 from s11portal.client_ip import client_ip
 from themes.selectors import theme_list_with_questions
 
@@ -22,7 +22,7 @@ from ..services.links import AgencyNotTakingPartError
 
 
 def home(request):
-    partnerships = Partnership.objects.order_by("name")
+    partnerships = partnership_list_public()
     return render(request, "audits/home.html", {"partnerships": partnerships})
 
 

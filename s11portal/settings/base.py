@@ -367,3 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),
     },
 }
+
+# Who runs this installation, for the accessibility statement and the privacy
+# notice (service-wide pages linked from every page's footer). Each partnership
+# is the controller of its own data; its contact address is on those pages too.
+SERVICE_OPERATOR = os.environ.get("SERVICE_OPERATOR", "")
+SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "")
+# When the accessibility statement was last reviewed (shown on it).
+ACCESSIBILITY_STATEMENT_REVIEWED = os.environ.get("ACCESSIBILITY_STATEMENT_REVIEWED", "2 December 2026")

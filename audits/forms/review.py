@@ -9,6 +9,12 @@ from ..models import Rag, ReviewMeeting, ReviewOutcome
 from ..services.review import COMMENT_MAX, REASON_MAX, AgreedAction, resubmit_by_check
 from .fields import GovukDateField
 
+# A version missing or mangled: the page was not one this service made.
+STALE_PAGE_ERRORS = dict.fromkeys(
+    ("required", "invalid", "min_value"),
+    "This page is out of date. Open it again from the return and make your changes again.",
+)
+
 
 class ModerationForm(forms.Form):
     rag = forms.ChoiceField(
@@ -29,6 +35,8 @@ class ModerationForm(forms.Form):
         "the outcome.",
         error_messages={"max_length": f"The comment must be {COMMENT_MAX} characters or fewer"},
     )
+    # The moderation's version when the page was opened (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
 
 
 class OutcomeForm(forms.Form):
@@ -51,6 +59,9 @@ class OutcomeForm(forms.Form):
             "max_length": f"The message must be {COMMENT_MAX} characters or fewer",
         },
     )
+
+    # The evaluation's version when the page was opened (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
 
     def clean_message(self):
         value = self.cleaned_data["message"].strip()

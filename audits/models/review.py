@@ -57,6 +57,10 @@ class SubmissionReview(models.Model):
     evaluated_by_name = models.CharField(max_length=200, blank=True)
     # The submission's version the evaluation was confirmed for.
     evaluated_version = models.PositiveIntegerField(null=True, blank=True)
+    # Bumped by each save of the outcome: a form carries the version it
+    # showed, and a save from a stale form is refused (optimistic locking).
+    version = models.PositiveIntegerField(default=0)
+    updated_by_name = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -94,6 +98,8 @@ class ThemeModeration(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
     rag = models.CharField("Moderated RAG", max_length=10, choices=Rag.choices)
     comment = models.TextField("Reviewer comment", blank=True)
+    # Bumped by each save; see SubmissionReview.version.
+    version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -59,6 +59,27 @@ class EvaluationConfirmedError(DomainError):
         )
 
 
+class StaleReviewError(DomainError):
+    """Someone else saved this (a theme's moderation, or the outcome) after
+    the form was opened: nothing is written. `current` is what they saved
+    (None if it has since gone)."""
+
+    def __init__(self, current, what: str):
+        self.current = current
+        self.what = what
+        who = getattr(current, "updated_by_name", "") or "Someone else"
+        super().__init__(f"{who} {what} after you opened this page.")
+
+
+def _check_version(current, expected_version: int | None, what: str) -> None:
+    # None: a caller that did not show the saved state first (a script or
+    # a test), so there is nothing it could have overwritten unseen.
+    if expected_version is None:
+        return
+    if (current.version if current is not None else 0) != expected_version:
+        raise StaleReviewError(current, what)
+
+
 def _lock(submission: Submission) -> Submission:
     return (
         Submission.objects.select_for_update(of=("self",))
@@ -97,9 +118,19 @@ def _clean_text(value: str, *, limit: int, what: str) -> str:
 
 @transaction.atomic
 def theme_moderation_save(
-    *, submission: Submission, theme: Theme, rag: str, comment: str, actor: Actor
+    *,
+    submission: Submission,
+    theme: Theme,
+    rag: str,
+    comment: str,
+    actor: Actor,
+    expected_version: int | None = None,
 ) -> ThemeModeration:
-    """The partnership's RAG for one theme, beside the agency's own."""
+    """The partnership's RAG for one theme, beside the agency's own.
+
+    `expected_version` is the moderation's version when the form was opened
+    (0 if there was none); if another reviewer saved it since, StaleReviewError
+    is raised and nothing is written."""
     submission = _lock(submission)
     _under_review(submission)
     if theme.question_set_id != submission.question_set_id:
@@ -107,7 +138,9 @@ def theme_moderation_save(
     if rag not in Rag.values:
         raise DomainError("Select a moderated RAG rating")
     comment = _clean_text(comment, limit=COMMENT_MAX, what="The comment")
+    # Under the submission's row lock, so two saves of this theme are in turn.
     before = ThemeModeration.objects.filter(submission=submission, theme=theme).first()
+    _check_version(before, expected_version, "moderated this theme")
     moderation, _ = ThemeModeration.objects.update_or_create(
         submission=submission,
         theme=theme,
@@ -117,6 +150,7 @@ def theme_moderation_save(
             "comment": comment,
             "updated_by": actor.user,
             "updated_by_name": actor.name,
+            "version": (before.version if before else 0) + 1,
         },
     )
     self_rating = (
@@ -144,12 +178,19 @@ def theme_moderation_save(
 
 @transaction.atomic
 def review_outcome_save(
-    *, submission: Submission, outcome: str, message: str, actor: Actor
+    *,
+    submission: Submission,
+    outcome: str,
+    message: str,
+    actor: Actor,
+    expected_version: int | None = None,
 ) -> SubmissionReview:
     """The outcome and the message to the agency, as a draft: nothing is
-    sent until the evaluation is confirmed."""
+    sent until the evaluation is confirmed. `expected_version` as for
+    theme_moderation_save: a stale form is refused with StaleReviewError."""
     submission = _lock(submission)
     review = _under_review(submission)
+    _check_version(review, expected_version, "saved the outcome")
     if outcome not in ReviewOutcome.values:
         raise DomainError("Select the outcome of the evaluation")
     message = _clean_text(message, limit=COMMENT_MAX, what="The message")
@@ -157,7 +198,9 @@ def review_outcome_save(
         raise DomainError("Enter a message to the agency")
     review.outcome = outcome
     review.message = message
-    review.save(update_fields=["outcome", "message", "updated_at"])
+    review.version += 1
+    review.updated_by_name = actor.name
+    review.save(update_fields=["outcome", "message", "version", "updated_by_name", "updated_at"])
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,

@@ -206,7 +206,8 @@ def test_moderating_a_theme(reviewer, a):
     assert theme.amber_descriptor in text(page)
 
     response = reviewer.post(
-        url(a, "staff_return_moderate", theme_key=theme.key), {"rag": "red", "comment": "No policy seen"}
+        url(a, "staff_return_moderate", theme_key=theme.key),
+        {"rag": "red", "comment": "No policy seen", "version": "0"},
     )
 
     assert response.status_code == 302
@@ -264,7 +265,8 @@ def test_outcome_errors_keep_the_message(reviewer, a):
 
 def test_recording_and_confirming_the_outcome_emails_the_agency(reviewer, a):
     response = reviewer.post(
-        url(a, "staff_return_outcome"), {"outcome": "further_evidence", "message": "Send your training log."}
+        url(a, "staff_return_outcome"),
+        {"outcome": "further_evidence", "message": "Send your training log.", "version": "0"},
     )
     assert response.status_code == 302
     assert response["Location"] == url(a, "staff_return_confirm")

@@ -5,7 +5,14 @@ import secrets
 
 from django.core.files.base import ContentFile
 
-from audits.models import Evidence, ReviewMeeting, Submission, SubmissionStatus
+from audits.models import (
+    Evidence,
+    ReviewMeeting,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+    ThemeModeration,
+)
 from audits.services import resume_link_create
 from partnerships.permissions import Perm
 
@@ -18,6 +25,18 @@ def _ref(w):
 
 def _theme(w):
     return {**_ref(w), "theme_key": w.question_set.themes.order_by("order").first().key}
+
+
+def _moderation_post(w):
+    # The version the page would show now: each permitted role saves in turn.
+    theme = w.question_set.themes.order_by("order").first()
+    current = ThemeModeration.objects.filter(submission=w.submission, theme=theme).first()
+    return {"rag": "amber", "comment": "Checked", "version": str(current.version if current else 0)}
+
+
+def _outcome_post(w):
+    current = SubmissionReview.objects.filter(submission=w.submission).first()
+    return {"outcome": "assured", "message": "Thank you", "version": str(current.version if current else 0)}
 
 
 def _evidence(w):
@@ -76,7 +95,7 @@ CASES = [
         Perm.REVIEW,
         _theme,
         method="post",
-        data=lambda w: {"rag": "amber", "comment": "Checked"},
+        data=_moderation_post,
         ok=(302,),
         id_suffix="post",
     ),
@@ -86,7 +105,7 @@ CASES = [
         Perm.REVIEW,
         _ref,
         method="post",
-        data=lambda w: {"outcome": "assured", "message": "Thank you"},
+        data=_outcome_post,
         ok=(302,),
         id_suffix="post",
     ),

@@ -27,6 +27,7 @@ from ...selectors.staff import submission_get_by_reference
 from ...services import DomainError
 from ...services.links import resume_link_revoke
 from ...services.review import (
+    StaleReviewError,
     meeting_save,
     review_evaluation_confirm,
     review_outcome_save,
@@ -123,7 +124,9 @@ def moderate(request, reference, theme_key):
     state = _review_state(submission)
     moderation = section.moderation
     initial = {"rag": moderation.rag, "comment": moderation.comment} if moderation else {}
+    initial["version"] = moderation.version if moderation else 0
     form = ModerationForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and not state["reviewable"]:
         return _refused(request, submission, state["why_not"])
     if request.method == "POST" and form.is_valid():
@@ -134,7 +137,15 @@ def moderate(request, reference, theme_key):
                 rag=form.cleaned_data["rag"],
                 comment=form.cleaned_data["comment"],
                 actor=request.staff_actor,
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleReviewError as exc:
+            conflict = _stale_conflict(
+                exc,
+                form,
+                [("rag", "Moderated RAG rating", dict(Rag.choices)), ("comment", "Reviewer comment", {})],
+            )
+            form = _form_at_version(ModerationForm, request.POST, exc.current)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -159,9 +170,39 @@ def moderate(request, reference, theme_key):
                 (Rag.GREEN, Rag.GREEN.label, theme.green_descriptor),
             ],
             "answer_labels": dict(AnswerValue.choices),
+            "conflict": conflict,
             **state,
         },
     )
+
+
+def _stale_conflict(exc, form, fields) -> dict:
+    """What another reviewer saved, beside what this one typed, for the
+    "saved after you opened it" banner (the same as the agency's theme page)."""
+    current = exc.current
+    rows = []
+    for name, label, labels in fields:
+        theirs = (getattr(current, name, "") or "") if current is not None else ""
+        yours = form.cleaned_data.get(name) or ""
+        if theirs.strip() != yours.strip():
+            rows.append((label, labels.get(theirs, theirs) or "None", labels.get(yours, yours) or "None"))
+    return {
+        "who": getattr(current, "updated_by_name", "") or "Someone else",
+        "what": exc.what,
+        "when": getattr(current, "updated_at", None),
+        "rows": rows,
+        "column": "What",
+    }
+
+
+def _form_at_version(form_class, data, current):
+    """The form as the reviewer typed it, now carrying the version they have
+    been shown, so saving again keeps theirs."""
+    data = data.copy()
+    data["version"] = str(current.version if current is not None else 0)
+    form = form_class(data)
+    form.is_valid()
+    return form
 
 
 # --- the evaluation -----------------------------------------------------------
@@ -174,7 +215,9 @@ def outcome(request, reference):
     state = _review_state(submission)
     review = state["review"]
     initial = {"outcome": review.outcome, "message": review.message} if review else {}
+    initial["version"] = review.version if review else 0
     form = OutcomeForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and not state["reviewable"]:
         return _refused(request, submission, state["why_not"])
     if request.method == "POST" and form.is_valid():
@@ -184,7 +227,18 @@ def outcome(request, reference):
                 outcome=form.cleaned_data["outcome"],
                 message=form.cleaned_data["message"],
                 actor=request.staff_actor,
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleReviewError as exc:
+            conflict = _stale_conflict(
+                exc,
+                form,
+                [
+                    ("outcome", "Outcome", dict(ReviewOutcome.choices)),
+                    ("message", "Message to the agency", {}),
+                ],
+            )
+            form = _form_at_version(OutcomeForm, request.POST, exc.current)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -200,6 +254,7 @@ def outcome(request, reference):
             "outcome_options": [
                 (value, label, OUTCOME_HINTS[value]) for value, label in ReviewOutcome.choices
             ],
+            "conflict": conflict,
             **state,
         },
     )

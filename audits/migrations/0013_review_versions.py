@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0012_staff_invitation_kind'),
+        ('audits', '0001_squashed_0012_staff_invitation_kind'),
     ]
 
     operations = [

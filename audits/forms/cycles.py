@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from partnerships.models import Sector
 
-from ..models import AgencyScope, IncompletePolicy
+from ..models import DEFAULT_REMINDER_DAYS, AgencyScope, IncompletePolicy
 from ..services.cycles import CycleSettings
 from .fields import GovukDateTimeField
 
@@ -54,8 +54,29 @@ class _CycleFields(forms.Form):
     reminder_days = forms.CharField(
         label="Reminder schedule",
         required=False,
+        initial=", ".join(str(d) for d in DEFAULT_REMINDER_DAYS),
         help_text="Days before the deadline on which agencies that have not submitted get a reminder, "
-        "separated by commas. Leave blank for no reminders.",
+        "separated by commas. Clear the box for no reminders.",
+    )
+    action_items_required = forms.ChoiceField(
+        label="Must agencies add an action for each theme they rate Amber or Red?",
+        choices=[("yes", "Yes, before they can submit"), ("no", "No, actions are optional")],
+        widget=forms.RadioSelect,
+        initial="no",
+        error_messages={"required": "Choose whether Amber and Red themes need an action"},
+    )
+    action_update_months = forms.IntegerField(
+        label="Ask for an action plan update every, in months",
+        min_value=0,
+        max_value=24,
+        initial=6,
+        help_text="After an agency submits, and every this many months after that. 0 for never.",
+        error_messages={
+            "required": "Enter how often to ask for an action plan update, in months",
+            "invalid": "Enter a whole number of months",
+            "min_value": "Enter 0 months or more",
+            "max_value": "Enter 24 months or fewer",
+        },
     )
 
     def __init__(self, *args, question_sets, **kwargs):
@@ -173,6 +194,8 @@ class CycleForm(_CycleFields):
             scope_localities=[self.localities[k] for k in d.get("localities") or []],
             chosen_agencies=[self.agencies[k] for k in d.get("agencies") or []],
             expected_minutes=d["expected_minutes"],
+            action_items_required=d["action_items_required"] == "yes",
+            action_update_months=d["action_update_months"],
         )
 
     @staticmethod
@@ -186,6 +209,8 @@ class CycleForm(_CycleFields):
             "incomplete_policy": cycle.incomplete_policy,
             "link_grace_days": cycle.link_grace_days,
             "expected_minutes": cycle.expected_minutes,
+            "action_items_required": "yes" if cycle.action_items_required else "no",
+            "action_update_months": cycle.action_update_months,
             "agency_scope": cycle.agency_scope,
             "sectors": list(cycle.scope_sectors),
             "localities": [str(x.pk) for x in cycle.scope_localities.all()],
@@ -215,6 +240,8 @@ class NextCycleForm(_CycleFields):
             link_grace_days=previous.link_grace_days,
             reminder_days=d["reminder_days"],
             expected_minutes=previous.expected_minutes,
+            action_items_required=d["action_items_required"] == "yes",
+            action_update_months=d["action_update_months"],
         )
 
 

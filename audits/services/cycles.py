@@ -50,6 +50,8 @@ class CycleSettings:
     scope_localities: list[Locality] = field(default_factory=list)
     chosen_agencies: list[Agency] = field(default_factory=list)
     expected_minutes: int = 90
+    action_items_required: bool = False
+    action_update_months: int = 6
 
 
 def cycle_participants(*, cycle: AuditCycle) -> QuerySet[Agency]:
@@ -130,6 +132,8 @@ def _apply(cycle: AuditCycle, s: CycleSettings) -> None:
     cycle.agency_scope = s.agency_scope
     cycle.scope_sectors = list(s.scope_sectors) if s.agency_scope == AgencyScope.SECTOR else []
     cycle.expected_minutes = s.expected_minutes
+    cycle.action_items_required = s.action_items_required
+    cycle.action_update_months = s.action_update_months
 
 
 def _apply_m2m(cycle: AuditCycle, s: CycleSettings) -> None:
@@ -148,6 +152,8 @@ def _settings_detail(cycle: AuditCycle) -> dict:
         "reminder_days": cycle.reminder_days,
         "agency_scope": cycle.agency_scope,
         "scope_sectors": cycle.scope_sectors,
+        "action_items_required": cycle.action_items_required,
+        "action_update_months": cycle.action_update_months,
     }
 
 

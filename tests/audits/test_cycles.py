@@ -71,6 +71,8 @@ def _cycle_post(world, **overrides):
         "incomplete_policy": "default_red",
         "link_grace_days": "14",
         "expected_minutes": "90",
+        "action_items_required": "no",
+        "action_update_months": "6",
         "agency_scope": "all",
     }
     data.update(overrides)
@@ -202,6 +204,8 @@ def test_an_open_cycles_question_set_and_dates_are_fixed(world, admin):
             "incomplete_policy": "block",
             "link_grace_days": "3",
             "expected_minutes": "60",
+            "action_items_required": "no",
+            "action_update_months": "6",
             "agency_scope": "locality",
             "localities": [str(locality.pk)],
         },
@@ -437,12 +441,90 @@ def test_start_next_cycle_page(last_year):
             **_dt("opens_at", "1 4 2027 9am"),
             **_dt("closes_at", "30 6 2027 5pm"),
             "reminder_days": "14, 7",
+            "action_items_required": "no",
+            "action_update_months": "6",
             "carry_answers": "yes",
         },
     )
     assert response.status_code == 302
     cycle = AuditCycle.objects.get(slug="s11-2027")
     assert cycle.submissions.filter(carried_from__isnull=False).count() == 2
+
+
+def test_a_new_cycle_form_starts_with_the_usual_reminder_schedule(world, admin):
+    page = admin.get(staff_url(world.a.partnership, "staff_cycle_admin_create")).content.decode()
+    assert 'name="reminder_days" type="text" value="14, 7, 2, 1"' in page or (
+        'value="14, 7, 2, 1"' in page and 'name="reminder_days"' in page
+    )
+    assert "Leave blank for no reminders" not in page
+
+
+def test_action_plan_rules_are_set_on_the_cycle_forms_and_carried_to_the_next_cycle(world, admin):
+    partnership = world.a.partnership
+    response = admin.post(
+        staff_url(partnership, "staff_cycle_admin_create"),
+        _cycle_post(world, action_items_required="yes", action_update_months="3"),
+    )
+    assert response.status_code == 302
+    cycle = AuditCycle.objects.get(partnership=partnership, slug="section-11-audit-2027")
+    assert cycle.action_items_required is True
+    assert cycle.action_update_months == 3
+    event = AuditEvent.objects.get(verb="cycle.created", object_id=str(cycle.pk))
+    assert event.detail["action_items_required"] is True
+    assert event.detail["action_update_months"] == 3
+
+    # The edit form shows them as set, and changes them.
+    edit_url = staff_url(partnership, "staff_cycle_admin_edit", cycle_slug=cycle.slug)
+    page = admin.get(edit_url).content.decode()
+    assert re.search(r'name="action_items_required" type="radio" value="yes"[^>]*checked', page)
+    assert re.search(r'name="action_update_months"[^>]*value="3"', page)
+
+    # Starting the next cycle offers the same rules, and the new cycle keeps them.
+    next_url = staff_url(partnership, "staff_cycle_admin_next", cycle_slug=cycle.slug)
+    page = admin.get(next_url).content.decode()
+    assert re.search(r'name="action_items_required" type="radio" value="yes"[^>]*checked', page)
+    assert re.search(r'name="action_update_months"[^>]*value="3"', page)
+    response = admin.post(
+        next_url,
+        {
+            "title": "Section 11 audit 2028",
+            "slug": "s11-2028",
+            "question_set": str(world.a.question_set.pk),
+            **_dt("opens_at", "1 4 2028 9am"),
+            **_dt("closes_at", "30 6 2028 5pm"),
+            "reminder_days": "14, 7",
+            "action_items_required": "yes",
+            "action_update_months": "3",
+            "carry_answers": "no",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    following = AuditCycle.objects.get(partnership=partnership, slug="s11-2028")
+    assert (following.action_items_required, following.action_update_months) == (True, 3)
+
+
+@pytest.mark.parametrize(
+    ("months", "message"),
+    [
+        ("", "Enter how often to ask for an action plan update, in months"),
+        ("six", "Enter a whole number of months"),
+        ("-1", "Enter 0 months or more"),
+        ("99999999999999999999", "Enter 24 months or fewer"),
+    ],
+)
+def test_a_bad_update_interval_gets_a_message_and_keeps_what_was_typed(world, admin, months, message):
+    response = admin.post(
+        staff_url(world.a.partnership, "staff_cycle_admin_create"),
+        _cycle_post(world, action_update_months=months, action_items_required=""),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Choose whether Amber and Red themes need an action" in page
+    assert 'value="Section 11 audit 2027"' in page
+    assert not AuditCycle.objects.filter(
+        partnership=world.a.partnership, slug="section-11-audit-2027"
+    ).exists()
 
 
 # --- email history pages ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from audits.models import AuditEvent, Submission, SubmissionPdf, SubmissionStatus
+from audits.models import AuditCycle, AuditEvent, Submission, SubmissionPdf, SubmissionStatus
 from audits.services import Actor, audit_event_record, resume_link_create, submission_submit
 from audits.services.pdf import submission_pdf_record
 from audits.services.submit import SIGN_OFF_DECLARATION
@@ -530,6 +530,25 @@ def test_question_list_sheet_has_every_theme_question_and_guidance(world):
     assert "Question list reference sheet" in text
     assert "question list reference sheet.pdf" in unquote(response["Content-Disposition"])
     assert "/StructTreeRoot" in PdfReader(io.BytesIO(body)).trailer["/Root"]
+
+
+@pytest.mark.parametrize(
+    ("required", "months", "says", "not_said"),
+    [
+        (True, 6, ["needs at least one action", "every 6 months"], ["does not require"]),
+        (False, 0, ["does not require an action"], ["needs at least one action", "every 0"]),
+    ],
+)
+def test_grading_sheet_says_what_the_cycle_requires_of_action_plans(world, required, months, says, not_said):
+    AuditCycle.objects.filter(pk=world.cycle.pk).update(
+        action_items_required=required, action_update_months=months
+    )
+    response = Client().get(url(world, "grading_sheet_pdf", cycle_slug=world.cycle.slug))
+    text = " ".join(pdf_text(b"".join(response.streaming_content)).split())
+    for words in says:
+        assert words in text
+    for words in not_said:
+        assert words not in text
 
 
 def test_grading_sheet_has_each_theme_descriptors(world):

@@ -176,6 +176,8 @@ def cycle_next(request, cycle_slug):
         initial={
             "question_set": str((newer[0] if newer else previous.question_set).pk),
             "reminder_days": ", ".join(str(d) for d in previous.reminder_days),
+            "action_items_required": "yes" if previous.action_items_required else "no",
+            "action_update_months": previous.action_update_months,
             "carry_answers": "yes",
         },
     )

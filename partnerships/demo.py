@@ -13,7 +13,8 @@ from .models import Sector, StaffRole
 
 # The bodies named in Section 11 of the Children Act 2004. Everyone else
 # (schools, fire, early years, voluntary and faith groups, sport, private
-# providers) takes part by choice or under another duty.
+# providers) takes part by choice or under another duty. A partnership may
+# list more as statutory for its own audit (PartnershipSpec.statutory_sectors).
 STATUTORY_SECTORS = frozenset(
     {
         Sector.LOCAL_AUTHORITY,
@@ -39,6 +40,34 @@ class Stage:
     SUBMITTED_INCOMPLETE = "submitted_incomplete"
     # Submitted, then given back by the partnership for changes.
     RETURNED = "returned"
+    # Submitted, then evaluated by the partnership: each theme moderated and
+    # the outcome confirmed to the agency.
+    EVALUATED = "evaluated"
+
+
+# Each evaluated return's outcome and the partnership's message, by agency name.
+EVALUATIONS = {
+    "Lancashire Constabulary": (
+        "assured",
+        "Thank you. The panel is assured by your return and the evidence you linked. We have moderated "
+        "one theme down to Amber: please add the action to your plan and update us in six months.",
+    ),
+    "Lancashire and South Cumbria Integrated Care Board": (
+        "further_evidence",
+        "Thank you. Please send the latest safer recruitment audit and the training figures by the end "
+        "of next month so the partnership can confirm your ratings.",
+    ),
+    "Sheffield City Council Children's Services": (
+        "scrutiny_panel",
+        "Thank you. We would like to discuss your return at the May assurance meeting, in particular "
+        "the themes we have moderated: the business unit will send a date.",
+    ),
+    "Sheffield Young Carers": (
+        "assured",
+        "Thank you for a clear return with good evidence. The partnership is assured; we look forward "
+        "to your action plan update in six months.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -49,10 +78,6 @@ class AgencySpec:
     contacts: tuple[tuple[str, str], ...]
     stage: str = Stage.NOT_STARTED
     signed_off_by: tuple[str, str] = ("", "")
-
-    @property
-    def is_statutory(self) -> bool:
-        return self.sector in STATUTORY_SECTORS
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,17 @@ class PartnershipSpec:
     extra_templates: tuple[str, ...]
     staff: tuple[StaffSpec, ...]
     agencies: tuple[AgencySpec, ...] = field(default=())
+    # The cycle before this one, closed: most agencies submitted a complete
+    # return in it, so reports can compare cycles and show movement.
+    earlier_cycle: CycleSpec | None = None
+    statutory_sectors: frozenset[str] = STATUTORY_SECTORS
+
+    def is_statutory(self, agency: AgencySpec) -> bool:
+        return agency.sector in self.statutory_sectors
+
+
+# How many of a partnership's agencies submitted a return in its earlier cycle.
+EARLIER_CYCLE_TOOK_PART = 0.8
 
 
 PLATFORM_ADMIN = StaffSpec(
@@ -111,6 +147,15 @@ CSAP = PartnershipSpec(
         opens_days_ago=21,
         opens_hour=8,
         closes_days_ahead=42,
+    ),
+    earlier_cycle=CycleSpec(
+        title="Section 11 audit 2025–26",
+        slug="s11-2025",
+        template="csap",
+        incomplete_policy=IncompletePolicy.DEFAULT_RED,
+        opens_days_ago=21 + 365,
+        opens_hour=8,
+        closes_days_ahead=42 - 365,
     ),
     extra_templates=("voluntary-community",),
     staff=(
@@ -179,7 +224,7 @@ CSAP = PartnershipSpec(
                 ("Det Supt Claire Hindle", "claire.hindle@lancashire-police.example"),
                 ("Public Protection Unit", "safeguarding@lancashire-police.example"),
             ),
-            S.SUBMITTED,
+            S.EVALUATED,
             ("ACC Paul Redmond", "Assistant Chief Constable, Crime and Public Protection"),
         ),
         A(
@@ -234,7 +279,7 @@ CSAP = PartnershipSpec(
             Sector.NHS,
             PAN,
             (("Dr Rosemary Clegg", "designated.nurse@lsc-icb.example"),),
-            S.SUBMITTED,
+            S.EVALUATED,
             ("Sue Heywood", "Chief Nursing Officer"),
         ),
         A(
@@ -450,6 +495,18 @@ SHEFFIELD = PartnershipSpec(
         opens_hour=9,
         closes_days_ahead=56,
     ),
+    # Sheffield audits every two years.
+    earlier_cycle=CycleSpec(
+        title="Section 11 and Care Act self-assessment 2024–26",
+        slug="s11-2024",
+        template="sheffield",
+        incomplete_policy=IncompletePolicy.BLOCK,
+        opens_days_ago=14 + 730,
+        opens_hour=9,
+        closes_days_ahead=56 - 730,
+    ),
+    # Sheffield's own list of statutory agencies includes fire and rescue.
+    statutory_sectors=STATUTORY_SECTORS | {Sector.FIRE_AND_RESCUE},
     extra_templates=("voluntary-community",),
     staff=(
         StaffSpec(StaffRole.ADMIN, "admin@sheffield.example", "Priya Sharma"),
@@ -463,7 +520,7 @@ SHEFFIELD = PartnershipSpec(
                 "Sheffield City Council Children's Services",
                 Sector.LOCAL_AUTHORITY,
                 (("Joanne Fletcher", "joanne.fletcher@sheffield-council.example"),),
-                S.SUBMITTED,
+                S.EVALUATED,
                 ("Meredith Dixon", "Director of Children's Services"),
             ),
             (
@@ -543,7 +600,7 @@ SHEFFIELD = PartnershipSpec(
                 "Sheffield Young Carers",
                 Sector.VOLUNTARY,
                 (("Hannah Wragg", "hannah@sheffieldyoungcarers.example"),),
-                S.SUBMITTED,
+                S.EVALUATED,
                 ("Rob Ibbotson", "Chief Executive"),
             ),
         )

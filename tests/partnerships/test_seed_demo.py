@@ -2,7 +2,9 @@
 one printed way in for every agency and every member of staff."""
 
 import hashlib
+import logging
 import re
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -19,18 +21,22 @@ from audits.models import (
     AuditCycle,
     AuditEvent,
     IncompletePolicy,
+    OutboundEmail,
     ResumeLink,
     Submission,
     SubmissionStatus,
     ThemeResponse,
 )
+from audits.models.review import SubmissionReview, ThemeModeration
+from audits.selectors.reports import Movement, cycle_compare_choices, cycle_comparison
 from partnerships import demo
 from partnerships.models import Agency, AgencyContact, Locality, Partnership, StaffMembership
 from themes.models import QuestionSet
 
 pytestmark = pytest.mark.django_db
 
-AGENCY_LINE = re.compile(r"^agency \S+ http\S+$")
+# agency <partnership> <link> <the agency's name, which has spaces>
+AGENCY_LINE = re.compile(r"^agency \S+ http\S+ \S.*$")
 STAFF_LINE = re.compile(r"^staff \S+ (admin|reviewer|read_only|platform_admin) \S+@\S+ \S+ [A-Z2-7]+=*$")
 
 
@@ -48,7 +54,7 @@ def parse(lines):
         assert AGENCY_LINE.match(line) or STAFF_LINE.match(line), f"unexpected output line: {line!r}"
         kind, *fields = line.split(" ")
         if kind == "agency":
-            agencies.append(tuple(fields))
+            agencies.append(tuple(fields[:2]))
         else:
             partnership, role, email, password, secret = fields
             staff.append(
@@ -61,6 +67,14 @@ def parse(lines):
                 }
             )
     return agencies, staff
+
+
+def agency_names(lines) -> dict[str, str]:
+    """The agency name printed after each link, by link."""
+    return {
+        url: name
+        for kind, _, url, name in (line.split(" ", 3) for line in lines if line.startswith("agency "))
+    }
 
 
 def snapshot():
@@ -149,8 +163,9 @@ def test_the_demo_world():
     for partnership in (csap, sheffield):
         agencies = Agency.objects.filter(partnership=partnership)
         assert len({a.sector for a in agencies}) >= 6
+        spec = next(p for p in demo.PARTNERSHIPS if p.slug == partnership.slug)
         for agency in agencies.prefetch_related("contacts", "localities"):
-            assert agency.is_statutory == (agency.sector in demo.STATUTORY_SECTORS), agency.name
+            assert agency.is_statutory == (agency.sector in spec.statutory_sectors), agency.name
             assert 1 <= len(agency.contacts.all()) <= 2, agency.name
             assert all(c.email.endswith(".example") for c in agency.contacts.all()), agency.name
             assert agency.localities.all(), agency.name
@@ -166,9 +181,14 @@ def test_the_demo_world():
             agencies.values_list("pk", flat=True)
         )
 
-    csap_cycle = AuditCycle.objects.get(partnership=csap)
+    csap_cycle = AuditCycle.objects.get(partnership=csap, slug="s11-2026")
     assert csap_cycle.incomplete_policy == IncompletePolicy.DEFAULT_RED
-    assert AuditCycle.objects.get(partnership=sheffield).incomplete_policy == IncompletePolicy.BLOCK
+    assert AuditCycle.objects.get(partnership=sheffield, slug="s11-2026").incomplete_policy == (
+        IncompletePolicy.BLOCK
+    )
+    # Sheffield lists fire and rescue among its statutory agencies; CSAP does not.
+    assert Agency.objects.get(partnership=sheffield, name="South Yorkshire Fire and Rescue").is_statutory
+    assert not Agency.objects.get(partnership=csap, name="Lancashire Fire and Rescue Service").is_statutory
 
     csap_statuses = set(csap_cycle.submissions.values_list("status", flat=True))
     assert csap_statuses == set(SubmissionStatus.values)
@@ -218,7 +238,10 @@ def test_staff_can_sign_in_with_what_is_printed():
 
 
 def test_every_agency_url_opens_that_agencys_return():
-    agencies, _ = parse(seed())
+    lines = seed()
+    agencies, _ = parse(lines)
+    names = agency_names(lines)
+    assert len(names) == len(agencies)
 
     for slug, url in agencies:
         client = Client()
@@ -231,6 +254,70 @@ def test_every_agency_url_opens_that_agencys_return():
         )
         assert link.submission.partnership.slug == slug
         assert link.submission.cycle.slug == "s11-2026"
+        assert names[url] == link.submission.agency.name, url  # the line names the agency it opens
         page = client.get(response["Location"])
         assert page.status_code == 200, url
         assert escape(link.submission.agency.name) in page.content.decode(), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_celery_log_lines_while_seeding(caplog):
+    """The seed commits, so its emails are sent by eager tasks, each of which
+    would log a line."""
+    caplog.set_level(logging.INFO)
+    seed()
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).exists()  # tasks did run
+    noisy = [
+        r for r in caplog.records if r.name.startswith(("celery", "kombu")) and r.levelno < logging.ERROR
+    ]
+    assert noisy == []
+    assert logging.getLogger("celery.app.trace").level == logging.NOTSET  # and put back after
+
+
+def test_compare_movement_and_moderation_can_be_seen():
+    """Each partnership has an earlier, closed cycle to compare with, and
+    several returns of the current cycle are evaluated."""
+    seed()
+
+    for partnership_spec in demo.PARTNERSHIPS:
+        partnership = Partnership.objects.get(slug=partnership_spec.slug)
+        current = AuditCycle.objects.get(partnership=partnership, slug="s11-2026")
+        earlier = AuditCycle.objects.get(partnership=partnership, slug=partnership_spec.earlier_cycle.slug)
+        assert earlier.status == "closed"
+        assert earlier.closes_at < current.opens_at
+        assert earlier.question_set == current.question_set
+        assert list(cycle_compare_choices(partnership=partnership, cycle=current)) == [earlier]
+        submitted = earlier.submissions.filter(status=SubmissionStatus.SUBMITTED)
+        assert submitted.count() >= 0.6 * partnership.agencies.count()
+        assert not earlier.submissions.exclude(status=SubmissionStatus.SUBMITTED).exists()
+        # submitted while the cycle was open, through the services
+        for submission in submitted:
+            assert earlier.opens_at <= submission.submitted_at < earlier.closes_at
+            assert submission.events.filter(verb="submission.submitted").count() == 1
+
+        comparison = cycle_comparison(partnership=partnership, cycle=current, previous=earlier)
+        movements = Counter()
+        for theme in comparison.summary:
+            movements.update(theme.counts)
+        assert movements[Movement.IMPROVED] and movements[Movement.WORSE], movements
+
+    for slug in ("csap", "sheffield"):
+        reviews = SubmissionReview.objects.filter(
+            submission__partnership__slug=slug,
+            submission__cycle__slug="s11-2026",
+            evaluated_at__isnull=False,
+        ).select_related("submission__agency")
+        assert reviews.count() >= 2, slug
+        for review in reviews:
+            submission = review.submission
+            assert review.outcome == demo.EVALUATIONS[submission.agency.name][0]
+            moderations = ThemeModeration.objects.filter(submission=submission)
+            assert moderations.count() == submission.theme_responses.count()
+            own = dict(submission.theme_responses.values_list("theme_id", "rag"))
+            # mostly agreeing, one theme moderated down, each with a comment
+            assert sum(m.rag != own[m.theme_id] for m in moderations) == 1
+            assert all(m.comment for m in moderations)
+            assert submission.events.filter(verb="review.confirmed").count() == 1
+            assert OutboundEmail.objects.filter(
+                submission=submission, kind=OutboundEmail.Kind.OUTCOME
+            ).exists()

@@ -8,11 +8,16 @@ demo staff passwords, because only their hashes are stored and the printed
 lines must be true. TOTP secrets are kept, so authenticator apps stay set up.
 
 Every change goes through the services, so the audit log, the receipts
-(written to var/mail/ by default) and the submission lock are all real.
+(written to var/mail/ by default) and the submission lock are all real. The
+earlier, closed cycle is seeded by travelling back to its dates
+(time-machine, a dev dependency `make demo` installs), so its returns were
+submitted while it was open, as the services demand.
 """
 
+import logging
 import random
 import secrets
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,11 +43,16 @@ from audits.services import (
 )
 from audits.services.pdf import submission_pdf_builds_deferred
 from audits.services.reminders import reminder_send_now, reminders_due
-from audits.services.review import submission_return
+from audits.services.review import (
+    review_evaluation_confirm,
+    review_outcome_save,
+    submission_return,
+    theme_moderation_save,
+)
 from partnerships import demo
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
-from partnerships.services.agencies import agency_create, locality_create
+from partnerships.services.agencies import agency_create, agency_update, locality_create
 from partnerships.services.members import staff_invitation_accept, staff_member_invite
 from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
@@ -75,6 +85,27 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+@contextmanager
+def celery_quiet():
+    """The eager tasks (every email sent while seeding) each log a line at
+    INFO, and kombu warns that there is no broker (there is none on purpose):
+    the seed prints the logins, not a hundred lines of Celery."""
+    quiet = {
+        "celery": logging.WARNING,
+        "celery.app.trace": logging.WARNING,
+        "kombu.connection": logging.ERROR,
+    }
+    loggers = [logging.getLogger(name) for name in quiet]
+    levels = [logger.level for logger in loggers]
+    for logger, level in zip(loggers, quiet.values(), strict=True):
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = (
         "Create (or bring up to date) the demo partnerships, agencies, returns and staff, and print "
@@ -86,7 +117,7 @@ class Command(BaseCommand):
         staff_lines: list[str] = []
         # Returns' PDFs are not all built while seeding: Celery beat's sweep
         # (or the "Prepare the PDF" button on a copy) builds them.
-        with submission_pdf_builds_deferred(), transaction.atomic():
+        with celery_quiet(), submission_pdf_builds_deferred(), transaction.atomic():
             for spec in demo.PARTNERSHIPS:
                 agencies, staff = self._partnership(spec)
                 agency_lines += agencies
@@ -121,9 +152,15 @@ class Command(BaseCommand):
         reviewer = partnership.memberships.filter(role=StaffRole.REVIEWER).select_related("user").first().user
         themes = theme_list_with_questions(question_set=cycle.question_set)
 
+        agencies = [
+            (agency_spec, self._agency(partnership, spec, agency_spec, localities, actor=admin_actor))
+            for agency_spec in spec.agencies
+        ]
+        if spec.earlier_cycle is not None:
+            self._earlier_cycle(partnership, spec.earlier_cycle, question_set, agencies, actor=admin_actor)
+
         agency_lines = []
-        for agency_spec in spec.agencies:
-            agency = self._agency(partnership, agency_spec, localities, actor=admin_actor)
+        for agency_spec, agency in agencies:
             submission = submission_get_or_create(cycle=cycle, agency=agency)
             if (
                 submission.status == SubmissionStatus.NOT_STARTED
@@ -132,7 +169,8 @@ class Command(BaseCommand):
                 self._work_on_return(submission, agency_spec, themes, reviewer=reviewer)
             name, email = agency_spec.contacts[0]
             _, url = resume_link_create(submission=submission, name=name, email=email, mint=True)
-            agency_lines.append(f"agency {partnership.slug} {url}")
+            # The agency's name last: it has spaces, the fields before it have none.
+            agency_lines.append(f"agency {partnership.slug} {url} {agency.name}")
         self._emails(cycle, reviewer)
         return agency_lines, staff_lines
 
@@ -157,11 +195,11 @@ class Command(BaseCommand):
         )
         return existing or question_set_load_template(partnership=partnership, key=key, publish=True)
 
-    def _cycle(self, partnership, spec: demo.CycleSpec, question_set, *, actor) -> AuditCycle:
+    def _cycle(self, partnership, spec: demo.CycleSpec, question_set, *, actor, window=None) -> AuditCycle:
         existing = AuditCycle.objects.filter(partnership=partnership, slug=spec.slug).first()
         if existing:
             return existing
-        opens_at, closes_at = cycle_window(spec, timezone.now())
+        opens_at, closes_at = window or cycle_window(spec, timezone.now())
         return cycle_create(
             partnership=partnership,
             title=spec.title,
@@ -173,17 +211,60 @@ class Command(BaseCommand):
             actor=actor,
         )
 
-    def _agency(self, partnership, spec: demo.AgencySpec, localities, *, actor) -> Agency:
+    def _agency(
+        self, partnership, partnership_spec: demo.PartnershipSpec, spec: demo.AgencySpec, localities, *, actor
+    ) -> Agency:
+        is_statutory = partnership_spec.is_statutory(spec)
         existing = Agency.objects.filter(partnership=partnership, name__iexact=spec.name).first()
-        return existing or agency_create(
-            partnership=partnership,
-            name=spec.name,
-            sector=spec.sector,
-            is_statutory=spec.is_statutory,
-            localities=[localities[name] for name in spec.localities],
-            contacts=spec.contacts,
-            actor=actor,
-        )
+        if existing is None:
+            return agency_create(
+                partnership=partnership,
+                name=spec.name,
+                sector=spec.sector,
+                is_statutory=is_statutory,
+                localities=[localities[name] for name in spec.localities],
+                contacts=spec.contacts,
+                actor=actor,
+            )
+        if existing.is_statutory != is_statutory:
+            # A demo seeded before the partnership's own statutory list was followed.
+            existing = agency_update(
+                agency=existing,
+                name=existing.name,
+                sector=existing.sector,
+                is_statutory=is_statutory,
+                localities=existing.localities.all(),
+                is_active=existing.is_active,
+                actor=actor,
+            )
+        return existing
+
+    # --- the earlier cycle ----------------------------------------------------
+
+    def _earlier_cycle(self, partnership, spec: demo.CycleSpec, question_set, agencies, *, actor) -> None:
+        """The cycle before this one, made and answered at its own dates: most
+        agencies submitted a complete return (their ratings differ from this
+        cycle's, so the comparison shows movement), and it has closed."""
+        if AuditCycle.objects.filter(partnership=partnership, slug=spec.slug).exists():
+            return
+        import time_machine
+
+        opens_at, closes_at = cycle_window(spec, timezone.now())
+        with time_machine.travel(opens_at - timedelta(days=14), tick=False):
+            cycle = self._cycle(partnership, spec, question_set, actor=actor, window=(opens_at, closes_at))
+        themes = theme_list_with_questions(question_set=cycle.question_set)
+        open_days = (closes_at - opens_at).days
+        for agency_spec, agency in agencies:
+            rng = random.Random(f"{partnership.slug}/{agency_spec.name}/{spec.slug}")
+            if rng.random() >= demo.EARLIER_CYCLE_TOOK_PART:
+                continue
+            worked_on = opens_at + timedelta(days=rng.randint(1, open_days - 1), hours=2)
+            contributors = [Actor(name=name, email=email) for name, email in agency_spec.contacts]
+            with time_machine.travel(worked_on, tick=False):
+                submission = submission_get_or_create(cycle=cycle, agency=agency)
+                for theme in themes:
+                    self._save_theme(submission, theme, agency_spec, rng, rng.choice(contributors))
+                self._submit(submission, agency_spec, contributors)
 
     # --- returns --------------------------------------------------------------
 
@@ -203,18 +284,43 @@ class Command(BaseCommand):
             # An in-progress return often has its last theme half done.
             half_done = stage == demo.Stage.IN_PROGRESS and index == count - 1 and rng.random() < 0.5
             self._save_theme(submission, theme, spec, rng, rng.choice(contributors), half_done=half_done)
-        if stage in (demo.Stage.SUBMITTED, demo.Stage.SUBMITTED_INCOMPLETE, demo.Stage.RETURNED):
-            submission = Submission.objects.get(pk=submission.pk)
-            signed_off_name, signed_off_role = spec.signed_off_by
-            submission = submission_submit(
-                submission=submission,
-                submitted_by=contributors[0],
-                signed_off_by_name=signed_off_name or contributors[0].name,
-                signed_off_by_role=signed_off_role or "Designated Safeguarding Lead",
-                expected_version=submission.version,
-            )
+        if stage != demo.Stage.IN_PROGRESS:
+            submission = self._submit(submission, spec, contributors)
         if stage == demo.Stage.RETURNED:
             self._return_for_changes(submission, reviewer=reviewer)
+        if stage == demo.Stage.EVALUATED:
+            self._evaluate(submission, themes, rng, reviewer=reviewer)
+
+    def _submit(self, submission: Submission, spec: demo.AgencySpec, contributors) -> Submission:
+        submission = Submission.objects.get(pk=submission.pk)
+        signed_off_name, signed_off_role = spec.signed_off_by
+        return submission_submit(
+            submission=submission,
+            submitted_by=contributors[0],
+            signed_off_by_name=signed_off_name or contributors[0].name,
+            signed_off_by_role=signed_off_role or "Designated Safeguarding Lead",
+            expected_version=submission.version,
+        )
+
+    def _evaluate(self, submission: Submission, themes, rng, *, reviewer) -> None:
+        """The partnership's evaluation, confirmed (and emailed) to the agency:
+        each theme moderated, mostly agreeing with the agency's own rating but
+        one a step lower, with the reason."""
+        actor = Actor.for_user(reviewer)
+        self_ratings = dict(submission.theme_responses.values_list("theme_id", "rag"))
+        lowered = rng.choice([t for t in themes if self_ratings.get(t.pk) in ("green", "amber")])
+        for theme in themes:
+            rag, comment = self_ratings[theme.pk], "Agreed: the evidence supports the agency's rating."
+            if theme.pk == lowered.pk:
+                rag = "amber" if rag == "green" else "red"
+                comment = (
+                    f"Moderated down: the evidence for {theme.title.lower()} does not yet show the "
+                    "arrangements working in practice. Add an action to the plan."
+                )
+            theme_moderation_save(submission=submission, theme=theme, rag=rag, comment=comment, actor=actor)
+        outcome, message = demo.EVALUATIONS[submission.agency.name]
+        review_outcome_save(submission=submission, outcome=outcome, message=message, actor=actor)
+        review_evaluation_confirm(submission=submission, actor=actor)
 
     def _save_theme(self, submission, theme, spec, rng, actor, *, half_done=False) -> None:
         questions = list(theme.questions.all())

@@ -69,6 +69,10 @@ class QuestionSet(models.Model):
         )
 
 
+# What each RAG rating means, in the words the seeds use.
+GRADE_MEANINGS = {"red": "Not compliant", "amber": "Partially compliant", "green": "Fully compliant"}
+
+
 class Theme(models.Model):
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="themes")
     key = models.SlugField(max_length=60, help_text="Stable across versions; used to carry answers forward.")
@@ -94,11 +98,22 @@ class Theme(models.Model):
         return f"{self.order}. {self.title}"
 
     def descriptor(self, rag: str) -> str:
-        return {
+        """The grade descriptor to show as the hint of a rating's radio, whose
+        label already says what the rating means ("Green Fully compliant").
+        Descriptors often open by saying it again ("Fully compliant: a
+        board-level lead…"); that lead-in is left out so it is not read twice."""
+        text = {
             "red": self.red_descriptor,
             "amber": self.amber_descriptor,
             "green": self.green_descriptor,
         }.get(rag, "")
+        meaning = GRADE_MEANINGS.get(rag, "")
+        if meaning and text[: len(meaning)].lower() == meaning.lower():
+            rest = text[len(meaning) :].lstrip()
+            if rest[:1] in (":", "–", "—", "-", ".", ";") and rest[1:].strip():
+                rest = rest[1:].strip()
+                return rest[:1].upper() + rest[1:]
+        return text
 
 
 class Question(models.Model):

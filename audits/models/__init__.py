@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from partnerships.models import Agency, Locality, Partnership
-from themes.models import Question, QuestionSet, Theme
+from themes.models import GRADE_MEANINGS, Question, QuestionSet, Theme
 
 
 class IncompletePolicy(models.TextChoices):
@@ -199,11 +199,7 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-RAG_MEANING = {
-    Rag.RED: "Not compliant",
-    Rag.AMBER: "Partially compliant",
-    Rag.GREEN: "Fully compliant",
-}
+RAG_MEANING = {rag: GRADE_MEANINGS[rag.value] for rag in Rag}
 
 
 class ThemeResponse(models.Model):

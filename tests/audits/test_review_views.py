@@ -46,6 +46,7 @@ from tests.factories import (
     two_partnerships,
 )
 from tests.staff import staff_client, staff_url, staff_user
+from themes.models import Theme
 
 from .review_support import SUBMITTER, reviewer_actor, submit, submitted_world
 
@@ -214,6 +215,22 @@ def test_moderating_a_theme(reviewer, a):
     assert response["Location"] == url(a, "staff_return_review") + f"#theme-{theme.key}"
     moderation = ThemeModeration.objects.get(submission=a.submission, theme=theme)
     assert (moderation.rag, moderation.comment) == ("red", "No policy seen")
+
+
+def test_moderation_lists_ratings_green_first_and_says_each_meaning_once(reviewer, a):
+    theme = themes(a)[0]
+    Theme.objects.filter(pk=theme.pk).update(
+        green_descriptor="Fully compliant: a board-level lead is in place.",
+        amber_descriptor="Partially compliant – a lead is named but oversight is limited.",
+    )
+    page = text(reviewer.get(url(a, "staff_return_moderate", theme_key=theme.key)))
+    html = page[page.index('<form method="post"') :]  # the rating radios
+    values = re.findall(r'name="rag" type="radio" value="(\w+)"', html)
+    assert values == ["green", "amber", "red"]  # the order of the agency's own form
+    assert html.count("Fully compliant") == 1  # the label, not the hint again
+    assert ">A board-level lead is in place.</div>" in html
+    assert html.count("Partially compliant") == 1
+    assert ">A lead is named but oversight is limited.</div>" in html
 
 
 def test_moderation_without_a_rating_shows_the_error_and_keeps_the_comment(reviewer, a):

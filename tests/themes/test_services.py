@@ -120,3 +120,23 @@ def test_an_open_cycle_freezes_its_set():
     cycle = AuditCycleFactory()
 
     assert cycle.question_set.is_frozen()
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("Fully compliant: a board-level lead is in place.", "A board-level lead is in place."),
+        ("fully compliant – leaders seek assurance.", "Leaders seek assurance."),
+        ("Fully compliant with the standard.", "Fully compliant with the standard."),  # not a lead-in
+        ("Fully compliant:", "Fully compliant:"),  # nothing after it: keep what was written
+        ("A board-level lead is in place.", "A board-level lead is in place."),
+    ],
+)
+def test_a_descriptor_beside_its_rating_does_not_repeat_what_the_rating_means(written, hint):
+    from themes.models import Theme
+
+    theme = Theme(green_descriptor=written, amber_descriptor="Partially compliant; partly.")
+    assert theme.descriptor("green") == hint
+    assert theme.descriptor("amber") == "Partly."
+    assert theme.descriptor("red") == ""
+    assert theme.descriptor("purple") == ""

@@ -164,10 +164,9 @@ def moderate(request, reference, theme_key):
             "section": section,
             "theme": theme,
             "form": form,
+            # Green first, as on the agency's own theme page.
             "rag_options": [
-                (Rag.RED, Rag.RED.label, theme.red_descriptor),
-                (Rag.AMBER, Rag.AMBER.label, theme.amber_descriptor),
-                (Rag.GREEN, Rag.GREEN.label, theme.green_descriptor),
+                (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
             ],
             "answer_labels": dict(AnswerValue.choices),
             "conflict": conflict,

@@ -132,3 +132,19 @@ def test_behind_the_proxy_one_clients_failed_sign_ins_do_not_lock_out_everyone(c
     colleague = _sign_in(client, member.email, DEFAULT_PASSWORD, "198.51.100.7")
     assert colleague.status_code == 302
     assert colleague["Location"] == reverse("mfa_authenticate")
+
+
+@pytest.mark.django_db
+def test_ipv6_clients_are_limited_by_their_64_network(client):
+    """One home or office IPv6 network has 2**64 addresses to rotate through."""
+    world = two_partnerships().a
+    url = reverse("link_request", kwargs={"partnership_slug": world.partnership.slug})
+    statuses = [
+        client.post(
+            url, {"email": f"p{n}@nowhere.example"}, REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"
+        ).status_code
+        for n in range(LINK_REQUESTS_PER_IP + 1)
+    ]
+    assert statuses == [302] * LINK_REQUESTS_PER_IP + [200]
+    other_network = client.post(url, {"email": "q@nowhere.example"}, REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 302

@@ -7,6 +7,7 @@ ends (or an agency's extension's), and the partnership can revoke it.
 """
 
 import hashlib
+import ipaddress
 import logging
 import secrets
 
@@ -47,12 +48,24 @@ def link_expiry(submission: Submission):
     return max(submission.deadline, cycle.closes_at) + (cycle.links_expire_at - cycle.closes_at)
 
 
+def _ip_bucket(ip: str) -> str:
+    """An IPv6 client is counted by its /64, as allauth does: one
+    subscriber's network has 2**64 addresses to rotate through."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
 def _rate_limit(*, email: str, ip: str | None) -> None:
     """Fixed-window counters in the cache (Redis in production)."""
     window = int(timezone.now().timestamp() // LINK_REQUEST_WINDOW_SECONDS)
     checks = [(f"s11:linkreq:email:{token_hash(email.lower())}:{window}", LINK_REQUESTS_PER_EMAIL)]
     if ip:
-        checks.append((f"s11:linkreq:ip:{ip}:{window}", LINK_REQUESTS_PER_IP))
+        checks.append((f"s11:linkreq:ip:{_ip_bucket(ip)}:{window}", LINK_REQUESTS_PER_IP))
     for key, limit in checks:
         cache.add(key, 0, LINK_REQUEST_WINDOW_SECONDS)
         try:

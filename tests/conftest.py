@@ -69,6 +69,16 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every browser test (tests/e2e/, and any elsewhere): axe-core is injected
+    into each page as an inline script, which the service's
+    Content-Security-Policy rightly refuses, so the tests' contexts bypass the
+    policy. tests/e2e/test_csp.py opens its own contexts WITHOUT the bypass to
+    prove the pages work under the policy."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 # ---------------------------------------------------------------------------
 # Service detection and the postgres / redis / browser markers
 # ---------------------------------------------------------------------------

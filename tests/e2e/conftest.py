@@ -39,15 +39,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM_PATH), "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """axe-core is injected into each page as an inline script, which the
-    service's Content-Security-Policy rightly refuses; the tests' contexts
-    bypass the policy so axe can run. tests/e2e/test_csp.py opens its own
-    contexts WITHOUT the bypass to prove the pages work under the policy."""
-    return {**browser_context_args, "bypass_csp": True}
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The link-request rate limits count in the (process-wide) cache, and

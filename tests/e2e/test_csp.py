@@ -88,3 +88,35 @@ def test_staff_sign_in_and_authenticator_set_up_work_under_the_policy(strict_con
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load"
     watch.check(page, "authenticator set-up page")
+
+
+def test_the_django_admin_signs_in_through_the_service_and_works_under_the_policy(strict_context, site):
+    """Issue 12 item 1 in a real browser: /django-admin/ sends a platform admin
+    to the service's sign-in (password, then the authenticator code) and back;
+    the admin's own pages then run under the policy."""
+    from tests.accounts.helpers import fresh_totp_code, totp_secret
+    from tests.staff import staff_user
+
+    user = staff_user(PartnershipFactory(name="Delta Safeguarding Partnership"))
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    violations = []
+    strict_context.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page = strict_context.new_page()
+
+    page.goto(f"{site}/django-admin/accounts/user/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to your staff account")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter the code from your authenticator app")
+    page.get_by_label("Code").fill(fresh_totp_code(totp_secret(user)))
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(f"{site}/django-admin/accounts/user/")
+    page.get_by_role("link", name=user.email).click()
+    expect(page.locator("#user_form")).to_be_visible()
+    assert not violations, violations

@@ -29,6 +29,9 @@ EMAIL_ADDRESS = r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]
 # traceback): the name goes too. Otherwise the address alone.
 QUOTED_NAME_AND_ADDRESS = re.compile(r"(['\"])[^'\"\n]{0,200}?<" + EMAIL_ADDRESS + r">\1")
 ADDRESS = re.compile(EMAIL_ADDRESS)
+# Django's refusal of an address it cannot parse names what it did parse:
+# 'Invalid address; only Bloggs could be parsed from "Bloggs, Jo <jo@x.org>"'.
+PARSED_PART = re.compile(r"(Invalid address; only ).*?( could be parsed from )")
 REDACTED_ADDRESS = "[email redacted]"
 
 
@@ -43,6 +46,7 @@ def redact(text: str) -> str:
 
 def redact_addresses(text: str) -> str:
     """The text with every email address (and a quoted name with it) redacted."""
+    text = PARSED_PART.sub(rf"\1{REDACTED_ADDRESS}\2", text)
     text = QUOTED_NAME_AND_ADDRESS.sub(lambda m: f"{m.group(1)}{REDACTED_ADDRESS}{m.group(1)}", text)
     return ADDRESS.sub(REDACTED_ADDRESS, text)
 

@@ -55,6 +55,8 @@ def test_redact_addresses_takes_the_name_in_a_quoted_address_too():
     assert "Bloggs" not in redacted
     assert "agency.example" not in redacted
     assert redacted.startswith("SMTPRecipientsRefused({'[email redacted]'")
+    django_refusal = 'ValueError: Invalid address; only Bloggs could be parsed from "Bloggs, Jo <jo@x.org>"'
+    assert "Bloggs" not in redact_addresses(django_refusal)
 
 
 def _console_handler() -> logging.Handler:

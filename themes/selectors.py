@@ -1,12 +1,16 @@
 """Reads of question sets. Every function takes the partnership (or a set
 already fetched through it) and never returns another partnership's row."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnerships.models import Partnership
+from s11portal.process_cache import ProcessCache
 
 from .models import Question, QuestionSet, Theme
 
@@ -104,3 +108,60 @@ def question_set_usage(*, partnership: Partnership, question_set: QuestionSet) -
         "cycles": list(cycles),
         "returns": Submission.objects.filter(partnership=partnership, question_set=question_set).count(),
     }
+
+
+# ---------------------------------------------------------------------------
+# A question set's structure, kept in the process
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionSetStructure:
+    """A set's themes in order, each with its questions in order
+    (`theme.questions.all()` reads no more rows). Shared by every request of
+    the process: read-only."""
+
+    partnership_id: int
+    themes: tuple[Theme, ...]
+    by_key: dict[str, Theme]
+    by_id: dict[int, Theme]
+    question_count: int
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.themes]
+
+
+_structures = ProcessCache("question set structure", maxsize=256)
+
+
+def _structure_load(question_set_id: int) -> QuestionSetStructure | None:
+    partnership_id = (
+        QuestionSet.objects.filter(pk=question_set_id).values_list("partnership_id", flat=True).first()
+    )
+    if partnership_id is None:
+        return None
+    themes = tuple(
+        Theme.objects.filter(question_set_id=question_set_id)
+        .order_by("order")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
+    )
+    return QuestionSetStructure(
+        partnership_id=partnership_id,
+        themes=themes,
+        by_key={t.key: t for t in themes},
+        by_id={t.pk: t for t in themes},
+        question_count=sum(len(t.questions.all()) for t in themes),
+    )
+
+
+def question_set_structure(*, partnership: Partnership | int, question_set_id: int) -> QuestionSetStructure:
+    """The themes and questions of one of the partnership's sets (a return's
+    or a cycle's; `partnership` may be given as its id): three queries the
+    first time in a process, none after, until a question set, theme or
+    question changes anywhere (s11portal/process_cache.py). Sets in use are
+    frozen, so that is rare. 404 for another partnership's set."""
+    structure = _structures.get(question_set_id, lambda: _structure_load(question_set_id))
+    if structure is None or structure.partnership_id != getattr(partnership, "pk", partnership):
+        raise Http404("No such question set")
+    return structure

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from audits.services.core import SYSTEM, Actor, DomainError, audit_event_record
 from partnerships.models import Partnership
+from s11portal.process_cache import process_cache_invalidate
 
 from . import library
 from .models import Question, QuestionSet, Theme
@@ -32,6 +33,9 @@ class QuestionSetNameTakenError(DomainError):
 
 
 def _record(question_set: QuestionSet, actor: Actor, verb: str, obj=None, **detail) -> None:
+    # Every change comes through here, including reorders done with update()
+    # (which send no signal): drop the processes' cached question sets.
+    process_cache_invalidate()
     audit_event_record(
         partnership=question_set.partnership,
         actor=actor,

@@ -3,12 +3,14 @@ returns a row of another partnership: a changed id in a URL gets a 404."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from themes.models import Question, Theme
+from themes.models import Theme
+from themes.selectors import QuestionSetStructure, question_set_structure
 
 from ..models import Answer, AuditCycle, AuditEvent, Evidence, ResumeLink, Submission, ThemeResponse
 
@@ -97,31 +99,41 @@ def agency_link_get(*, partnership: Partnership, link_id: int) -> ResumeLink | N
     )
 
 
+def _structure(submission: Submission) -> QuestionSetStructure:
+    """The return's themes and questions, kept in the process (the set is
+    frozen once a return uses it)."""
+    return question_set_structure(
+        partnership=submission.partnership_id, question_set_id=submission.question_set_id
+    )
+
+
 def submission_theme_rows(*, submission: Submission) -> list[ThemeRow]:
     """Every theme of the return with its question and answer counts and the
-    agency's response: two queries, whatever the size of the set."""
-    themes = (
-        Theme.objects.filter(question_set_id=submission.question_set_id)
-        .annotate(
-            total=Count("questions", distinct=True),
-            answered=Count(
-                "questions__answers",
-                filter=Q(questions__answers__submission=submission),
-                distinct=True,
-            ),
-        )
-        .order_by("order")
+    agency's response: two queries, whatever the size of the set or of the
+    partnership (the answers are found by submission first: one return's
+    rows, never the whole set's)."""
+    structure = _structure(submission)
+    answered = dict(
+        Answer.objects.filter(submission=submission)
+        .order_by()
+        .values("question__theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("question__theme_id", "n")
     )
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
-    return [ThemeRow(t, t.total, t.answered, responses.get(t.pk)) for t in themes]
+    return [
+        ThemeRow(t, len(t.questions.all()), answered.get(t.pk, 0), responses.get(t.pk))
+        for t in structure.themes
+    ]
 
 
 def submission_theme_get(*, submission: Submission, key: str) -> Theme:
-    return get_object_or_404(
-        Theme.objects.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))),
-        question_set_id=submission.question_set_id,
-        key=key,
-    )
+    """A theme of the return's set, with its questions; 404 for any other
+    key."""
+    theme = _structure(submission).by_key.get(key)
+    if theme is None:
+        raise Http404("No such theme")
+    return theme
 
 
 def submission_answers(*, submission: Submission, theme: Theme | None = None) -> dict[int, str]:
@@ -148,13 +160,10 @@ def evidence_get(*, partnership: Partnership, token: str) -> Evidence:
 
 def submission_full(*, submission: Submission):
     """Everything on "check your answers" (and, later, the PDF), read-only:
-    themes with their questions, answers, responses and evidence. Four
-    queries, whatever the size of the set."""
-    themes = list(
-        Theme.objects.filter(question_set_id=submission.question_set_id)
-        .order_by("order")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
-    )
+    themes with their questions, answers, responses and evidence. Three
+    queries, whatever the size of the set (its structure is kept in the
+    process)."""
+    themes = _structure(submission).themes
     answers = submission_answers(submission=submission)
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     evidence: dict[int, list[Evidence]] = {}
@@ -176,11 +185,7 @@ def submission_full(*, submission: Submission):
 
 
 def submission_theme_keys(*, submission: Submission) -> list[str]:
-    return list(
-        Theme.objects.filter(question_set_id=submission.question_set_id)
-        .order_by("order")
-        .values_list("key", flat=True)
-    )
+    return _structure(submission).keys
 
 
 def theme_response_get(*, submission: Submission, theme: Theme) -> ThemeResponse | None:

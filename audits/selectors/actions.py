@@ -89,12 +89,17 @@ def action_items_attach(*, sections: list[dict], submission: Submission) -> list
     return sections
 
 
-def action_plan(*, submission: Submission) -> list[ThemePlan]:
+def action_plan(*, submission: Submission, themes=None, responses=None) -> list[ThemePlan]:
     """Every theme of the return with its RAG rating and action items, in
-    theme order: four queries."""
-    themes = Theme.objects.filter(question_set_id=submission.question_set_id).order_by("order")
-    responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
-    plans = {t.pk: ThemePlan(t, responses.get(t.pk)) for t in themes}
+    theme order: four queries, or two when the caller already has the
+    return's `themes` (in order) and their `responses` (None for a theme
+    with none), as the task list does."""
+    if themes is None:
+        themes = Theme.objects.filter(question_set_id=submission.question_set_id).order_by("order")
+        by_theme = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
+    else:
+        by_theme = {r.theme_id: r for r in responses or () if r is not None}
+    plans = {t.pk: ThemePlan(t, by_theme.get(t.pk)) for t in themes}
     for item in action_item_list(submission=submission):
         plans[item.theme_id].items.append(item)
     return list(plans.values())

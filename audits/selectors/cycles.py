@@ -5,7 +5,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Agency, Locality, Partnership
-from themes.models import Question, QuestionSet, Theme
+from themes.models import QuestionSet, Theme
+from themes.selectors import question_set_structure
 
 from ..models import Answer, AuditCycle, AuditEvent, OutboundEmail, Submission, ThemeResponse
 
@@ -109,16 +110,21 @@ def theme_last_cycle(*, partnership: Partnership, submission: Submission, theme:
     )
     if source is None:
         return None
-    old_theme = Theme.objects.filter(question_set_id=source.question_set_id, key=theme.key).first()
+    # The old set is frozen (a return used it): its structure is cached.
+    old_theme = question_set_structure(
+        partnership=partnership, question_set_id=source.question_set_id
+    ).by_key.get(theme.key)
     old = {}
     response = None
     if old_theme is not None:
-        old = dict(
-            Answer.objects.filter(submission=source, question__theme=old_theme).values_list(
-                "question__key", "value"
-            )
-        )
-        old_keys = set(Question.objects.filter(theme=old_theme).values_list("key", flat=True))
+        keys = {q.pk: q.key for q in old_theme.questions.all()}
+        old = {
+            keys[question_id]: value
+            for question_id, value in Answer.objects.filter(
+                submission=source, question_id__in=list(keys)
+            ).values_list("question_id", "value")
+        }
+        old_keys = set(keys.values())
         response = ThemeResponse.objects.filter(submission=source, theme=old_theme).first()
     else:
         old_keys = set()

@@ -214,17 +214,22 @@ def theme_response_save(
     if rag and rag not in Rag.values:
         raise DomainError("Select a RAG rating")
 
-    response, _ = ThemeResponse.objects.select_for_update().get_or_create(submission=submission, theme=theme)
-    if response.version != expected_version:
+    # The submission's row lock (above) orders every save of this return, so
+    # the theme's response can be read, then inserted or updated, without a
+    # race: no savepoint, no second read.
+    response = ThemeResponse.objects.filter(submission=submission, theme=theme).first()
+    if (response.version if response else 0) != expected_version:
         current_answers = dict(
             Answer.objects.filter(submission=submission, question__theme=theme).values_list(
                 "question_id", "value"
             )
         )
-        raise StaleThemeError(current=response, current_answers=current_answers)
+        current = response or ThemeResponse(submission=submission, theme=theme)
+        raise StaleThemeError(current=current, current_answers=current_answers)
 
+    question_ids = [q.pk for q in theme.questions.all()]
     before = dict(
-        Answer.objects.filter(submission=submission, question__theme=theme).values_list(
+        Answer.objects.filter(submission=submission, question_id__in=question_ids).values_list(
             "question_id", "value"
         )
     )
@@ -236,28 +241,25 @@ def theme_response_save(
         update_fields=["value", "updated_at"],
     )
     changes = {str(q): [before.get(q), v] for q, v in answers.items() if before.get(q) != v}
-    rag_before, comments_before = response.rag, response.comments
-    response.rag = rag
-    response.rag_defaulted = False
-    # Saving confirms (or changes) answers carried forward from last cycle.
-    response.carried_forward = False
-    response.comments = comments.strip()
-    response.version = F("version") + 1
-    response.updated_by_name = actor.name
-    response.updated_by_email = actor.email
-    response.save(
-        update_fields=[
-            "rag",
-            "rag_defaulted",
-            "carried_forward",
-            "comments",
-            "version",
-            "updated_at",
-            "updated_by_name",
-            "updated_by_email",
-        ]
-    )
-    response.refresh_from_db(fields=["version"])
+    rag_before, comments_before = (response.rag, response.comments) if response else ("", "")
+    values = {
+        "rag": rag,
+        "rag_defaulted": False,
+        # Saving confirms (or changes) answers carried forward from last cycle.
+        "carried_forward": False,
+        "comments": comments.strip(),
+        "updated_by_name": actor.name,
+        "updated_by_email": actor.email,
+    }
+    if response is None:
+        response = ThemeResponse.objects.create(submission=submission, theme=theme, version=1, **values)
+    else:
+        for name, value in values.items():
+            setattr(response, name, value)
+        # The row is ours until commit (the submission's lock): its new
+        # version is known without reading it back.
+        response.version += 1
+        response.save(update_fields=[*values, "version", "updated_at"])
 
     if staged_evidence_ids:
         Evidence.objects.filter(

@@ -74,6 +74,18 @@ class StaleSubmissionError(DomainError):
         )
 
 
+def _gaps(rows, needing_actions: set[int]) -> list[ThemeGap]:
+    """rows: (theme, questions, answered, response) in theme order."""
+    gaps = []
+    for theme, total, answered, response in rows:
+        rag_missing = not (response and response.rag)
+        actions_missing = theme.pk in needing_actions
+        unconfirmed = bool(response and response.carried_forward)
+        if answered < total or rag_missing or actions_missing or unconfirmed:
+            gaps.append(ThemeGap(theme, total - answered, rag_missing, actions_missing, unconfirmed))
+    return gaps
+
+
 def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
     """Themes with unanswered questions or no RAG rating, carried forward
     from last cycle and not yet confirmed, or (if the cycle requires action
@@ -81,16 +93,37 @@ def submission_gaps(*, submission: Submission) -> list[ThemeGap]:
     needing_actions = (
         themes_needing_actions(submission=submission) if submission.cycle.action_items_required else set()
     )
-    gaps = []
-    for row in submission_theme_rows(submission=submission):
-        rag_missing = not (row.response and row.response.rag)
-        actions_missing = row.theme.pk in needing_actions
-        unconfirmed = bool(row.response and row.response.carried_forward)
-        if row.answered < row.total or rag_missing or actions_missing or unconfirmed:
-            gaps.append(
-                ThemeGap(row.theme, row.total - row.answered, rag_missing, actions_missing, unconfirmed)
+    return _gaps(
+        ((r.theme, r.total, r.answered, r.response) for r in submission_theme_rows(submission=submission)),
+        needing_actions,
+    )
+
+
+def submission_gaps_from_sections(*, submission: Submission, sections: list[dict]) -> list[ThemeGap]:
+    """submission_gaps, from what "check your answers" has already read
+    (selectors.submission_full with action_items_attach): no query."""
+    needing_actions = set()
+    if submission.cycle.action_items_required:
+        needing_actions = {
+            s["theme"].pk
+            for s in sections
+            if s["response"]
+            and s["response"].rag in (Rag.AMBER, Rag.RED)
+            and not s["response"].rag_defaulted
+            and not s["action_items"]
+        }
+    return _gaps(
+        (
+            (
+                s["theme"],
+                len(s["questions"]),
+                sum(1 for _, a in s["questions"] if a is not None),
+                s["response"],
             )
-    return gaps
+            for s in sections
+        ),
+        needing_actions,
+    )
 
 
 @transaction.atomic

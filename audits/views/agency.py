@@ -2,7 +2,6 @@
 check answers, submit, confirmation, evidence. Every view needs the agency
 session a resume link starts (agency_required)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,12 +13,14 @@ from .. import selectors, services
 from ..agency_session import agency_required, agency_session_end
 from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, OutboundEmail, Rag
-from ..selectors.actions import action_items_attach
+from ..selectors.actions import action_item_list, action_items_attach, action_plan
+from ..selectors.cycles import theme_last_cycle
 from ..selectors.review import return_for_changes_current
 from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
-from ..services.responses import EVIDENCE_TYPES_HINT, submission_can_edit
-from ..services.submit import submission_gaps, submission_gaps_block
+from ..services.responses import submission_can_edit
+from ..services.submit import submission_gaps_block, submission_gaps_from_sections
+from ..theme_page import answer_sections_link, task_list_action_entry, theme_page_context
 
 
 def _base_context(access):
@@ -37,12 +38,16 @@ def _base_context(access):
 
 @agency_required
 def task_list(request, access):
-    rows = selectors.submission_theme_rows(submission=access.submission)
+    submission = access.submission
+    rows = selectors.submission_theme_rows(submission=submission)
     last_event = (
-        selectors.audit_event_list(partnership=request.partnership, submission=access.submission)
+        selectors.audit_event_list(partnership=request.partnership, submission=submission)
         .filter(verb="theme.saved")
         .only("actor_name", "created_at")
         .first()
+    )
+    plans = action_plan(
+        submission=submission, themes=[r.theme for r in rows], responses=[r.response for r in rows]
     )
     return render(
         request,
@@ -52,9 +57,8 @@ def task_list(request, access):
             "rows": rows,
             "completed": sum(1 for r in rows if r.status == "Completed"),
             "last_event": last_event,
-            "returned": return_for_changes_current(
-                partnership=request.partnership, submission=access.submission
-            ),
+            "returned": return_for_changes_current(partnership=request.partnership, submission=submission),
+            "action_entry": task_list_action_entry(submission=submission, plans=plans),
         },
     )
 
@@ -70,11 +74,9 @@ def _theme_neighbours(submission, theme):
 def theme_page(request, access, theme_key):
     submission = access.submission
     theme = selectors.submission_theme_get(submission=submission, key=theme_key)
-    response = selectors.theme_response_get(submission=submission, theme=theme)
-    saved_answers = selectors.submission_answers(submission=submission, theme=theme)
-    version = response.version if response else 0
     conflict = None
     staged = []
+    version = 0
 
     if request.method == "POST":
         form = ThemeForm(request.POST, request.FILES, theme=theme)
@@ -141,9 +143,14 @@ def theme_page(request, access, theme_key):
             for e in selectors.submission_evidence(submission=submission, theme=theme, staged=True)
             if e.pk in staged_ids
         ]
+        response = selectors.theme_response_get(submission=submission, theme=theme)
         if conflict is None:
-            version = request.POST.get("version", version)
+            version = request.POST.get("version", response.version if response else 0)
     else:
+        # What is saved: read on GET only (a successful POST redirects).
+        response = selectors.theme_response_get(submission=submission, theme=theme)
+        version = response.version if response else 0
+        saved_answers = selectors.submission_answers(submission=submission, theme=theme)
         initial = {f"q_{q}": v for q, v in saved_answers.items()}
         initial.update(
             version=version,
@@ -153,28 +160,29 @@ def theme_page(request, access, theme_key):
         form = ThemeForm(initial=initial, theme=theme)
 
     next_key, position, total = _theme_neighbours(submission, theme)
+    base = _base_context(access)
     return render(
         request,
         "audits/theme.html",
         {
-            **_base_context(access),
-            "theme": theme,
-            "form": form,
-            "question_fields": [(q, form[f"q_{q.pk}"]) for q in form.questions],
-            "rag_options": [
-                (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
-            ],
-            "evidence": selectors.submission_evidence(submission=submission, theme=theme),
-            "staged": staged,
-            "staged_value": ",".join(str(e.pk) for e in staged),
-            "version": version,
-            "conflict": conflict,
-            "response": response,
-            "position": position,
-            "total_themes": total,
-            "is_last": next_key is None,
-            "evidence_hint": EVIDENCE_TYPES_HINT,
-            "max_upload_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+            **base,
+            **theme_page_context(
+                theme=theme,
+                form=form,
+                can_edit=base["can_edit"],
+                why_not=base["why_not"],
+                submission=submission,
+                response=response,
+                evidence=selectors.submission_evidence(submission=submission, theme=theme),
+                staged=staged,
+                version=version,
+                conflict=conflict,
+                position=position,
+                total_themes=total,
+                is_last=next_key is None,
+                last=theme_last_cycle(partnership=request.partnership, submission=submission, theme=theme),
+                action_items=action_item_list(submission=submission, theme=theme),
+            ),
         },
     )
 
@@ -267,7 +275,8 @@ def check_answers(request, access):
     sections = action_items_attach(
         sections=selectors.submission_full(submission=submission), submission=submission
     )
-    gaps = submission_gaps(submission=submission)
+    answer_sections_link(sections=sections, partnership_slug=request.partnership.slug)
+    gaps = submission_gaps_from_sections(submission=submission, sections=sections)
     blocked = submission_gaps_block(submission=submission, gaps=gaps)
     form = DeclarationForm(request.POST or None, initial={"version": submission.version})
     if request.method == "POST" and form.is_valid():

@@ -52,6 +52,7 @@ COVERED = {
         "question_get",
         "theme_get",
         "theme_list_with_questions",
+        "question_set_structure",
     },
 }
 
@@ -349,3 +350,33 @@ def test_theme_response_get_is_only_this_submissions(answered):
     assert response.submission_id == a.submission.pk
     assert response.rag == "green"
     assert audit_selectors.theme_response_get(submission=a.submission, theme=first_theme(b)) is None
+
+
+def test_question_set_structure_is_a_404_for_another_partnerships_set(world):
+    a, b = world.a, world.b
+    structure = theme_selectors.question_set_structure(
+        partnership=a.partnership, question_set_id=a.question_set.pk
+    )
+    assert [t.key for t in structure.themes] == list(
+        a.question_set.themes.order_by("order").values_list("key", flat=True)
+    )
+    assert structure.question_count == sum(t.questions.count() for t in a.question_set.themes.all())
+
+    with pytest.raises(Http404):
+        theme_selectors.question_set_structure(partnership=a.partnership, question_set_id=b.question_set.pk)
+    # Cached now, and still refused to the other partnership.
+    theme_selectors.question_set_structure(partnership=b.partnership, question_set_id=b.question_set.pk)
+    with pytest.raises(Http404):
+        theme_selectors.question_set_structure(partnership=a.partnership, question_set_id=b.question_set.pk)
+
+
+def test_question_set_structure_follows_a_change(world, django_assert_num_queries):
+    a = world.a
+    args = {"partnership": a.partnership, "question_set_id": a.question_set.pk}
+    theme_selectors.question_set_structure(**args)
+    with django_assert_num_queries(0):
+        theme_selectors.question_set_structure(**args)
+    theme = a.question_set.themes.order_by("order").first()
+    theme.title = "Renamed in the admin"
+    theme.save()
+    assert theme_selectors.question_set_structure(**args).themes[0].title == "Renamed in the admin"

@@ -117,3 +117,12 @@ def test_agency_get_is_a_404_for_another_partnerships_agency(world):
         selectors.agency_get(partnership=world.a.partnership, pk=world.b.agency.pk)
     with pytest.raises(Http404):
         selectors.agency_get(partnership=world.b.partnership, pk=world.a.agency.pk)
+
+
+def test_partnership_get_by_slug_is_kept_and_follows_a_change(world, django_assert_num_queries):
+    selectors.partnership_get_by_slug(slug="alpha")
+    with django_assert_num_queries(0):
+        assert selectors.partnership_get_by_slug(slug="alpha") == world.a.partnership
+    world.a.partnership.name = "Alpha renamed"
+    world.a.partnership.save()
+    assert selectors.partnership_get_by_slug(slug="alpha").name == "Alpha renamed"

@@ -3,16 +3,14 @@ the agency's-eye preview and the changes between two versions."""
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.forms.journey import ThemeForm as AgencyThemeForm
-from audits.models import Rag
 from audits.services.core import DomainError
-from audits.services.responses import EVIDENCE_TYPES_HINT
+from audits.theme_page import theme_page_context
 from partnerships.permissions import Perm, role_has_perm
 from partnerships.staff import staff_required
 
@@ -309,25 +307,14 @@ def theme_preview(request, pk, theme_pk):
             # What audits/theme.html expects, as for an agency that has not started.
             "agency": SimpleNamespace(name="Your organisation"),
             "cycle": SimpleNamespace(title=question_set.name),
-            "can_edit": True,
-            "why_not": "",
-            "theme": theme,
-            "form": form,
-            "question_fields": [(q, form[f"q_{q.pk}"]) for q in form.questions],
-            "rag_options": [
-                (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
-            ],
-            "evidence": [],
-            "staged": [],
-            "staged_value": "",
-            "version": 0,
-            "conflict": None,
-            "response": None,
-            "position": index + 1,
-            "total_themes": len(ids),
-            "is_last": next_pk is None,
-            "evidence_hint": EVIDENCE_TYPES_HINT,
-            "max_upload_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+            **theme_page_context(
+                theme=theme,
+                form=form,
+                can_edit=True,
+                position=index + 1,
+                total_themes=len(ids),
+                is_last=next_pk is None,
+            ),
             # The agency sees no staff navigation.
             "navigation_items": [],
         },

@@ -13,9 +13,9 @@ started), and any agency that has left the scope but started its return.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from partnerships.models import Agency, Partnership, Sector
 from themes.models import Question, QuestionSet, Theme
+from themes.selectors import question_set_structure
 
 from ..models import (
     Answer,
@@ -322,19 +323,17 @@ def cycle_agency_rows(
     if filters.wants(DashboardStatus.NOT_STARTED):
         without = list(_agencies_without_return(partnership, cycle, filters).values("pk", "name", "sector"))
 
-    # Questions in each question set the returns use.
-    totals = dict(
-        Question.objects.filter(theme__question_set_id__in=submissions.values("question_set_id"))
-        .order_by()
-        .values("theme__question_set_id")
-        .annotate(n=Count("pk"))
-        .values_list("theme__question_set_id", "n")
-    )
-    # Locality names for every agency of the partnership (one query; a
-    # partnership has tens of localities and hundreds of agencies).
+    # Questions in each question set the returns use (kept in the process).
+    totals = {
+        set_id: question_set_structure(partnership=partnership, question_set_id=set_id).question_count
+        for set_id in {r["question_set_id"] for r in returns}
+    }
+    # Locality names for every agency of the partnership, found through the
+    # partnership's localities (tens), not through every agency-locality
+    # row in the country.
     localities = defaultdict(list)
     for agency_id, name in (
-        Agency.localities.through.objects.filter(agency__partnership=partnership)
+        Agency.localities.through.objects.filter(locality__partnership=partnership)
         .order_by("locality__name")
         .values_list("agency_id", "locality__name")
     ):
@@ -454,6 +453,49 @@ def cycle_locality_progress(
     named = sorted((name for name in tally if name is not None), key=str.casefold)
     order = named + ([None] if None in tally else [])
     return [LocalityProgress(name or NO_LOCALITY, *tally[name]) for name in order]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    status_counts: list[StatusCount]
+    rows: list[AgencyRow]  # narrowed by the status filter too
+    localities: list[LocalityProgress]
+
+
+def cycle_dashboard(
+    *,
+    partnership: Partnership,
+    cycle: AuditCycle,
+    filters: CycleFilters = NO_FILTERS,
+    locality_name: str = "",
+) -> Dashboard:
+    """The dashboard's three parts from one read of the agency rows (five
+    queries in all): the counts by status and the progress by locality are
+    those of cycle_status_counts and cycle_locality_progress, worked out
+    from the rows (narrowed by locality and sector, not by status), and the
+    rows are then narrowed by status. `locality_name`: the chosen
+    locality's name, when the filters choose one (the progress table then
+    shows that locality only)."""
+    every = cycle_agency_rows(
+        partnership=partnership, cycle=cycle, filters=replace(filters, statuses=frozenset())
+    )
+    counts = Counter(row.status for row in every)
+    tally = defaultdict(lambda: [0, 0, 0])
+    for row in every:
+        names = row.localities or [None]
+        if filters.locality_id:
+            names = [locality_name]
+        for name in names:
+            tally[name][0] += 1
+            tally[name][1] += row.status != DashboardStatus.NOT_STARTED
+            tally[name][2] += row.status in (DashboardStatus.SUBMITTED, DashboardStatus.EVALUATED)
+    named = sorted((name for name in tally if name is not None), key=str.casefold)
+    order = named + ([None] if None in tally else [])
+    return Dashboard(
+        status_counts=[StatusCount(s.value, s.label, counts.get(s.value, 0)) for s in DashboardStatus],
+        rows=[row for row in every if filters.wants(row.status)],
+        localities=[LocalityProgress(name or NO_LOCALITY, *tally[name]) for name in order],
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -3,12 +3,14 @@ partnership and never returns another partnership's row."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Partnership
 from themes.models import Question, Theme
+from themes.selectors import question_set_structure
 
 from ..models import (
     Answer,
@@ -22,6 +24,7 @@ from ..models import (
     ReviewMeeting,
     ReviewOutcome,
     Submission,
+    SubmissionPdf,
     SubmissionReview,
     SubmissionStatus,
     ThemeModeration,
@@ -63,7 +66,24 @@ def submission_for_review(*, partnership: Partnership, reference: str) -> Submis
     """The return with everything its header shows: agency, cycle, question
     set and the review (None until one is started), in one query."""
     submission = get_object_or_404(
-        Submission.objects.select_related("agency", "cycle", "question_set", "review"),
+        Submission.objects.select_related("agency", "cycle", "question_set", "review").annotate(
+            # "Times submitted" on the review page, in the same query.
+            pdf_count=Coalesce(
+                Subquery(
+                    SubmissionPdf.objects.filter(submission=OuterRef("pk"))
+                    .order_by()
+                    .values("submission")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            # Most returns were never sent back nor discussed at a meeting:
+            # the review page then skips reading those lists.
+            has_returns_for_changes=Exists(ReturnForChanges.objects.filter(submission=OuterRef("pk"))),
+            in_meetings=Exists(ReviewMeeting.submissions.through.objects.filter(submission=OuterRef("pk"))),
+        ),
         partnership=partnership,
         reference=reference,
     )
@@ -76,14 +96,13 @@ def submission_for_review(*, partnership: Partnership, reference: str) -> Submis
 
 def review_sections(*, partnership: Partnership, submission: Submission) -> list[ReviewSection]:
     """Every theme with its questions and answers, the agency's rating,
-    comments and evidence, and the partnership's moderation: six queries,
-    whatever the size of the question set."""
+    comments and evidence, and the partnership's moderation: four queries,
+    whatever the size of the question set (its structure is kept in the
+    process)."""
     _own(partnership, submission)
-    themes = list(
-        Theme.objects.filter(question_set_id=submission.question_set_id)
-        .order_by("order")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
-    )
+    themes = question_set_structure(
+        partnership=partnership, question_set_id=submission.question_set_id
+    ).themes
     answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}

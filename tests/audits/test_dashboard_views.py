@@ -298,3 +298,39 @@ def test_query_count_does_not_grow_with_the_number_of_agencies(client, name, que
     assert few <= 16
     # The same with a locality chosen.
     assert _queries(client, large, large_cycle, name, query, locality=True)[0] == many
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sector": "local_authority"},
+        {"statuses": frozenset({"in_progress", "not_started"})},
+        {"locality": True},
+        {"locality": True, "statuses": frozenset({"submitted"})},
+    ],
+)
+def test_the_dashboard_read_once_agrees_with_its_parts(filters):
+    from audits.selectors.dashboard import (
+        CycleFilters,
+        cycle_agency_rows,
+        cycle_dashboard,
+        cycle_locality_progress,
+        cycle_status_counts,
+    )
+
+    partnership = PartnershipFactory(slug="parts")
+    cycle = populate(partnership, agencies=40, themes=2, questions=2, localities=3)
+    locality = partnership.localities.order_by("pk").first()
+    f = CycleFilters(
+        locality_id=locality.pk if filters.get("locality") else None,
+        sector=filters.get("sector", ""),
+        statuses=filters.get("statuses", frozenset()),
+    )
+    args = {"partnership": partnership, "cycle": cycle, "filters": f}
+    dashboard = cycle_dashboard(**args, locality_name=locality.name if f.locality_id else "")
+    assert dashboard.status_counts == cycle_status_counts(**args)
+    assert dashboard.localities == cycle_locality_progress(**args)
+    assert [(r.agency_id, r.status) for r in dashboard.rows] == [
+        (r.agency_id, r.status) for r in cycle_agency_rows(**args)
+    ]

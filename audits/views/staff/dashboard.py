@@ -4,6 +4,7 @@ are read-only GET pages narrowed by the same filter form."""
 
 from urllib.parse import quote
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
@@ -15,12 +16,10 @@ from ...forms.dashboard import CycleFilterForm, HeatmapFilterForm
 from ...selectors import cycle_get
 from ...selectors.dashboard import (
     Rating,
-    cycle_agency_rows,
     cycle_heatmap,
-    cycle_locality_progress,
     cycle_question_table,
-    cycle_status_counts,
 )
+from ...selectors.dashboard import cycle_dashboard as cycle_dashboard_read
 
 # The review part's page for one return (returns/<reference>/).
 REVIEW_URL_NAME = "staff_return_review"
@@ -44,16 +43,28 @@ def _page(request, cycle_slug, form_class=CycleFilterForm):
     cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
     localities = list(locality_list(partnership=request.partnership))
     # An empty query string is an unbound form: no errors, no filters.
-    form = form_class(request.GET or None, localities=localities)
-    return cycle, form
+    # The page number is not a filter.
+    query = request.GET.copy()
+    query.pop("page", None)
+    form = form_class(query or None, localities=localities)
+    return cycle, form, localities
+
+
+AGENCIES_PER_PAGE = 100
 
 
 @staff_required(Perm.VIEW)
 def cycle_dashboard(request, cycle_slug):
-    cycle, form = _page(request, cycle_slug)
+    cycle, form, localities = _page(request, cycle_slug)
     filters = form.filters()
-    kwargs = {"partnership": request.partnership, "cycle": cycle, "filters": filters}
-    rows = cycle_agency_rows(**kwargs)
+    chosen = next((lo.name for lo in localities if lo.pk == filters.locality_id), "")
+    dashboard = cycle_dashboard_read(
+        partnership=request.partnership, cycle=cycle, filters=filters, locality_name=chosen
+    )
+    # The agency table a page at a time: a partnership of 700 agencies is
+    # 700 rows of HTML otherwise. Counts and the locality table cover all.
+    page = Paginator(dashboard.rows, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     _link_to_reviews(request.partnership, rows)
     return render(
         request,
@@ -62,18 +73,40 @@ def cycle_dashboard(request, cycle_slug):
             "cycle": cycle,
             "form": form,
             "filters": filters,
-            "status_counts": cycle_status_counts(**kwargs),
+            "status_counts": dashboard.status_counts,
             "rows": rows,
+            "agency_count": len(dashboard.rows),
+            "page": page,
+            "pages": _pagination(request, page),
             "remindable": any(row.can_remind for row in rows),
-            "localities": cycle_locality_progress(**kwargs),
+            "localities": dashboard.localities,
             "current": "dashboard",
         },
     )
 
 
+def _pagination(request, page) -> dict | None:
+    """GOV.UK pagination links that keep the filters: None on one page."""
+    if page.paginator.num_pages < 2:
+        return None
+    query = request.GET.copy()
+
+    def href(number):
+        query["page"] = number
+        return "?" + query.urlencode()
+
+    return {
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "items": [
+            {"number": n, "href": href(n), "current": n == page.number} for n in page.paginator.page_range
+        ],
+    }
+
+
 @staff_required(Perm.VIEW)
 def cycle_heatmap_view(request, cycle_slug):
-    cycle, form = _page(request, cycle_slug, HeatmapFilterForm)
+    cycle, form, _ = _page(request, cycle_slug, HeatmapFilterForm)
     rating = form.rating_shown()
     groups = cycle_heatmap(
         partnership=request.partnership, cycle=cycle, filters=form.filters(), rating=rating
@@ -98,7 +131,7 @@ def cycle_heatmap_view(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def cycle_questions(request, cycle_slug):
-    cycle, form = _page(request, cycle_slug)
+    cycle, form, _ = _page(request, cycle_slug)
     tables = cycle_question_table(partnership=request.partnership, cycle=cycle, filters=form.filters())
     return render(
         request,

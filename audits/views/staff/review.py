@@ -83,7 +83,9 @@ def review(request, reference):
     partnership = request.partnership
     sections = review_selectors.review_sections(partnership=partnership, submission=submission)
     current_return = None
-    returns = review_selectors.return_for_changes_list(partnership=partnership, submission=submission)
+    returns = []
+    if submission.has_returns_for_changes:
+        returns = review_selectors.return_for_changes_list(partnership=partnership, submission=submission)
     if submission.status == SubmissionStatus.RETURNED and returns:
         current_return = returns[0]
     action_items = action_item_list(submission=submission)
@@ -103,7 +105,9 @@ def review(request, reference):
             "current_return": current_return,
             "meetings": review_selectors.meeting_list_for_submission(
                 partnership=partnership, submission=submission
-            ),
+            )
+            if submission.in_meetings
+            else [],
             "answer_labels": dict(AnswerValue.choices),
             "now": timezone.now(),
             **_review_state(submission),

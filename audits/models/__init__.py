@@ -205,7 +205,11 @@ RAG_MEANING = {rag: GRADE_MEANINGS[rag.value] for rag in Rag}
 class ThemeResponse(models.Model):
     """What an agency says about one theme: its RAG self-rating and comments."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="theme_responses")
+    # No index of its own: the unique (submission, theme) constraint's index
+    # serves every lookup by submission.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="theme_responses", db_index=False
+    )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="responses")
     rag = models.CharField("RAG self-rating", max_length=10, choices=Rag.choices, blank=True)
     rag_defaulted = models.BooleanField(
@@ -242,7 +246,11 @@ class AnswerValue(models.TextChoices):
 
 
 class Answer(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (submission, question) constraint's
+    # index serves every lookup by submission.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(max_length=3, choices=AnswerValue.choices)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,7 +3,7 @@ returns a row of another partnership: a changed id in a URL gets a 404."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +12,16 @@ from partnerships.models import Partnership
 from themes.models import Theme
 from themes.selectors import QuestionSetStructure, question_set_structure
 
-from ..models import Answer, AuditCycle, AuditEvent, Evidence, ResumeLink, Submission, ThemeResponse
+from ..models import (
+    ActionItem,
+    Answer,
+    AuditCycle,
+    AuditEvent,
+    Evidence,
+    ResumeLink,
+    Submission,
+    ThemeResponse,
+)
 
 
 def cycle_list(*, partnership: Partnership) -> QuerySet[AuditCycle]:
@@ -188,5 +197,16 @@ def submission_theme_keys(*, submission: Submission) -> list[str]:
     return _structure(submission).keys
 
 
-def theme_response_get(*, submission: Submission, theme: Theme) -> ThemeResponse | None:
-    return ThemeResponse.objects.filter(submission=submission, theme=theme).first()
+def theme_response_get(
+    *, submission: Submission, theme: Theme, with_flags: bool = False
+) -> ThemeResponse | None:
+    """The agency's response to the theme. with_flags: annotated with
+    `has_evidence` and `has_action_items`, in the same query, so that a
+    theme page need not read two empty lists (most themes have neither)."""
+    qs = ThemeResponse.objects.filter(submission=submission, theme=theme)
+    if with_flags:
+        qs = qs.annotate(
+            has_evidence=Exists(Evidence.objects.filter(submission=submission, theme=theme, staged=False)),
+            has_action_items=Exists(ActionItem.objects.filter(submission=submission, theme=theme)),
+        )
+    return qs.first()

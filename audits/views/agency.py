@@ -143,12 +143,12 @@ def theme_page(request, access, theme_key):
             for e in selectors.submission_evidence(submission=submission, theme=theme, staged=True)
             if e.pk in staged_ids
         ]
-        response = selectors.theme_response_get(submission=submission, theme=theme)
+        response = selectors.theme_response_get(submission=submission, theme=theme, with_flags=True)
         if conflict is None:
             version = request.POST.get("version", response.version if response else 0)
     else:
         # What is saved: read on GET only (a successful POST redirects).
-        response = selectors.theme_response_get(submission=submission, theme=theme)
+        response = selectors.theme_response_get(submission=submission, theme=theme, with_flags=True)
         version = response.version if response else 0
         saved_answers = selectors.submission_answers(submission=submission, theme=theme)
         initial = {f"q_{q}": v for q, v in saved_answers.items()}
@@ -173,7 +173,9 @@ def theme_page(request, access, theme_key):
                 why_not=base["why_not"],
                 submission=submission,
                 response=response,
-                evidence=selectors.submission_evidence(submission=submission, theme=theme),
+                evidence=selectors.submission_evidence(submission=submission, theme=theme)
+                if response is None or response.has_evidence
+                else [],
                 staged=staged,
                 version=version,
                 conflict=conflict,
@@ -181,7 +183,9 @@ def theme_page(request, access, theme_key):
                 total_themes=total,
                 is_last=next_key is None,
                 last=theme_last_cycle(partnership=request.partnership, submission=submission, theme=theme),
-                action_items=action_item_list(submission=submission, theme=theme),
+                action_items=action_item_list(submission=submission, theme=theme)
+                if response is None or response.has_action_items
+                else [],
             ),
         },
     )

@@ -40,6 +40,7 @@ COVERED = {
     "cycle_locality_progress",
     "cycle_heatmap",
     "cycle_question_table",
+    "cycle_dashboard",
 }
 SELECTORS = [
     cycle_status_counts,
@@ -47,6 +48,7 @@ SELECTORS = [
     cycle_locality_progress,
     cycle_heatmap,
     cycle_question_table,
+    dashboard.cycle_dashboard,
 ]
 
 
@@ -144,6 +146,9 @@ def test_selector_given_another_partnerships_locality_finds_nothing(world, selec
         assert [row for group in result for row in group.rows] == []
     elif selector is cycle_question_table:
         assert sum(q.answered for t in result for g in t.themes for q in g.questions) == 0
+    elif selector is dashboard.cycle_dashboard:
+        assert result.rows == [] and result.localities == []
+        assert sum(c.count for c in result.status_counts) == 0
     else:
         assert result == []
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0012_staff_invitation_kind'),
+        ('audits', '0013_review_versions'),
     ]
 
     operations = [

@@ -122,6 +122,7 @@ class QuestionSetStructure:
     the process: read-only."""
 
     partnership_id: int
+    question_set: QuestionSet
     themes: tuple[Theme, ...]
     by_key: dict[str, Theme]
     by_id: dict[int, Theme]
@@ -136,10 +137,8 @@ _structures = ProcessCache("question set structure", maxsize=256)
 
 
 def _structure_load(question_set_id: int) -> QuestionSetStructure | None:
-    partnership_id = (
-        QuestionSet.objects.filter(pk=question_set_id).values_list("partnership_id", flat=True).first()
-    )
-    if partnership_id is None:
+    question_set = QuestionSet.objects.filter(pk=question_set_id).first()
+    if question_set is None:
         return None
     themes = tuple(
         Theme.objects.filter(question_set_id=question_set_id)
@@ -147,7 +146,8 @@ def _structure_load(question_set_id: int) -> QuestionSetStructure | None:
         .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
     )
     return QuestionSetStructure(
-        partnership_id=partnership_id,
+        partnership_id=question_set.partnership_id,
+        question_set=question_set,
         themes=themes,
         by_key={t.key: t for t in themes},
         by_id={t.pk: t for t in themes},

@@ -568,17 +568,13 @@ def cycle_heatmap(
             without.append((a["name"], matching[0].question_set_id if matching else cycle.question_set_id))
 
     set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id} | {s for _, s in without}
+    # The sets' themes, kept in the process (s11portal/process_cache.py).
     themes_by_set = defaultdict(list)
     sets = {}
-    for theme in (
-        Theme.objects.filter(question_set_id__in=set_ids, question_set__partnership=partnership)
-        .select_related("question_set")
-        .order_by("question_set_id", "order")
-    ):
-        themes_by_set[theme.question_set_id].append(theme)
-        sets[theme.question_set_id] = theme.question_set
-    if cycle.question_set_id not in sets:  # a set with no themes yet
-        sets[cycle.question_set_id] = cycle.question_set
+    for set_id in set_ids:
+        structure = question_set_structure(partnership=partnership, question_set_id=set_id)
+        themes_by_set[set_id] = list(structure.themes)
+        sets[set_id] = structure.question_set
 
     ratings: dict[tuple[int, int], HeatmapCell] = {}
     if rating == Rating.MODERATED:

@@ -13,6 +13,7 @@ from themes.models import Question, Theme
 from themes.selectors import question_set_structure
 
 from ..models import (
+    ActionItem,
     Answer,
     AuditCycle,
     AuditEvent,
@@ -83,6 +84,10 @@ def submission_for_review(*, partnership: Partnership, reference: str) -> Submis
             # the review page then skips reading those lists.
             has_returns_for_changes=Exists(ReturnForChanges.objects.filter(submission=OuterRef("pk"))),
             in_meetings=Exists(ReviewMeeting.submissions.through.objects.filter(submission=OuterRef("pk"))),
+            # Likewise evidence, moderations and action items for review_sections and the page.
+            has_evidence=Exists(Evidence.objects.filter(submission=OuterRef("pk"), staged=False)),
+            has_moderations=Exists(ThemeModeration.objects.filter(submission=OuterRef("pk"))),
+            has_action_items=Exists(ActionItem.objects.filter(submission=OuterRef("pk"))),
         ),
         partnership=partnership,
         reference=reference,
@@ -105,10 +110,13 @@ def review_sections(*, partnership: Partnership, submission: Submission) -> list
     ).themes
     answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
-    moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
+    moderations = {}
+    if getattr(submission, "has_moderations", True):  # known empty from submission_for_review
+        moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
     evidence: dict[int, list[Evidence]] = {}
-    for item in Evidence.objects.filter(submission=submission, staged=False).order_by("created_at", "id"):
-        evidence.setdefault(item.theme_id, []).append(item)
+    if getattr(submission, "has_evidence", True):
+        for item in Evidence.objects.filter(submission=submission, staged=False).order_by("created_at", "id"):
+            evidence.setdefault(item.theme_id, []).append(item)
     return [
         ReviewSection(
             theme=theme,

@@ -88,7 +88,7 @@ def review(request, reference):
         returns = review_selectors.return_for_changes_list(partnership=partnership, submission=submission)
     if submission.status == SubmissionStatus.RETURNED and returns:
         current_return = returns[0]
-    action_items = action_item_list(submission=submission)
+    action_items = action_item_list(submission=submission) if submission.has_action_items else []
     return render(
         request,
         "staff/review/review.html",

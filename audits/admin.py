@@ -51,6 +51,11 @@ class AnswerAdmin(admin.ModelAdmin):
     list_select_related = ["submission", "question"]
     readonly_fields = ["submission", "question", "value"]
 
+    def has_add_permission(self, request):
+        # An answer belongs to a return's theme and is written by the journey's
+        # services (the database refuses one outside the return's question set).
+        return False
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -11,7 +11,9 @@ class LocalityInline(admin.TabularInline):
 class MembershipInline(admin.TabularInline):
     model = StaffMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    # Not autocomplete_fields: its widget re-rendering a posted value that is
+    # not an id (a NUL byte, text) raises instead of showing the form error.
+    raw_id_fields = ["user"]
 
 
 @admin.register(Partnership)
@@ -49,5 +51,5 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "partnership", "role"]
     list_filter = ["partnership", "role"]
     search_fields = ["user__email"]
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]  # see MembershipInline
     list_select_related = ["user", "partnership"]

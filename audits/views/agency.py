@@ -225,7 +225,11 @@ def _conflict(theme, exc, form):
 @require_http_methods(["GET", "POST"])
 def save_later(request, access):
     """After "Save and come back later": where to send the link."""
+    # ?theme= only sets the Back link: a value that is not one of this
+    # return's themes is ignored.
     theme_key = request.GET.get("theme", "")
+    if theme_key not in selectors.submission_theme_keys(submission=access.submission):
+        theme_key = ""
     form = ContributorForm(
         request.POST or None, initial={"name": access.link.name, "email": access.link.email}
     )

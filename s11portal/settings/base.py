@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnerships.middleware.PartnershipMiddleware",
+    # Last, so a refusal's error page has the session, user and messages.
+    "s11portal.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "s11portal.urls"

@@ -57,6 +57,17 @@ def uk_datetime(value) -> str:
 
 
 @register.filter
+def possessive(value) -> str:
+    """Barnet's; but Children's Services' and Young Carers': a name
+    ending in a plural s takes the apostrophe alone. An abbreviation ending
+    in a capital S (NHS) is not a plural and keeps 's."""
+    name = str(value).rstrip()
+    if not name:
+        return ""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+@register.filter
 def days_until(value) -> int | None:
     value = _as_datetime(value)
     if not isinstance(value, datetime):

@@ -30,6 +30,7 @@ from ..models import (
 )
 from .core import SYSTEM, Actor, DomainError, audit_event_record
 from .links import resume_link_create
+from .emails import submission_email_context, submission_email_recipients
 from .outbox import outbound_email_queue
 from .responses import submission_can_edit
 
@@ -321,16 +322,6 @@ def action_update_number_due(*, submission: Submission, now=None) -> tuple[int, 
         number, due = number + 1, candidate
 
 
-def _recipients(submission: Submission) -> list[tuple[str, str]]:
-    """The agency's contacts and whoever submitted the return."""
-    found: dict[str, str] = {}
-    if submission.submitted_by_email:
-        found[submission.submitted_by_email.lower()] = submission.submitted_by_name
-    for name, email in submission.agency.contacts.order_by("-is_primary", "pk").values_list("name", "email"):
-        found.setdefault(email.lower(), name)
-    return sorted((name, email) for email, name in found.items())
-
-
 def _queue_with_link(*, submission, request, kind, template, key, name, email, context, now) -> bool:
     if OutboundEmail.objects.filter(dedupe_key=key).exists():
         return False
@@ -356,16 +347,14 @@ def _queue_with_link(*, submission, request, kind, template, key, name, email, c
 def _email_context(submission: Submission, request: ActionUpdateRequest, now) -> dict:
     items = list(submission.action_items.values_list("status", "target_date"))
     today = timezone.localdate(now)
-    return {
-        "agency_name": submission.agency.name,
-        "cycle_title": submission.cycle.title,
-        "reference": submission.reference,
-        "submitted_at": submission.submitted_at.isoformat(),
-        "number": request.number,
-        "open_items": sum(1 for status, _ in items if status != ActionStatus.DONE),
-        "overdue_items": sum(1 for status, d in items if status != ActionStatus.DONE and d < today),
-        "respond_by": (request.requested_at + timedelta(days=REMINDER_AFTER_DAYS)).isoformat(),
-    }
+    return submission_email_context(
+        submission,
+        submitted_at=submission.submitted_at.isoformat(),
+        number=request.number,
+        open_items=sum(1 for status, _ in items if status != ActionStatus.DONE),
+        overdue_items=sum(1 for status, d in items if status != ActionStatus.DONE and d < today),
+        respond_by=(request.requested_at + timedelta(days=REMINDER_AFTER_DAYS)).isoformat(),
+    )
 
 
 @transaction.atomic
@@ -385,7 +374,7 @@ def action_update_request_send(*, submission: Submission, now=None) -> ActionUpd
     if not created:
         return None
     context = _email_context(submission, request, now)
-    recipients = _recipients(submission)
+    recipients = submission_email_recipients(submission=submission)
     for name, email in recipients:
         _queue_with_link(
             submission=submission,
@@ -398,7 +387,7 @@ def action_update_request_send(*, submission: Submission, now=None) -> ActionUpd
             context=context,
             now=now,
         )
-    request.recipients = [email for _, email in recipients]
+    request.recipients = [r.email for r in recipients]
     request.save(update_fields=["recipients"])
     audit_event_record(
         partnership=submission.partnership,
@@ -432,7 +421,7 @@ def action_update_reminder_send(*, request: ActionUpdateRequest, now=None) -> bo
     if not submission.action_items.exclude(status=ActionStatus.DONE).exists():
         return False
     context = {**_email_context(submission, request, now), "requested_at": request.requested_at.isoformat()}
-    for name, email in _recipients(submission):
+    for name, email in submission_email_recipients(submission=submission):
         _queue_with_link(
             submission=submission,
             request=request,

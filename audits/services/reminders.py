@@ -33,6 +33,7 @@ from partnerships.models import AgencyContact
 from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission, SubmissionStatus
 from .core import Actor, DomainError, audit_event_record
 from .links import link_expiry
+from .emails import submission_email_context
 from .outbox import outbound_email_queue_many
 
 # How long after a deadline an agency that has not submitted is still sent
@@ -83,16 +84,12 @@ class _Wanted:
 
 
 def _context(submission: Submission, **extra) -> dict:
-    cycle = submission.cycle
-    return {
-        "agency_name": submission.agency.name,
-        "cycle_title": cycle.title,
-        "reference": submission.reference,
-        "deadline": submission.deadline.isoformat(),
-        "opens_at": cycle.opens_at.isoformat(),
-        "carried_forward": submission.carried_from_id is not None,
+    return submission_email_context(
+        submission,
+        opens_at=submission.cycle.opens_at.isoformat(),
+        carried_forward=submission.carried_from_id is not None,
         **extra,
-    }
+    )
 
 
 def _base_key(submission: Submission, contact: AgencyContact) -> str:

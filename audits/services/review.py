@@ -32,6 +32,7 @@ from ..models import (
 )
 from .core import Actor, DomainError, audit_event_record
 from .links import resume_link_create
+from .emails import submission_email_context, submission_email_recipients
 from .outbox import outbound_email_queue
 
 UK = ZoneInfo("Europe/London")
@@ -212,17 +213,6 @@ def review_outcome_save(
     return review
 
 
-def submission_recipients(submission: Submission) -> list[tuple[str, str]]:
-    """(email, name) of the agency's contacts and whoever submitted the
-    return, each address once, in a stable order."""
-    recipients: dict[str, str] = {}
-    for name, email in submission.agency.contacts.order_by("-is_primary", "pk").values_list("name", "email"):
-        recipients.setdefault(email.lower(), name)
-    if submission.submitted_by_email:
-        recipients.setdefault(submission.submitted_by_email.lower(), submission.submitted_by_name)
-    return list(recipients.items())
-
-
 @transaction.atomic
 def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> SubmissionReview:
     """Confirm the evaluation: record it and email the outcome to the agency.
@@ -246,25 +236,24 @@ def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> Submis
         update_fields=["evaluated_at", "evaluated_by", "evaluated_by_name", "evaluated_version", "updated_at"]
     )
     themes = _moderation_summary(submission)
-    recipients = submission_recipients(submission)
-    for email, name in recipients:
+    context = submission_email_context(
+        submission,
+        outcome=review.outcome,
+        outcome_label=ReviewOutcome(review.outcome).label,
+        message=review.message,
+        evaluated_at=now.isoformat(),
+        evaluated_by_name=actor.name,
+        themes=themes,
+    )
+    recipients = submission_email_recipients(submission=submission)
+    for name, email in recipients:
         outbound_email_queue(
             partnership=submission.partnership,
             kind=OutboundEmail.Kind.OUTCOME,
             to_email=email,
             to_name=name,
             template="outcome",
-            context={
-                "agency_name": submission.agency.name,
-                "cycle_title": submission.cycle.title,
-                "reference": submission.reference,
-                "outcome": review.outcome,
-                "outcome_label": ReviewOutcome(review.outcome).label,
-                "message": review.message,
-                "evaluated_at": now.isoformat(),
-                "evaluated_by_name": actor.name,
-                "themes": themes,
-            },
+            context=context,
             dedupe_key=f"outcome:{submission.pk}:{submission.version}:{email}",
             submission=submission,
         )
@@ -277,7 +266,7 @@ def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> Submis
         detail={
             "outcome": review.outcome,
             "version": submission.version,
-            "emailed": [email for email, _ in recipients],
+            "emailed": [r.email for r in recipients],
         },
     )
     return review
@@ -380,8 +369,9 @@ def submission_return(
     SubmissionReview.objects.filter(submission=submission).update(
         evaluated_at=None, evaluated_by=None, evaluated_by_name="", evaluated_version=None, updated_at=now
     )
-    recipients = submission_recipients(submission)
-    for email, name in recipients:
+    context = submission_email_context(submission, reason=reason, returned_by_name=actor.name)
+    recipients = submission_email_recipients(submission=submission)
+    for name, email in recipients:
         link, _ = resume_link_create(submission=submission, name=name, email=email)
         outbound_email_queue(
             partnership=submission.partnership,
@@ -389,14 +379,7 @@ def submission_return(
             to_email=email,
             to_name=name,
             template="returned",
-            context={
-                "agency_name": submission.agency.name,
-                "cycle_title": submission.cycle.title,
-                "reference": submission.reference,
-                "reason": reason,
-                "deadline": submission.deadline.isoformat(),
-                "returned_by_name": actor.name,
-            },
+            context=context,
             dedupe_key=f"returned:{returned.pk}:{email}",
             submission=submission,
             resume_link=link,
@@ -411,7 +394,7 @@ def submission_return(
             "reason": reason,
             "version": submission.version,
             "resubmit_by": new_deadline.isoformat() if new_deadline else None,
-            "emailed": [email for email, _ in recipients],
+            "emailed": [r.email for r in recipients],
         },
     )
     return returned

@@ -19,6 +19,7 @@ from ..models import (
 from ..selectors import submission_theme_rows
 from ..selectors.actions import themes_needing_actions
 from .core import Actor, DomainError, audit_event_record
+from .emails import submission_email_context
 from .outbox import outbound_email_queue
 from .pdf import submission_pdf_record
 from .responses import SubmissionLockedError, submission_can_edit
@@ -202,6 +203,13 @@ def submission_submit(
     recipients = {submitted_by.email.lower(): submitted_by.name} if submitted_by.email else {}
     for name, email in submission.resume_links.values_list("name", "email"):
         recipients.setdefault(email.lower(), name)
+    context = submission_email_context(
+        submission,
+        submitted_at=now.isoformat(),
+        submitted_by_name=submitted_by.name,
+        signed_off_by=f"{submission.signed_off_by_name}, {submission.signed_off_by_role}",
+        themes_defaulted_red=[gap.theme.title for gap in gaps],
+    )
     for email, name in sorted(recipients.items()):
         outbound_email_queue(
             partnership=submission.partnership,
@@ -209,15 +217,7 @@ def submission_submit(
             to_email=email,
             to_name=name,
             template="receipt",
-            context={
-                "agency_name": submission.agency.name,
-                "cycle_title": submission.cycle.title,
-                "reference": submission.reference,
-                "submitted_at": now.isoformat(),
-                "submitted_by_name": submitted_by.name,
-                "signed_off_by": f"{submission.signed_off_by_name}, {submission.signed_off_by_role}",
-                "themes_defaulted_red": [gap.theme.title for gap in gaps],
-            },
+            context=context,
             dedupe_key=f"receipt:{submission.pk}:{now.isoformat()}:{email}",
             submission=submission,
         )

@@ -16,6 +16,7 @@ from ..models import AnswerValue, OutboundEmail, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
 from ..selectors.review import return_for_changes_current
+from ..services.emails import submission_email_context
 from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
 from ..services.responses import submission_can_edit
@@ -244,13 +245,7 @@ def save_later(request, access):
             to_email=link.email,
             to_name=link.name,
             template="progression",
-            context={
-                "agency_name": submission.agency.name,
-                "cycle_title": submission.cycle.title,
-                "reference": submission.reference,
-                "deadline": submission.deadline.isoformat(),
-                "saved_by": access.link.name,
-            },
+            context=submission_email_context(submission, saved_by=access.link.name),
             submission=submission,
             resume_link=link,
         )

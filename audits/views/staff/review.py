@@ -25,13 +25,13 @@ from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.staff import submission_get_by_reference
 from ...services import DomainError
+from ...services.emails import submission_email_recipients
 from ...services.links import resume_link_revoke
 from ...services.review import (
     StaleReviewError,
     meeting_save,
     review_evaluation_confirm,
     review_outcome_save,
-    submission_recipients,
     submission_return,
     theme_moderation_save,
 )
@@ -289,7 +289,7 @@ def confirm(request, reference):
             "cycle": submission.cycle,
             "agency": submission.agency,
             "sections": sections,
-            "recipients": submission_recipients(submission),
+            "recipients": submission_email_recipients(submission=submission),
             **state,
         },
     )
@@ -327,7 +327,7 @@ def send_back(request, reference):
             "cycle": submission.cycle,
             "agency": submission.agency,
             "form": form,
-            "recipients": submission_recipients(submission),
+            "recipients": submission_email_recipients(submission=submission),
             **state,
         },
     )

@@ -22,6 +22,7 @@ from partnerships.models import Agency, AgencyContact, Partnership
 
 from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission
 from .core import Actor, DomainError, audit_event_record, submission_get_or_create
+from .emails import submission_email_context
 from .outbox import outbound_email_queue
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,23 @@ def resume_link_mint_url(*, link: ResumeLink) -> str:
     return f"{settings.BASE_URL}{path}"
 
 
+def resume_links_mint_urls(*, links: list[ResumeLink]) -> dict[int, str]:
+    """`resume_link_mint_url` for many links in one UPDATE (the outbox
+    sending a batch): {link pk: absolute URL}. Each link needs its
+    partnership loaded."""
+    if not links:
+        return {}
+    tokens = {link.pk: secrets.token_urlsafe(24) for link in links}
+    for link in links:
+        link.token_hash = token_hash(tokens[link.pk])
+    ResumeLink.objects.bulk_update(links, ["token_hash"])
+    return {
+        link.pk: settings.BASE_URL
+        + reverse("resume", kwargs={"partnership_slug": link.partnership.slug, "token": tokens[link.pk]})
+        for link in links
+    }
+
+
 def resume_link_resolve(*, partnership: Partnership, token: str, now=None) -> ResumeLink | None:
     """The usable link for this token in this partnership, or None."""
     now = now or timezone.now()
@@ -143,13 +161,7 @@ def _link_email(*, link: ResumeLink, kind: str, template: str, context: dict | N
         to_email=link.email,
         to_name=link.name,
         template=template,
-        context={
-            "agency_name": submission.agency.name,
-            "cycle_title": submission.cycle.title,
-            "reference": submission.reference,
-            "deadline": submission.deadline.isoformat(),
-            **(context or {}),
-        },
+        context=submission_email_context(submission, **(context or {})),
         submission=submission,
         resume_link=link,
     )

@@ -31,10 +31,13 @@ lease must exceed EMAIL_TIMEOUT (300 s against 30 s by default).
 import logging
 import uuid
 from datetime import timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -190,6 +193,25 @@ def _claim(email_id: int) -> OutboundEmail | None:
     return email
 
 
+def email_address(name: str, address: str) -> str:
+    """'Name <address>' for a To or From header, the name quoted when it
+    needs to be ("Bloggs, Jo" <jo@example.org>): the standard library's
+    formatting, so a comma, colon, @ or bracket in a name no longer makes
+    Django refuse the address. A name is one line."""
+    name = " ".join((name or "").split())
+    return str(Address(display_name=name, addr_spec=address)) if name else address
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """Render a template whose output is not HTML (a subject, a plain-text
+    body) with autoescaping off, here and in what it includes: what people
+    typed ("Children's Services & Young Carers") stays as typed. The HTML
+    part escapes as usual, and pages that show a stored subject escape it
+    when they show it."""
+    template = engines["django"].get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def _render(email: OutboundEmail) -> EmailMultiAlternatives:
     from .links import resume_link_mint_url
 
@@ -206,14 +228,14 @@ def _render(email: OutboundEmail) -> EmailMultiAlternatives:
         from partnerships.services.members import staff_invitation_email_links
 
         context.update(staff_invitation_email_links(context))
-    subject = render_to_string(f"emails/{email.template}_subject.txt", context).strip()
-    text = render_to_string(f"emails/{email.template}.txt", context)
+    subject = render_plain(f"emails/{email.template}_subject.txt", context)
+    text = render_plain(f"emails/{email.template}.txt", context)
     html = render_to_string(f"emails/{email.template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=f"{email.partnership.name} <{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('>')}>",
-        to=[f"{email.to_name} <{email.to_email}>" if email.to_name else email.to_email],
+        from_email=email_address(email.partnership.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]),
+        to=[email_address(email.to_name, email.to_email)],
         reply_to=[email.partnership.reply_to],
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
     )

@@ -1,0 +1,230 @@
+"""Every email the outbox sends, rendered with names that break HTML and
+English: subjects and plain-text bodies say what people typed (no "&amp;",
+no "&#x27;"), the HTML part escapes it, possessives of names ending in s
+take the apostrophe alone, and names with commas, colons, @ or brackets
+make valid To and From headers."""
+
+import re
+from email.utils import parseaddr
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.template import Context, Template
+
+from audits.models import OutboundEmail
+from audits.services import Actor
+from audits.services.emails import submission_email_context
+from audits.services.outbox import email_address, outbound_email_queue, outbound_email_send
+from partnerships.models import StaffRole
+from partnerships.services import staff_member_invite
+from tests.factories import UserFactory, partnership_world
+
+pytestmark = pytest.mark.django_db
+
+Kind = OutboundEmail.Kind
+PARTNERSHIP = 'Lancashire & South Cumbria "Children\'s" <Safeguarding> Partners'
+AGENCY = 'Children\'s Services & <Young> "Q&A" Carers'
+CYCLE = 'Section 11 <2026> & "Q&A"'
+PERSON = "O'Brien, Pat <Lead> & Co: [Safeguarding] (Interim) @Council; Jr."
+ESCAPES = re.compile(r"&(amp|lt|gt|quot|#x27|#39|#34);")
+
+
+def test_possessive_adds_just_an_apostrophe_after_a_final_s():
+    template = Template(
+        "{% load s11 %}{{ a|possessive }}|{{ b|possessive }}|{{ c|possessive }}|{{ d|possessive }}"
+    )
+    rendered = template.render(
+        Context(
+            {"a": "Children's Services", "b": "Young Carers", "c": "Barnet", "d": "NHS"}, autoescape=False
+        )
+    )
+    assert rendered == "Children's Services'|Young Carers'|Barnet's|NHS's"
+
+
+@pytest.fixture
+def hostile():
+    world = partnership_world(slug="hostile")
+    partnership = world.partnership
+    partnership.name = PARTNERSHIP
+    partnership.save(update_fields=["name"])
+    world.agency.name = AGENCY
+    world.agency.save(update_fields=["name"])
+    world.cycle.title = CYCLE
+    world.cycle.save(update_fields=["title"])
+    world.submission.refresh_from_db()
+    return world
+
+
+def _link(world):
+    from audits.services.links import resume_link_create
+
+    link, _ = resume_link_create(submission=world.submission, name=PERSON, email="pat@hostile.example")
+    return link
+
+
+# Every template under templates/emails/, with the kind that sends it and
+# what its service adds to the context every email about a return carries.
+CASES = {
+    "link": (Kind.LINK, True, {}),
+    "access_request": (Kind.LINK, True, {"requester_name": PERSON, "requester_email": "pat@x.example"}),
+    "progression": (Kind.PROGRESSION, True, {"saved_by": PERSON}),
+    "invitation": (Kind.INVITATION, True, {"opens_at": "2026-01-05T09:00:00+00:00", "carried_forward": True}),
+    "reminder": (Kind.REMINDER, True, {"days_before": 7}),
+    "overdue": (Kind.OVERDUE, False, {}),
+    "receipt": (
+        Kind.RECEIPT,
+        False,
+        {
+            "submitted_at": "2026-03-05T10:00:00+00:00",
+            "submitted_by_name": PERSON,
+            "signed_off_by": f"{PERSON}, Head of <Safeguarding> & Quality",
+            "themes_defaulted_red": ["Leadership & <Governance>"],
+        },
+    ),
+    "outcome": (
+        Kind.OUTCOME,
+        False,
+        {
+            "outcome": "assured",
+            "outcome_label": "Assured & <confirmed>",
+            "message": "Well done & thank you <3",
+            "evaluated_at": "2026-04-01T10:00:00+00:00",
+            "evaluated_by_name": PERSON,
+            "themes": [
+                {
+                    "title": "Leadership & <Governance>",
+                    "self_rating": "Green",
+                    "moderated": "Amber",
+                    "comment": "A & B",
+                }
+            ],
+        },
+    ),
+    "returned": (Kind.RETURNED, True, {"reason": 'Theme 3 & <4> are "empty"', "returned_by_name": PERSON}),
+    "action_update": (
+        Kind.ACTION_UPDATE,
+        True,
+        {
+            "submitted_at": "2026-03-05T10:00:00+00:00",
+            "number": 1,
+            "open_items": 2,
+            "overdue_items": 1,
+            "respond_by": "2026-10-05T10:00:00+00:00",
+            "link_expires": "2026-11-05T10:00:00+00:00",
+        },
+    ),
+    "action_update_reminder": (
+        Kind.ACTION_UPDATE_REMINDER,
+        True,
+        {
+            "submitted_at": "2026-03-05T10:00:00+00:00",
+            "requested_at": "2026-09-05T10:00:00+00:00",
+            "number": 1,
+            "open_items": 2,
+            "overdue_items": 0,
+            "respond_by": "2026-10-05T10:00:00+00:00",
+            "link_expires": "2026-11-05T10:00:00+00:00",
+        },
+    ),
+}
+# Sent through the staff invitation service below; the second-factor reset
+# notice is sent by accounts/tasks.py, outside the outbox (tested there).
+OTHER_TEMPLATES = {"staff_invitation", "staff_invitation_existing", "account_second_factor_reset"}
+
+
+def test_every_email_template_is_covered_here():
+    folder = Path(settings.BASE_DIR, "templates/emails")
+    templates = {p.name.removesuffix("_subject.txt") for p in folder.glob("*_subject.txt")}
+    assert templates == set(CASES) | OTHER_TEMPLATES
+
+
+def _sent_for(row) -> mail.EmailMessage:
+    mail.outbox.clear()
+    assert outbound_email_send(email_id=row.pk), OutboundEmail.objects.get(pk=row.pk).last_error
+    [message] = mail.outbox
+    return message
+
+
+def _check(message, *, names):
+    subject, text = message.subject, message.body
+    html = message.alternatives[0][0] if message.alternatives else ""
+    assert not ESCAPES.search(subject), subject
+    assert not ESCAPES.search(text), text
+    assert "s's" not in subject + text + html.replace("&#x27;", "'")
+    for name in names:
+        if name in text:
+            assert "<" not in name or name not in html  # the HTML part escapes it
+    if html:
+        assert "&lt;" in html and "<Young>" not in html and "<Safeguarding>" not in html
+    stored = OutboundEmail.objects.get(message_id=message.extra_headers["Message-ID"])
+    assert stored.subject == subject[:300]
+
+
+@pytest.mark.parametrize("template", sorted(CASES))
+def test_every_email_about_a_return_says_names_as_typed(hostile, template):
+    kind, with_link, extra = CASES[template]
+    row = outbound_email_queue(
+        partnership=hostile.partnership,
+        kind=kind,
+        to_email="pat@hostile.example",
+        to_name=PERSON,
+        template=template,
+        context=submission_email_context(hostile.submission, **extra),
+        submission=hostile.submission,
+        resume_link=_link(hostile) if with_link else None,
+    )
+    message = _sent_for(row)
+    _check(message, names=[PARTNERSHIP, AGENCY, CYCLE, PERSON])
+    assert AGENCY in message.subject or PARTNERSHIP in message.subject
+    assert AGENCY in message.body
+    if f"{AGENCY}'" in message.body:
+        assert f"{AGENCY}'s" not in message.body
+    if with_link:
+        assert f"{settings.BASE_URL}/hostile/r/" in message.body
+    assert message.to == [email_address(PERSON, "pat@hostile.example")]
+    assert message.from_email == email_address(PARTNERSHIP, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new account", "existing account"])
+def test_staff_invitations_say_names_as_typed(hostile, existing):
+    email = "pat.obrien@hostile.example"
+    if existing:
+        UserFactory(email=email)
+    staff_member_invite(
+        partnership=hostile.partnership,
+        email=email,
+        full_name=PERSON,
+        role=StaffRole.REVIEWER,
+        actor=Actor(name=PERSON, email="admin@hostile.example"),
+    )
+    row = OutboundEmail.objects.get(kind=Kind.STAFF_INVITATION, to_email=email)
+    message = _sent_for(row)
+    _check(message, names=[PARTNERSHIP, PERSON])
+    assert PARTNERSHIP in message.subject and PARTNERSHIP in message.body
+    assert message.to == [email_address(PERSON, email)]
+
+
+def test_the_staff_emails_page_escapes_a_stored_subject_once(hostile, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from audits.services.reminders import reminders_due
+    from partnerships.models import StaffRole
+    from tests.staff import staff_client, staff_url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_due()
+    row = OutboundEmail.objects.get(kind=Kind.INVITATION)
+    assert row.status == OutboundEmail.Status.SENT and AGENCY in row.subject
+    reviewer = staff_client(Client(), hostile.partnership, StaffRole.REVIEWER)
+    page = reviewer.get(
+        staff_url(
+            hostile.partnership,
+            "staff_cycle_emails_agency",
+            cycle_slug=hostile.cycle.slug,
+            reference=hostile.submission.reference,
+        )
+    ).content.decode()
+    assert "Children&#x27;s Services &amp; &lt;Young&gt; &quot;Q&amp;A&quot; Carers" in page
+    assert "&amp;amp;" not in page and "&amp;#x27;" not in page and "<Young>" not in page

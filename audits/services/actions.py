@@ -29,8 +29,8 @@ from ..models import (
     SubmissionStatus,
 )
 from .core import SYSTEM, Actor, DomainError, audit_event_record
-from .links import resume_link_create
 from .emails import submission_email_context, submission_email_recipients
+from .links import resume_link_create
 from .outbox import outbound_email_queue
 from .responses import submission_can_edit
 

@@ -31,8 +31,8 @@ from ..models import (
     ThemeResponse,
 )
 from .core import Actor, DomainError, audit_event_record
-from .links import resume_link_create
 from .emails import submission_email_context, submission_email_recipients
+from .links import resume_link_create
 from .outbox import outbound_email_queue
 
 UK = ZoneInfo("Europe/London")

@@ -72,7 +72,12 @@ STAFF_NAV = [
     ("Overview", "staff_home", Perm.VIEW, ("staff_home", "staff_cycle", "staff_return")),
     ("Action plans", "staff_action_plans", Perm.VIEW, ("staff_action",)),
     ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin",)),
-    ("Question sets", "staff_question_sets", Perm.MANAGE, ("staff_question", "staff_library")),
+    # Everyone on the staff may read the question sets (list, detail, changes,
+    # exports, the built-in library): they are the questions agencies answer,
+    # which reviewers judge returns against and read-only members report on,
+    # and hold nothing that another page of the workspace does not show. Only
+    # admins see (and may use) the buttons that change them.
+    ("Question sets", "staff_question_sets", Perm.VIEW, ("staff_question", "staff_library")),
     ("Agencies", "staff_agencies", Perm.VIEW, ("staff_agenc", "staff_localit")),
     ("Staff", "staff_members", Perm.MANAGE, ("staff_member",)),
 ]

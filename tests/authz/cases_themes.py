@@ -77,6 +77,17 @@ CASES = [
         Perm.VIEW,
         lambda w: {"pk": w.question_set.pk, "theme_pk": w.question_set.themes.order_by("order")[0].pk},
     ),
+    # Anyone on the staff may look at the preview; trying its checks (a POST,
+    # nothing saved) is for admins: a reader's or reviewer's POST is a 403.
+    Case(
+        "staff_question_set_theme_preview",
+        Perm.MANAGE,
+        lambda w: {"pk": w.question_set.pk, "theme_pk": w.question_set.themes.order_by("order")[0].pk},
+        method="post",
+        data=lambda w: {"version": "0", "rag": "green", "comments": ""},
+        ok=(200, 302),
+        id_suffix="post",
+    ),
     Case("staff_question_set_question_add", Perm.MANAGE, lambda w: {**_set(w), "theme_pk": _theme(w).pk}),
     Case(
         "staff_question_set_question_edit", Perm.MANAGE, lambda w: {**_set(w), "question_pk": _question(w).pk}

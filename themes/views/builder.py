@@ -4,6 +4,7 @@ the agency's-eye preview and the changes between two versions."""
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -288,6 +289,11 @@ def theme_preview(request, pk, theme_pk):
     next_pk = ids[index + 1] if index + 1 < len(ids) else None
     prev_pk = ids[index - 1] if index > 0 else None
 
+    # Anyone on the staff may look; trying the page's checks is for those
+    # who build question sets (a read-only member's POST is refused).
+    can_try = role_has_perm(request.membership.role, Perm.MANAGE)
+    if request.method == "POST" and not can_try:
+        raise PermissionDenied("Only partnership admins can try the page's checks.")
     if request.method == "POST":
         form = AgencyThemeForm(request.POST, request.FILES, theme=theme)
         if form.is_valid():
@@ -310,7 +316,10 @@ def theme_preview(request, pk, theme_pk):
             **theme_page_context(
                 theme=theme,
                 form=form,
-                can_edit=True,
+                can_edit=can_try,
+                why_not=""
+                if can_try
+                else "This is how agencies see this theme. Only partnership admins can try its checks here.",
                 position=index + 1,
                 total_themes=len(ids),
                 is_last=next_pk is None,

@@ -513,3 +513,31 @@ def test_two_admins_taking_each_other_off_at_once_leave_one_admin(change):
         thread.join(timeout=30)
     assert sorted(outcomes) == ["done", "refused"]
     assert StaffMembership.objects.filter(partnership=w.a.partnership, role=StaffRole.ADMIN).count() == 1
+
+
+def test_a_visit_is_recorded_on_the_membership_at_most_every_few_minutes(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.services.members import LAST_SEEN_EVERY
+    from tests.staff import sign_in
+
+    w, _, _ = world
+    member = StaffMembershipFactory(partnership=w.a.partnership, role=StaffRole.READ_ONLY)
+    TOTP.activate(member.user, generate_totp_secret())
+    sign_in(client, member.user)
+    assert client.get(staff_url(w.a.partnership, "staff_home")).status_code == 200
+    member.refresh_from_db()
+    first = member.last_seen_at
+    assert first is not None
+    client.get(staff_url(w.a.partnership, "staff_home"))
+    member.refresh_from_db()
+    assert member.last_seen_at == first  # no write per request
+    earlier = timezone.now() - LAST_SEEN_EVERY - timedelta(seconds=1)
+    StaffMembership.objects.filter(pk=member.pk).update(last_seen_at=earlier)
+    client.get(staff_url(w.a.partnership, "staff_home"))
+    member.refresh_from_db()
+    assert member.last_seen_at > earlier
+    # The account's last login is not what the partnership keeps.
+    assert member.user.last_login != member.last_seen_at

@@ -1,7 +1,7 @@
 """Writes to staff accounts that someone other than the person makes.
 
 The rules about who may do it live with the caller (partnership admins:
-partnerships.services.members; platform admins: accounts/views_platform.py);
+partnerships.services.members; platform admins: partnerships/views/platform.py);
 here is what a reset is: the authenticators go, a record is kept, and the
 person is emailed once the change has committed."""
 

@@ -8,7 +8,7 @@ a member of several partnerships. So a partnership sees of its members only
 what it holds (the membership's name, role and last visit), joins someone
 only when they accept an invitation while signed in with their second
 factor, and cannot change the credentials of anyone who also belongs
-elsewhere (a platform admin can: accounts/views_platform.py)."""
+elsewhere (a platform admin can: partnerships/views/platform.py)."""
 
 import secrets
 from datetime import timedelta

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.template import Context, engines
 from django.urls import reverse
 
 from .models import CredentialReset
@@ -24,10 +24,17 @@ def credential_reset_notify(reset_id: int) -> None:
         "service_name": settings.SERVICE_NAME,
         "sign_in_url": settings.BASE_URL + reverse("account_login"),
     }
-    subject = render_to_string("emails/account_second_factor_reset_subject.txt", context).strip()
+    subject = _render_plain("emails/account_second_factor_reset_subject.txt", context).strip()
     EmailMessage(
         subject=" ".join(subject.split()),
-        body=render_to_string("emails/account_second_factor_reset.txt", context),
+        body=_render_plain("emails/account_second_factor_reset.txt", context),
         to=[reset.user.email],
         headers={"Auto-Submitted": "auto-generated"},
     ).send(fail_silently=False)
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    """Plain text, not HTML: what people typed (a partnership called
+    "Children's Services & Carers") stays as typed, as the outbox renders."""
+    template = engines["django"].get_template(template_name).template
+    return template.render(Context(context, autoescape=False))

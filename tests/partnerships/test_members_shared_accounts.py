@@ -249,3 +249,20 @@ def test_platform_pages_are_not_found_for_partnership_admins(shared):
     url = reverse("platform_account_second_factor_reset", kwargs={"user_id": lucy.pk})
     assert admin.post(url, {"reason": "x"}).status_code == 404
     assert Authenticator.objects.filter(user=lucy).exists()
+
+
+def test_the_reset_email_keeps_a_partnerships_name_as_typed(django_capture_on_commit_callbacks):
+    from partnerships.models import Partnership
+
+    w = two_partnerships()
+    Partnership.objects.filter(pk=w.a.partnership.pk).update(name="Children's Services & Carers")
+    w.a.partnership.refresh_from_db()
+    admin = staff_client(Client(), w.a.partnership, StaffRole.ADMIN)
+    solo = UserFactory(email="solo@alpha.example")
+    TOTP.activate(solo, generate_totp_secret())
+    member = StaffMembershipFactory(user=solo, partnership=w.a.partnership)
+    url = staff_url(w.a.partnership, "staff_member_second_factor_reset", membership_id=member.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(url, {"reason": "New phone"})
+    [sent] = mail.outbox
+    assert "Children's Services & Carers" in sent.body

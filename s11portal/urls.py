@@ -20,6 +20,7 @@ STAFF_URL_MODULES = [
     "themes.urls_staff",
     "partnerships.urls_staff.agencies",
     "partnerships.urls_staff.members",
+    "surveys.urls_staff",
 ]
 
 urlpatterns = [
@@ -39,5 +40,6 @@ urlpatterns = [
         name="platform_account_second_factor_reset",
     ),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
+    path("", include("surveys.urls")),
     path("", include("audits.urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "themes",
     "audits",
+    "surveys",
 ]
 
 MIDDLEWARE = [

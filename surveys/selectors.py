@@ -1,0 +1,277 @@
+"""Reads of the practitioners' survey. Every selector takes the partnership
+first, and every figure about practitioners' answers goes through here, so
+the one rule holds for every page, export and tag: no result for a group of
+fewer than MIN_GROUP replies, and no total that would let one be worked out
+by subtraction (the all-agencies figures count only agencies at or over it).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from audits.models import Answer, AnswerValue, AuditCycle, Submission, ThemeResponse
+from partnerships.models import Agency, Partnership
+
+from .models import AGREEING, Survey, SurveyAnswer, SurveyLink, SurveyQuestion, SurveyReply
+
+MIN_GROUP = 5  # the smallest group whose answers are ever shown
+
+
+def survey_list(*, partnership: Partnership):
+    return Survey.objects.filter(partnership=partnership).select_related("cycle").order_by("-cycle__opens_at")
+
+
+def survey_get(*, partnership: Partnership, cycle: AuditCycle) -> Survey:
+    return get_object_or_404(Survey.objects.select_related("cycle"), partnership=partnership, cycle=cycle)
+
+
+def survey_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> Survey | None:
+    return Survey.objects.filter(partnership=partnership, cycle=cycle).select_related("cycle").first()
+
+
+def survey_link_get(*, partnership: Partnership, token: str) -> SurveyLink:
+    return get_object_or_404(
+        SurveyLink.objects.select_related("survey__cycle", "agency", "partnership"),
+        partnership=partnership,
+        token=token,
+    )
+
+
+def survey_questions(*, partnership: Partnership, survey: Survey):
+    return SurveyQuestion.objects.filter(survey__partnership=partnership, survey=survey).order_by("order")
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    agency: Agency
+    token: str
+    replies: int
+
+    @property
+    def shown(self) -> bool:
+        return self.replies >= MIN_GROUP
+
+
+def survey_progress(*, partnership: Partnership, survey: Survey) -> list[AgencyProgress]:
+    """Each agency's link and how many replies came through it, by agency name."""
+    replies = (
+        SurveyReply.objects.filter(partnership=partnership, survey=survey, agency=OuterRef("agency"))
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    links = (
+        SurveyLink.objects.filter(partnership=partnership, survey=survey)
+        .select_related("agency")
+        .annotate(replies=Coalesce(Subquery(replies), 0))
+        .order_by("agency__name", "agency__pk")
+    )
+    return [AgencyProgress(agency=link.agency, token=link.token, replies=link.replies) for link in links]
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    counts: dict = field(default_factory=dict)  # choice value -> replies
+
+    @property
+    def replies(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def agreeing(self) -> int:
+        return sum(n for value, n in self.counts.items() if value in AGREEING)
+
+    @property
+    def agree_share(self) -> float:
+        return 100 * self.agreeing / self.replies if self.replies else 0.0
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [(choice.label, self.counts.get(choice.value, 0)) for choice in self.question.choices]
+
+
+@dataclass
+class Results:
+    """Answers of a group (one agency, or every agency with enough replies).
+    `questions` is empty when the group is under MIN_GROUP: `suppressed`."""
+
+    replies: int
+    questions: list[QuestionResult]
+    agencies: int = 1
+
+    @property
+    def suppressed(self) -> bool:
+        return self.replies < MIN_GROUP
+
+
+def _agencies_shown(*, partnership: Partnership, survey: Survey):
+    return (
+        SurveyReply.objects.filter(partnership=partnership, survey=survey)
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MIN_GROUP)
+        .values("agency")
+    )
+
+
+def survey_results(*, partnership: Partnership, survey: Survey, agency: Agency | None = None) -> Results:
+    """One agency's results, or (agency=None) those of all the agencies
+    with MIN_GROUP replies or more together."""
+    replies = SurveyReply.objects.filter(partnership=partnership, survey=survey)
+    if agency is not None:
+        replies = replies.filter(agency=agency)
+        agencies = 1
+    else:
+        shown = list(_agencies_shown(partnership=partnership, survey=survey).values_list("agency", flat=True))
+        replies = replies.filter(agency__in=shown)
+        agencies = len(shown)
+    total = replies.count()
+    if total < MIN_GROUP:
+        return Results(replies=total, questions=[], agencies=agencies)
+    by_question = {
+        q.pk: QuestionResult(question=q) for q in survey_questions(partnership=partnership, survey=survey)
+    }
+    counts = (
+        SurveyAnswer.objects.filter(reply__in=replies.values("pk"))
+        .order_by()
+        .values("question", "value")
+        .annotate(n=Count("pk"))
+    )
+    for row in counts:
+        by_question[row["question"]].counts[row["value"]] = row["n"]
+    return Results(replies=total, questions=list(by_question.values()), agencies=agencies)
+
+
+def survey_results_by_agency(*, partnership: Partnership, survey: Survey) -> list[tuple[Agency, Results]]:
+    """Every agency's results (suppressed where under MIN_GROUP), by name:
+    what the CSV export writes."""
+    return [
+        (row.agency, survey_results(partnership=partnership, survey=survey, agency=row.agency))
+        for row in survey_progress(partnership=partnership, survey=survey)
+    ]
+
+
+# --- triangulation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TriangulationRow:
+    survey_question: str
+    theme_order: int
+    theme_title: str
+    question_text: str
+    answer: str  # the agency's answer: yes / no / na
+    rag: str  # the theme's self-rating, maybe ""
+    agreeing: int
+    replies: int
+    threshold: int
+
+    @property
+    def agree_share(self) -> float:
+        return 100 * self.agreeing / self.replies
+
+    @property
+    def answer_label(self) -> str:
+        return AnswerValue(self.answer).label
+
+    @property
+    def gap(self) -> float | None:
+        """How far practitioners are from what the agency said: Yes claims
+        100%, No 0%; Not applicable claims nothing."""
+        if self.answer == AnswerValue.YES:
+            return 100 - self.agree_share
+        if self.answer == AnswerValue.NO:
+            return self.agree_share
+        return None
+
+    @property
+    def flagged(self) -> bool:
+        return self.gap is not None and self.gap >= self.threshold
+
+
+@dataclass(frozen=True)
+class Triangulation:
+    replies: int
+    rows: list[TriangulationRow]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.replies < MIN_GROUP
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for row in self.rows if row.flagged)
+
+
+def survey_triangulation(*, partnership: Partnership, submission: Submission) -> Triangulation | None:
+    """The agency's answers to the self-assessment questions that survey
+    questions test, beside the share of its practitioners who agree. None
+    when the cycle has no survey or nobody has replied. Two queries: the
+    practitioners' answers counted per question and choice (with the
+    questions' text, links and the partnership's threshold), and the
+    agency's answers to the linked questions with their themes' ratings."""
+    if submission.partnership_id != partnership.pk:
+        return None
+    counts = list(
+        SurveyAnswer.objects.filter(
+            reply__partnership=partnership,
+            reply__survey__cycle_id=submission.cycle_id,
+            reply__agency_id=submission.agency_id,
+        )
+        .order_by()
+        .values(
+            "question",
+            "question__order",
+            "question__text",
+            "question__linked_keys",
+            "question__survey__disagreement_threshold",
+            "value",
+        )
+        .annotate(n=Count("pk"))
+    )
+    if not counts:
+        return None
+    questions: dict[int, dict] = {}
+    tallies: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in counts:
+        questions[row["question"]] = row
+        tallies[row["question"]][row["value"]] = row["n"]
+    replies = max(sum(t.values()) for t in tallies.values())
+    if replies < MIN_GROUP:
+        return Triangulation(replies=replies, rows=[])
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for pk, row in questions.items():
+        for key in row["question__linked_keys"] or []:
+            by_key[key].append(pk)
+    rag = ThemeResponse.objects.filter(submission=submission, theme=OuterRef("question__theme")).values(
+        "rag"
+    )[:1]
+    answers = (
+        Answer.objects.filter(submission=submission, question__key__in=list(by_key))
+        .select_related("question__theme")
+        .annotate(theme_rag=Subquery(rag))
+    )
+    rows = []
+    for answer in answers:
+        for pk in by_key[answer.question.key]:
+            tally = tallies[pk]
+            rows.append(
+                TriangulationRow(
+                    survey_question=questions[pk]["question__text"],
+                    theme_order=answer.question.theme.order,
+                    theme_title=answer.question.theme.title,
+                    question_text=answer.question.text,
+                    answer=answer.value,
+                    rag=answer.theme_rag or "",
+                    agreeing=sum(n for value, n in tally.items() if value in AGREEING),
+                    replies=sum(tally.values()),
+                    threshold=questions[pk]["question__survey__disagreement_threshold"],
+                )
+            )
+    rows.sort(key=lambda r: (r.theme_order, r.question_text, r.survey_question))
+    return Triangulation(replies=replies, rows=rows)

@@ -152,7 +152,7 @@ def test_the_review_page_takes_the_same_queries_for_3_or_12_themes(client, world
         return len(queries)
 
     assert count(small) == count(large)
-    assert count(large) <= 20
+    assert count(large) <= 21  # 20, and one for the practitioners' survey (surveys.templatetags)
 
 
 def _busy_world(partnership, *, themes: int) -> World:

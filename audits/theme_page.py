@@ -22,7 +22,7 @@ from django.urls import reverse
 from .models import RAG_MEANING, AnswerValue, Rag
 from .selectors.actions import ThemePlan
 from .services.actions import action_item_can_change, action_plan_state, action_update_allowed
-from .services.responses import EVIDENCE_TYPES_HINT
+from .services.evidence_files import EVIDENCE_TYPES_HINT
 
 ANSWER_LABELS = dict(AnswerValue.choices)
 _KEY_MARKER = "S11-THEME-KEY-MARKER"

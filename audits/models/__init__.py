@@ -326,7 +326,10 @@ class ResumeLink(models.Model):
 def evidence_upload_to(instance, filename):
     # The stored name never contains the uploader's filename: that is kept in
     # original_name and only ever sent back in a Content-Disposition header.
-    return f"evidence/{instance.submission.partnership_id}/{instance.submission_id}/{instance.token}"
+    # The name ends in the extension of the detected type (`<token>.pdf`).
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+    name = f"{instance.token}.{extension}" if extension.isalnum() and len(extension) <= 5 else instance.token
+    return f"evidence/{instance.submission.partnership_id}/{instance.submission_id}/{name}"
 
 
 class Evidence(models.Model):

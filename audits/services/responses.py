@@ -5,38 +5,24 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-import filetype
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from themes.models import Theme
 
 from ..models import Answer, AnswerValue, Evidence, Rag, Submission, SubmissionStatus, ThemeResponse
 from .core import Actor, DomainError, audit_event_record
+from .evidence_files import (
+    EVIDENCE_FILE_TYPES,
+    evidence_file_inspect,
+    evidence_file_name,
+)
 
-# Types accepted as evidence, checked from the file's first bytes rather than
-# its name. Office files are zip containers; filetype recognises the OOXML
-# ones by their contents, and the old binary formats by their OLE signature.
-EVIDENCE_TYPES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "image/gif": "GIF image",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/msword": "Word document",
-    "application/vnd.ms-excel": "Excel spreadsheet",
-    "application/vnd.ms-powerpoint": "PowerPoint",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-    "application/x-ole-storage": "Office document",
-}
-EVIDENCE_TYPES_HINT = "a PDF, Word, Excel, PowerPoint or OpenDocument file, or a PNG, JPEG or GIF image"
+# What a file must be to be evidence: audits/evidence_files.py decides from
+# its contents, with a parser for each type.
+EVIDENCE_TYPES = {mime: t.label for mime, t in EVIDENCE_FILE_TYPES.items()}
 
 
 class SubmissionLockedError(DomainError):
@@ -119,20 +105,7 @@ def theme_rules_check(*, theme: Theme, answers: dict[int, str], rag: str, commen
 
 
 def _store_evidence_file(*, submission, theme, upload, actor: Actor, staged: bool) -> Evidence:
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise DomainError(
-            f"The selected file must be smaller than {filesizeformat(settings.EVIDENCE_MAX_BYTES)}"
-        )
-    if upload.size == 0:
-        raise DomainError("The selected file is empty")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime not in EVIDENCE_TYPES and head.startswith(b"\xd0\xcf\x11\xe0"):
-        mime = "application/x-ole-storage"
-    if mime not in EVIDENCE_TYPES:
-        raise DomainError(f"The selected file must be {EVIDENCE_TYPES_HINT}")
+    file_type = evidence_file_inspect(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -142,15 +115,16 @@ def _store_evidence_file(*, submission, theme, upload, actor: Actor, staged: boo
         theme=theme,
         kind=Evidence.Kind.FILE,
         token=secrets.token_hex(16),
-        original_name=(upload.name or "evidence")[-255:],
-        content_type=mime,
+        # The uploader's name with the extension of what the file is.
+        original_name=evidence_file_name(upload.name, file_type),
+        content_type=file_type.mime,
         size=upload.size,
         sha256=digest.hexdigest(),
         staged=staged,
         added_by_name=actor.name,
         added_by_email=actor.email,
     )
-    evidence.file.save(evidence.token, ContentFile(upload.read()), save=False)
+    evidence.file.save(f"{evidence.token}.{file_type.extension}", ContentFile(upload.read()), save=False)
     evidence.save()
     return evidence
 

@@ -3,7 +3,7 @@ check answers, submit, confirmation, evidence. Every view needs the agency
 session a resume link starts (agency_required)."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +22,7 @@ from ..services.outbox import outbound_email_queue
 from ..services.responses import submission_can_edit
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
 from ..theme_page import answer_sections_link, task_list_action_entry, theme_page_context
+from .evidence import evidence_file_response
 
 
 def _base_context(access):
@@ -333,12 +334,7 @@ def evidence_download(request, access, token):
     item = selectors.evidence_get(partnership=request.partnership, token=token)
     if item.submission_id != access.submission.pk or not item.file:
         raise Http404
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or "application/octet-stream",
-    )
+    return evidence_file_response(item)
 
 
 @agency_required

@@ -213,6 +213,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Office and OpenDocument files are zips: refused when their members would
+# inflate past this, or more than this many times their packed size.
+EVIDENCE_ZIP_MAX_INFLATED_BYTES = int(
+    os.environ.get("EVIDENCE_ZIP_MAX_INFLATED_BYTES", str(100 * 1024 * 1024))
+)
+EVIDENCE_ZIP_MAX_RATIO = int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", "100"))
+EVIDENCE_ZIP_MAX_MEMBERS = int(os.environ.get("EVIDENCE_ZIP_MAX_MEMBERS", "5000"))
+# A ClamAV daemon to scan evidence with (docker-compose's `clamav` service);
+# off when unset. When set, a file it cannot vouch for is refused.
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = int(os.environ.get("CLAMAV_PORT", "3310"))
+CLAMAV_TIMEOUT_SECONDS = float(os.environ.get("CLAMAV_TIMEOUT_SECONDS", "30"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -37,7 +37,14 @@ LONG_COMMENT = (
     "We audited every recruitment file in March; two references were missing and have since been "
     "chased. The designated lead reports to the board each quarter. "
 ) * 12
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -284,7 +291,7 @@ def test_the_task_is_idempotent(submitted, private_storage):
     build_submission_pdf(submitted.pk)
     submitted.refresh_from_db()
     assert submitted.sha256 == first
-    files = list(private_storage.rglob("*.pdf"))
+    files = list((private_storage / "submission-pdfs").rglob("*.pdf"))  # not the evidence
     assert [p.name for p in files] == ["v1.pdf"]
     assert AuditEvent.objects.filter(verb="submission.pdf_built").count() == 1
     assert hashlib.sha256(files[0].read_bytes()).hexdigest() == first

@@ -14,6 +14,15 @@ from audits.services import resume_link_create
 from audits.services.actions import ActionItemData, action_item_add
 from tests.factories import CONTRIBUTOR, two_partnerships
 
+TINY_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -179,7 +188,7 @@ def test_theme_rules_show_errors_and_keep_input(client, world):
 def test_file_chosen_on_a_page_with_errors_is_kept(client, world):
     open_return(client, world)
     theme = world.question_set.themes.order_by("order").first()
-    pdf = _upload("policy.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = _upload("policy.pdf", TINY_PDF)
     data = theme_post(theme, 0, rag="red", comments="", evidence_file=pdf)
     response = client.post(url(world, "theme", theme_key=theme.key), data)
     html = response.content.decode()

@@ -8,7 +8,6 @@ it through the partnership, so another partnership's reference is a 404.
 """
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,6 +34,7 @@ from ...services.review import (
     submission_return,
     theme_moderation_save,
 )
+from ..evidence import evidence_file_response
 
 
 def _review_url(request, submission, anchor=""):
@@ -354,17 +354,7 @@ def evidence_download(request, reference, token):
     item = review_selectors.review_evidence_get(
         partnership=request.partnership, submission=submission, token=token
     )
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name or "evidence",
-        content_type=item.content_type or "application/octet-stream",
-    )
-    # An attachment, never rendered by the browser, never kept in a cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(item)
 
 
 @staff_required(Perm.VIEW)

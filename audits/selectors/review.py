@@ -12,6 +12,7 @@ from partnerships.models import Partnership
 from themes.models import Question, Theme
 from themes.selectors import question_set_structure
 
+from ..downloads import download_words
 from ..models import (
     ActionItem,
     Answer,
@@ -256,6 +257,9 @@ def _words(event: AuditEvent) -> tuple[str, str]:
     message) to show under it."""
     d = event.detail or {}
     verb = event.verb
+    downloaded = download_words(verb, d)
+    if downloaded is not None:
+        return downloaded, ""
     if verb == "submission.created":
         return "Return started", ""
     if verb == "link.requested":

@@ -39,6 +39,7 @@ from ..models import AuditCycle, Submission, SubmissionPdf
 from ..models.pdf import submission_pdf_upload_to
 from ..selectors import submission_full
 from .core import SYSTEM, Actor, DomainError, audit_event_record
+from .downloads import download_record
 
 logger = logging.getLogger(__name__)
 
@@ -198,10 +199,10 @@ def submission_pdfs_sweep(*, now=None) -> int:
 @transaction.atomic
 def submission_pdf_download_record(*, record: SubmissionPdf, actor: Actor) -> None:
     """Who took a copy of a submitted return: the only write a download makes."""
-    audit_event_record(
+    download_record(
         partnership=record.partnership,
         actor=actor,
-        verb="submission.pdf_downloaded",
+        what="submission_pdf",
         submission=record.submission,
         obj=record,
         detail={"version": record.version, "sha256": record.sha256},

@@ -25,6 +25,7 @@ from ..services.actions import (
     action_update_allowed,
     action_update_record,
 )
+from ..services.downloads import download_record
 
 
 def _context(access, **extra):
@@ -185,9 +186,11 @@ def item_progress(request, access, item_id):
 def export_pdf(request, access):
     submission = access.submission
     themes = action_plan(submission=submission)
-    response = HttpResponse(
-        action_plan_pdf(submission=submission, themes=themes), content_type="application/pdf"
+    data = action_plan_pdf(submission=submission, themes=themes)
+    download_record(
+        partnership=request.partnership, actor=access.actor, what="action_plan_pdf", submission=submission
     )
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "pdf")}"'
     return response
 
@@ -198,6 +201,9 @@ def export_xlsx(request, access):
     themes = action_plan(submission=submission)
     items = [item for p in themes for item in p.items]
     data = action_plans_xlsx(plans=[AgencyPlan(submission, items)], ratings=plan_ratings(themes, submission))
+    download_record(
+        partnership=request.partnership, actor=access.actor, what="action_plan_xlsx", submission=submission
+    )
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "xlsx")}"'
     return response

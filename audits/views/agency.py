@@ -16,6 +16,7 @@ from ..models import AnswerValue, OutboundEmail, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
 from ..selectors.review import return_for_changes_current
+from ..services.downloads import download_record, evidence_download_detail
 from ..services.emails import submission_email_context
 from ..services.links import resume_link_create
 from ..services.outbox import outbound_email_queue
@@ -334,6 +335,14 @@ def evidence_download(request, access, token):
     item = selectors.evidence_get(partnership=request.partnership, token=token)
     if item.submission_id != access.submission.pk or not item.file:
         raise Http404
+    download_record(
+        partnership=request.partnership,
+        actor=access.actor,
+        what="evidence",
+        submission=access.submission,
+        obj=item,
+        detail=evidence_download_detail(item),
+    )
     return evidence_file_response(item)
 
 

@@ -14,6 +14,7 @@ from ..agency_session import agency_required
 from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
 from ..selectors.pdf import submission_pdf_current_missing, submission_pdf_get, submission_pdf_list
 from ..selectors.public import cycle_public_question_set_get
+from ..services.downloads import download_record
 from ..services.pdf import (
     reference_sheet_get,
     submission_draft_pdf,
@@ -99,7 +100,15 @@ def return_pdf_draft(request, access):
     submission = access.submission
     if submission.is_locked:
         return redirect("return_pdf", partnership_slug=request.partnership.slug)
-    response = HttpResponse(submission_draft_pdf(submission=submission), content_type="application/pdf")
+    content = submission_draft_pdf(submission=submission)
+    download_record(
+        partnership=request.partnership,
+        actor=access.actor,
+        what="draft_pdf",
+        submission=submission,
+        detail={"edit": submission.version},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     filename = submission_pdf_filename(reference=submission.reference, agency_name=submission.agency.name)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     patch_cache_control(response, private=True, no_store=True)

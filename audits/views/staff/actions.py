@@ -21,6 +21,7 @@ from ...selectors.actions import (
     cycle_latest_with_plans,
 )
 from ...selectors.staff import submission_get_by_reference
+from ...services.downloads import download_record
 
 
 @staff_required(Perm.VIEW)
@@ -80,12 +81,17 @@ def cycle_plans_xlsx(request, cycle_slug):
     plans = cycle_action_plans(
         partnership=request.partnership, cycle=cycle, filters=_filters(request, options)
     )
-    response = HttpResponse(
-        action_plans_xlsx(
-            plans=plans, ratings=action_plan_ratings(partnership=request.partnership, plans=plans)
-        ),
-        content_type=XLSX_TYPE,
+    data = action_plans_xlsx(
+        plans=plans, ratings=action_plan_ratings(partnership=request.partnership, plans=plans)
     )
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="cycle_action_plans_xlsx",
+        obj=cycle,
+        detail={"cycle": cycle.slug, "query": request.GET.urlencode()},
+    )
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="action-plans-{cycle.slug}-{stamp}.xlsx"'
     return response
@@ -115,6 +121,12 @@ def plan(request, reference):
 def plan_pdf(request, reference):
     submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
     data = action_plan_pdf(submission=submission, themes=action_plan(submission=submission))
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="action_plan_pdf",
+        submission=submission,
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "pdf")}"'
     return response
@@ -127,6 +139,12 @@ def plan_xlsx(request, reference):
     data = action_plans_xlsx(
         plans=[AgencyPlan(submission, [i for p in themes for i in p.items])],
         ratings=plan_ratings(themes, submission),
+    )
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="action_plan_xlsx",
+        submission=submission,
     )
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(submission, "xlsx")}"'

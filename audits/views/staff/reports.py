@@ -2,8 +2,6 @@
 and the same page as a PDF for the annual report) and the comparison with an
 earlier cycle. All read-only, open to every staff role."""
 
-import logging
-
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,20 +30,17 @@ from ...selectors.reports import (
     cycle_summary_report,
     export_sizes,
 )
+from ...services.downloads import download_record
 
-logger = logging.getLogger(__name__)
 
-
-def _log_export(request, cycle, what: str) -> None:
-    # Exports carry every agency's answers: keep a trace of who took one.
-    logger.info(
-        "export",
-        extra={
-            "partnership": request.partnership.slug,
-            "cycle": cycle.slug,
-            "export": what,
-            "user_id": request.user.pk,
-        },
+def _record_export(request, cycle, file: str) -> None:
+    # Exports carry every agency's answers: the audit log says who took one.
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="cycle_export",
+        obj=cycle,
+        detail={"cycle": cycle.slug, "file": file},
     )
 
 
@@ -70,7 +65,7 @@ def cycle_exports(request, cycle_slug):
 def cycle_export_csv(request, cycle_slug, kind):
     cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
     export = KINDS[kind]
-    _log_export(request, cycle, f"{kind}.csv")
+    _record_export(request, cycle, f"{kind}.csv")
     rows = export.rows(partnership=request.partnership, cycle=cycle)
     response = StreamingHttpResponse(csv_lines(export, rows), content_type=CSV_CONTENT_TYPE)
     filename = export_filename(partnership=request.partnership, cycle=cycle, name=kind, extension="csv")
@@ -80,7 +75,7 @@ def cycle_export_csv(request, cycle_slug, kind):
 
 
 def _xlsx_response(request, cycle, kinds, name):
-    _log_export(request, cycle, f"{name}.xlsx")
+    _record_export(request, cycle, f"{name}.xlsx")
     handle = xlsx_workbook(partnership=request.partnership, cycle=cycle, kinds=kinds)
     filename = export_filename(partnership=request.partnership, cycle=cycle, name=name, extension="xlsx")
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
@@ -121,7 +116,15 @@ def cycle_report_pdf(request, cycle_slug):
         {"cycle": cycle, "report": report, "partnership": request.partnership, "produced_at": timezone.now()},
         request=request,
     )
-    response = HttpResponse(summary_report_pdf(html), content_type="application/pdf")
+    content = summary_report_pdf(html)
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="cycle_report_pdf",
+        obj=cycle,
+        detail={"cycle": cycle.slug},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     filename = export_filename(
         partnership=request.partnership, cycle=cycle, name="summary-report", extension="pdf"
     )

@@ -24,6 +24,7 @@ from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.staff import submission_get_by_reference
 from ...services import DomainError
+from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
 from ...services.links import resume_link_revoke
 from ...services.review import (
@@ -353,6 +354,14 @@ def evidence_download(request, reference, token):
     submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
     item = review_selectors.review_evidence_get(
         partnership=request.partnership, submission=submission, token=token
+    )
+    download_record(
+        partnership=request.partnership,
+        actor=request.staff_actor,
+        what="evidence",
+        submission=submission,
+        obj=item,
+        detail=evidence_download_detail(item),
     )
     return evidence_file_response(item)
 

@@ -136,3 +136,19 @@ def test_survey_update_gives_an_agency_added_later_its_link(world):
         == 1
     )
     assert link_of(survey, late).token
+
+
+def test_the_cycle_dashboard_leads_to_the_survey_page_which_offers_set_up_to_admins(world):
+    worlds, *_ = world
+    html = (
+        _client(worlds.a.partnership)
+        .get(staff_url(worlds.a.partnership, "staff_cycle_dashboard", cycle_slug="s11-2026"))
+        .content.decode()
+    )
+    assert staff_url(worlds.a.partnership, "staff_survey", cycle_slug="s11-2026") in html
+    # Bravo has no survey: its admin is offered one, its reviewer is not.
+    setup = staff_url(worlds.b.partnership, "staff_survey_setup", cycle_slug="s11-2026")
+    page = staff_url(worlds.b.partnership, "staff_survey", cycle_slug="s11-2026")
+    assert setup in _client(worlds.b.partnership, StaffRole.ADMIN).get(page).content.decode()
+    html = _client(worlds.b.partnership).get(page).content.decode()
+    assert "This cycle has no practitioners' survey" in html and setup not in html

@@ -54,6 +54,7 @@ from partnerships.models import Agency, Locality, Partnership, StaffMembership, 
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, agency_update, locality_create
 from partnerships.services.members import staff_invitation_accept, staff_member_invite
+from surveys.demo import survey_demo_seed
 from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template
@@ -172,6 +173,7 @@ class Command(BaseCommand):
             # The agency's name last: it has spaces, the fields before it have none.
             agency_lines.append(f"agency {partnership.slug} {url} {agency.name}")
         self._emails(cycle, reviewer)
+        survey_demo_seed(partnership=partnership, cycle=cycle, actor=admin_actor)
         return agency_lines, staff_lines
 
     def _emails(self, cycle, reviewer) -> None:

@@ -55,3 +55,12 @@ def submission_pdfs_sweep() -> None:
     from .services.pdf import submission_pdfs_sweep as sweep
 
     sweep()
+
+
+@shared_task(name="audits.storage_orphans_remove", ignore_result=True)
+def storage_orphans_remove() -> None:
+    """Run by Celery beat: remove expired staged uploads and files no row
+    points at (audits/services/housekeeping.py)."""
+    from .services.housekeeping import storage_orphans_remove as remove
+
+    remove()

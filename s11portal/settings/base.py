@@ -69,8 +69,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnerships.middleware.PartnershipMiddleware",
-    # Last, so a refusal's error page has the session, user and messages.
+    # Last, so a refusal's error page has the session, user and messages
+    # (no middleware above reads the body before these).
     "s11portal.middleware.RejectNulMiddleware",
+    "s11portal.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "s11portal.urls"
@@ -217,6 +219,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 # inflate past this, or more than this many times their packed size.
 EVIDENCE_ZIP_MAX_INFLATED_BYTES = int(
     os.environ.get("EVIDENCE_ZIP_MAX_INFLATED_BYTES", str(100 * 1024 * 1024))
+)
+# A multipart request (an upload) bigger than this is refused with 413
+# before any of it is read: the evidence limit plus room for the form.
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get("REQUEST_BODY_MAX_BYTES", str(EVIDENCE_MAX_BYTES + 2 * 1024 * 1024))
 )
 EVIDENCE_ZIP_MAX_RATIO = int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", "100"))
 EVIDENCE_ZIP_MAX_MEMBERS = int(os.environ.get("EVIDENCE_ZIP_MAX_MEMBERS", "5000"))
@@ -377,6 +384,8 @@ CELERY_BEAT_SCHEDULE = {
     "action-update-schedule": {"task": "audits.action_update_schedule", "schedule": 3600.0},
     # Submitted copies' PDFs whose build was lost (broker down, worker killed).
     "submission-pdfs-sweep": {"task": "audits.submission_pdfs_sweep", "schedule": 600.0},
+    # Staged uploads never attached and files of rolled-back saves.
+    "storage-orphans-remove": {"task": "audits.storage_orphans_remove", "schedule": 3600.0},
     "reminders-due": {
         "task": "audits.reminders_due",
         "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),

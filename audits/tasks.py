@@ -10,6 +10,11 @@ def send_outbound_email(email_id: int) -> None:
     outbox.outbound_email_send(email_id=email_id)
 
 
+@shared_task(name="audits.send_outbound_emails", ignore_result=True)
+def send_outbound_emails(email_ids: list[int]) -> None:
+    outbox.outbound_emails_send(email_ids=email_ids)
+
+
 @shared_task(name="audits.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> None:
     outbox.outbox_sweep()

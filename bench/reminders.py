@@ -153,7 +153,7 @@ def run(args, db_url: str, broker: str, workers: list) -> None:
     # The invitations (and the 14-day reminders) went out in the past: write
     # them as they were then, without queuing them, and mark them sent.
     with (
-        mock.patch.object(tasks.send_outbound_email, "delay"),
+        mock.patch.object(tasks.send_outbound_emails, "delay"),
         time_machine.travel(now - timedelta(days=3), tick=False),
     ):
         earlier = reminders_due()

@@ -8,26 +8,36 @@ the same email twice, even from two processes at once, leaves one row. If
 the broker is down at that moment the row simply waits: `outbox_sweep`, run
 by Celery beat every minute, queues every pending row whose lease has lapsed.
 
-`outbound_email_send` claims the row with SELECT … FOR UPDATE SKIP LOCKED and
-a lease (settings.S11_OUTBOX_LEASE_SECONDS), so two workers, or a task and
-the sweep, or a task redelivered by the broker, never send it twice while
-the lease holds. Before sending, a deadline email that no longer applies
-(the return was submitted, or the deadline moved) is cancelled instead.
+Rows are sent in batches of up to settings.S11_OUTBOX_BATCH (100): a task
+takes a batch of ids, and `outbound_emails_send` claims those still pending
+and not held by anyone with SELECT … FOR UPDATE SKIP LOCKED and a lease
+(settings.S11_OUTBOX_LEASE_SECONDS) in one statement, mints the batch's
+resume-link tokens in one UPDATE, renders, sends through one SMTP connection
+(GOV.UK Notify: one API call a message) and marks the sent rows sent in one
+statement. Two workers, or a task and the sweep, or a task redelivered by the
+broker, never send a row twice while the lease holds. A message that fails
+(refused by the server, or its rendering raised) is retried alone after a
+back-off; the rest of its batch is sent and marked as usual. A batch starts
+no send after half its lease, and hands the rest back, so no send outlives
+the lease. Before sending, a deadline email that no longer applies (the
+return was submitted, or the deadline moved) is cancelled instead.
 
-A worker killed mid-send leaves the lease to lapse; the next sweep queues the
-row again and it is sent with the same Message-ID. We do not wait for the
+A worker killed mid-batch leaves the lease to lapse; the next sweep queues
+the rows again and they are sent with the same Message-IDs. We do not wait for the
 broker to redeliver the killed worker's task (Redis' visibility timeout is an
 hour by default); when it does, the row is already sent and nothing happens.
 
-The one window that remains: the SMTP server accepted the message and the
-worker died (or lost its database connection) before it marked the row sent.
-That message is sent a second time, with the same Message-ID, so most mail
-systems fold the two. Exactly-once delivery to a remote SMTP server is not
+The one window that remains: the SMTP server accepted a message and the
+worker died (or lost its database connection) before it marked the batch
+sent (a batch of 100 takes well under a second to send). Those messages are
+sent a second time, with the same Message-IDs, so most mail systems fold
+them. Exactly-once delivery to a remote SMTP server is not
 possible without the server's help; this narrows the duplicate to that
-window. A send that takes longer than the lease can also be repeated, so the
-lease must exceed EMAIL_TIMEOUT (300 s against 30 s by default).
+window. A send that ends after the lease can also be repeated, so half the
+lease must exceed EMAIL_TIMEOUT (150 s against 30 s by default).
 """
 
+import contextlib
 import logging
 import uuid
 from datetime import timedelta
@@ -35,8 +45,9 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -130,17 +141,21 @@ def _enqueue(email_id: int) -> None:
     _enqueue_many([email_id])
 
 
-def _enqueue_many(email_ids: list[int]) -> None:
-    from ..tasks import send_outbound_email
+def _enqueue_many(email_ids: list[int], *, raise_if_down: bool = False) -> None:
+    """One task per batch of up to S11_OUTBOX_BATCH rows."""
+    from ..tasks import send_outbound_emails
 
-    for index, email_id in enumerate(email_ids):
+    size = settings.S11_OUTBOX_BATCH
+    for start in range(0, len(email_ids), size):
         try:
-            send_outbound_email.delay(email_id)
+            send_outbound_emails.delay(email_ids[start : start + size])
         except Exception:  # the broker is down: the sweep will send them
+            if raise_if_down:
+                raise
             logger.warning(
                 "Could not queue %s email(s) from %s; the outbox sweep will send them",
-                len(email_ids) - index,
-                email_id,
+                len(email_ids) - start,
+                email_ids[start],
                 exc_info=True,
             )
             return
@@ -171,26 +186,26 @@ def _obsolete_reason(email: OutboundEmail) -> str:
     return ""
 
 
-def _claim(email_id: int) -> OutboundEmail | None:
+def _claim(email_ids: list[int]) -> list[OutboundEmail]:
+    """Lease those of these rows that are due and that nobody holds: one
+    SELECT … FOR UPDATE SKIP LOCKED (rows another worker has locked are
+    skipped) and one UPDATE. Returns them with what rendering reads."""
     now = timezone.now()
     with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "partnership",
-                "submission__cycle",
-                "resume_link__submission__agency",
-                "resume_link__submission__cycle",
-            )
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING, not_before__lte=now)
-            .first()
+        ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING, not_before__lte=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+            .values_list("pk", flat=True)
         )
-        if email is None or (email.lease_until and email.lease_until > now):
-            return None
-        email.lease_until = now + lease()
-        email.attempts += 1
-        email.save(update_fields=["lease_until", "attempts"])
-    return email
+        if not ids:
+            return []
+        OutboundEmail.objects.filter(pk__in=ids).update(lease_until=now + lease(), attempts=F("attempts") + 1)
+    return list(
+        OutboundEmail.objects.filter(pk__in=ids)
+        .select_related("partnership", "submission__cycle", "resume_link__partnership")
+        .order_by("pk")
+    )
 
 
 def email_address(name: str, address: str) -> str:
@@ -212,15 +227,17 @@ def render_plain(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def _render(email: OutboundEmail) -> EmailMultiAlternatives:
-    from .links import resume_link_mint_url
+def _render(email: OutboundEmail, resume_urls: dict[int, str]) -> EmailMultiAlternatives:
+    from .links import resume_links_mint_urls
 
     context = dict(email.context)
     context["partnership"] = email.partnership
     context["to_name"] = email.to_name
     context["base_url"] = settings.BASE_URL
     if email.resume_link is not None:
-        context["resume_url"] = resume_link_mint_url(link=email.resume_link)
+        if email.resume_link_id not in resume_urls:  # the batch's minting failed: this row's alone
+            resume_urls.update(resume_links_mint_urls(links=[email.resume_link]))
+        context["resume_url"] = resume_urls[email.resume_link_id]
         context["link_expires_at"] = email.resume_link.expires_at
     if email.kind == OutboundEmail.Kind.STAFF_INVITATION:
         # Like a resume link, the set-password key and the acceptance token
@@ -243,47 +260,120 @@ def _render(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _mint_links(emails: list[OutboundEmail]) -> dict[int, str]:
+    """The resume URLs of the batch's links, their tokens made now in one
+    UPDATE ({link pk: URL}); {} if that failed (each row then mints its own,
+    so one bad row fails alone)."""
+    from .links import resume_links_mint_urls
+
+    links = {e.resume_link_id: e.resume_link for e in emails if e.resume_link_id}
+    try:
+        return resume_links_mint_urls(links=list(links.values()))
+    except Exception:
+        logger.warning("Minting a batch of %s resume links failed", len(links), exc_info=True)
+        return {}
+
+
+def _deliver(messages, stop_at) -> tuple[list[int], dict[int, Exception], list[int]]:
+    """Send through one connection (GOV.UK Notify: one API call each):
+    (sent pks, failed {pk: error}, pks not tried). A refused message does
+    not stop the others; a dropped connection is opened again for the next.
+    No send starts after `stop_at`, so none outlives the batch's lease."""
+    sent, failed, untried = [], {}, []
+    connection = get_connection(fail_silently=False)
+    try:
+        for index, (pk, message) in enumerate(messages):
+            if timezone.now() >= stop_at:
+                untried = [pk for pk, _ in messages[index:]]
+                break
+            try:
+                connection.open()  # nothing to do while it is open
+                connection.send_messages([message])
+            except Exception as exc:
+                failed[pk] = exc
+                with contextlib.suppress(Exception):
+                    connection.close()
+            else:
+                sent.append(pk)
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return sent, failed, untried
+
+
+def outbound_emails_send(*, email_ids: list[int]) -> int:
+    """Send these outbox rows, those still pending that nobody holds, as one
+    batch: claimed together, rendered, sent through one connection and
+    marked sent in one statement. A row that fails (refused, or rendering
+    raised) is retried alone after a back-off. Returns how many were sent."""
+    emails = _claim(email_ids)
+    if not emails:
+        return 0
+    stop_at = timezone.now() + lease() / 2
+    cancelled: dict[int, str] = {}
+    failed: dict[int, Exception] = {}
+    live = []
+    for email in emails:
+        reason = _obsolete_reason(email)
+        if reason:
+            cancelled[email.pk] = reason
+        else:
+            live.append(email)
+    resume_urls = _mint_links(live)
+    messages = []
+    for email in live:
+        try:
+            messages.append((email.pk, _render(email, resume_urls)))
+        except Exception as exc:
+            failed[email.pk] = exc
+    sent, refused, untried = _deliver(messages, stop_at)
+    failed.update(refused)
+    now = timezone.now()
+    if sent:
+        # One statement for the batch, each row with its own subject.
+        subjects = {pk: message.subject[:300] for pk, message in messages}
+        OutboundEmail.objects.filter(pk__in=sent).update(
+            status=OutboundEmail.Status.SENT,
+            sent_at=now,
+            subject=Case(*[When(pk=pk, then=Value(subjects[pk])) for pk in sent]),
+            lease_until=None,
+            last_error="",
+        )
+    for reason in set(cancelled.values()):
+        OutboundEmail.objects.filter(pk__in=[pk for pk, r in cancelled.items() if r == reason]).update(
+            status=OutboundEmail.Status.CANCELLED, last_error=reason[:2000], lease_until=None
+        )
+    if untried:
+        # Handed back as never tried: the next task or sweep sends them.
+        OutboundEmail.objects.filter(pk__in=untried).update(lease_until=None, attempts=F("attempts") - 1)
+    attempts = {email.pk: email.attempts for email in emails}  # counting this one
+    for pk, exc in failed.items():
+        OutboundEmail.objects.filter(pk=pk).update(
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            # Retry after a back-off; give up after MAX_ATTEMPTS.
+            lease_until=now + lease() * attempts[pk],
+            status=OutboundEmail.Status.FAILED
+            if attempts[pk] >= MAX_ATTEMPTS
+            else OutboundEmail.Status.PENDING,
+        )
+        logger.warning(
+            "Sending email %s failed (attempt %s)",
+            pk,
+            attempts[pk],
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+    return len(sent)
+
+
 def outbound_email_send(*, email_id: int) -> bool:
     """Send one outbox row if it is still pending and nobody holds it.
     Returns True if this call sent it."""
-    email = _claim(email_id)
-    if email is None:
-        return False
-    reason = _obsolete_reason(email)
-    if reason:
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=OutboundEmail.Status.CANCELLED, last_error=reason, lease_until=None
-        )
-        return False
-    try:
-        message = _render(email)
-        message.send(fail_silently=False)
-    except Exception as exc:
-        failed = email.attempts >= MAX_ATTEMPTS
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            # Retry after a back-off; give up after MAX_ATTEMPTS.
-            lease_until=timezone.now() + lease() * email.attempts,
-            status=OutboundEmail.Status.FAILED if failed else OutboundEmail.Status.PENDING,
-        )
-        logger.warning("Sending email %s failed (attempt %s)", email.pk, email.attempts, exc_info=True)
-        return False
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        subject=message.subject[:300],
-        lease_until=None,
-        last_error="",
-    )
-    return True
+    return outbound_emails_send(email_ids=[email_id]) == 1
 
 
-def outbox_sweep(*, limit: int = 500) -> int:
-    """Queue every pending row that is due and not held by a live lease."""
-    from django.db.models import Q
-
-    from ..tasks import send_outbound_email
-
+def outbox_sweep(*, limit: int = 5000) -> int:
+    """Queue, in batches, every pending row that is due and not held by a
+    live lease."""
     now = timezone.now()
     ids = list(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, not_before__lte=now)
@@ -291,8 +381,7 @@ def outbox_sweep(*, limit: int = 500) -> int:
         .order_by("not_before", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    for email_id in ids:
-        send_outbound_email.delay(email_id)
+    _enqueue_many(ids, raise_if_down=True)
     return len(ids)
 
 
@@ -301,5 +390,6 @@ __all__ = [
     "outbound_email_queue",
     "outbound_email_queue_many",
     "outbound_email_send",
+    "outbound_emails_send",
     "outbox_sweep",
 ]

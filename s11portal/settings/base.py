@@ -282,6 +282,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # How long a worker holds an outbox row while it sends it. Must exceed
 # EMAIL_TIMEOUT: a send that outlives its lease may be made twice.
 S11_OUTBOX_LEASE_SECONDS = int(os.environ.get("S11_OUTBOX_LEASE_SECONDS", "300"))
+# Rows one outbox task claims, renders and sends through one connection.
+S11_OUTBOX_BATCH = int(os.environ.get("S11_OUTBOX_BATCH", "100"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -403,7 +403,7 @@ def test_broker_down_at_the_moment_of_writing_the_sweep_sends_later(
         raise ConnectionRefusedError("broker unreachable")
 
     with monkeypatch.context() as m:
-        m.setattr(tasks.send_outbound_email, "delay", broker_down)
+        m.setattr(tasks.send_outbound_emails, "delay", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             run_at(uk(2026, 3, 1, 10))
     assert mail.outbox == []

@@ -159,6 +159,16 @@ def survey_results_by_agency(*, partnership: Partnership, survey: Survey) -> lis
 # --- triangulation --------------------------------------------------------------
 
 
+def _gap(answer: str, agree_share: float) -> float | None:
+    """How far practitioners are from what the agency said: Yes claims
+    100%, No 0%; Not applicable claims nothing."""
+    if answer == AnswerValue.YES:
+        return 100 - agree_share
+    if answer == AnswerValue.NO:
+        return agree_share
+    return None
+
+
 @dataclass(frozen=True)
 class TriangulationRow:
     survey_question: str
@@ -181,13 +191,7 @@ class TriangulationRow:
 
     @property
     def gap(self) -> float | None:
-        """How far practitioners are from what the agency said: Yes claims
-        100%, No 0%; Not applicable claims nothing."""
-        if self.answer == AnswerValue.YES:
-            return 100 - self.agree_share
-        if self.answer == AnswerValue.NO:
-            return self.agree_share
-        return None
+        return _gap(self.answer, self.agree_share)
 
     @property
     def flagged(self) -> bool:
@@ -275,3 +279,76 @@ def survey_triangulation(*, partnership: Partnership, submission: Submission) ->
             )
     rows.sort(key=lambda r: (r.theme_order, r.question_text, r.survey_question))
     return Triangulation(replies=replies, rows=rows)
+
+
+@dataclass(frozen=True)
+class AcrossCell:
+    agreeing: int
+    replies: int
+    answers: tuple[str, ...]  # the agency's answers to the linked questions
+    threshold: int
+
+    @property
+    def agree_share(self) -> float:
+        return 100 * self.agreeing / self.replies
+
+    @property
+    def flagged(self) -> bool:
+        gaps = [_gap(answer, self.agree_share) for answer in self.answers]
+        return any(gap is not None and gap >= self.threshold for gap in gaps)
+
+
+@dataclass(frozen=True)
+class AcrossRow:
+    agency: Agency
+    replies: int
+    cells: list[AcrossCell]
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for cell in self.cells if cell.flagged)
+
+
+def survey_triangulation_across_agencies(*, partnership: Partnership, survey: Survey) -> list[AcrossRow]:
+    """For each agency with MIN_GROUP replies or more, each survey question's
+    share agreeing, flagged where it differs from any of the agency's
+    answers to the linked questions by the threshold or more: the heatmap's
+    overlay, on the survey's page. Four queries, whatever the number of
+    agencies."""
+    questions = list(survey_questions(partnership=partnership, survey=survey))
+    shown = _agencies_shown(partnership=partnership, survey=survey)
+    tallies: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for row in (
+        SurveyAnswer.objects.filter(
+            reply__partnership=partnership, reply__survey=survey, reply__agency__in=shown
+        )
+        .order_by()
+        .values("reply__agency", "question", "value")
+        .annotate(n=Count("pk"))
+    ):
+        tallies[row["reply__agency"]][row["question"]][row["value"]] = row["n"]
+    keys = {key for q in questions for key in q.linked_keys or []}
+    answers: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for agency_id, key, value in Answer.objects.filter(
+        submission__partnership=partnership,
+        submission__cycle_id=survey.cycle_id,
+        submission__agency_id__in=list(tallies),
+        question__key__in=keys,
+    ).values_list("submission__agency", "question__key", "value"):
+        answers[(agency_id, key)].append(value)
+    agencies = Agency.objects.filter(partnership=partnership, pk__in=list(tallies)).order_by("name", "pk")
+    rows = []
+    for agency in agencies:
+        cells = []
+        for q in questions:
+            tally = tallies[agency.pk][q.pk]
+            cells.append(
+                AcrossCell(
+                    agreeing=sum(n for value, n in tally.items() if value in AGREEING),
+                    replies=sum(tally.values()),
+                    answers=tuple(a for key in q.linked_keys or [] for a in answers[(agency.pk, key)]),
+                    threshold=survey.disagreement_threshold,
+                )
+            )
+        rows.append(AcrossRow(agency=agency, replies=max(c.replies for c in cells), cells=cells))
+    return rows

@@ -106,6 +106,10 @@ def survey_overview(request, cycle_slug):
             "progress": [(row, base + _url(request, "survey_answer", token=row.token)) for row in progress],
             "total_replies": sum(row.replies for row in progress),
             "results": selectors.survey_results(partnership=request.partnership, survey=survey),
+            "questions": selectors.survey_questions(partnership=request.partnership, survey=survey),
+            "across": selectors.survey_triangulation_across_agencies(
+                partnership=request.partnership, survey=survey
+            ),
         }
     return render(request, "surveys/staff/overview.html", context)
 

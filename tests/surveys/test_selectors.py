@@ -24,6 +24,7 @@ COVERED = {
     "survey_results",
     "survey_results_by_agency",
     "survey_triangulation",  # tests/surveys/test_triangulation.py
+    "survey_triangulation_across_agencies",  # tests/surveys/test_triangulation.py
 }
 
 

@@ -8,11 +8,12 @@ from django.test import Client
 from audits.models import Rag
 from partnerships.models import StaffRole
 from surveys.models import Choice, SurveyQuestion
-from surveys.selectors import survey_triangulation
-from tests.factories import theme_save, two_partnerships
+from surveys.selectors import survey_triangulation, survey_triangulation_across_agencies
+from surveys.services import survey_update
+from tests.factories import AgencyFactory, theme_save, two_partnerships
 from tests.staff import staff_client, staff_url
 
-from .helpers import link_of, replies_add, survey_make
+from .helpers import ADMIN, link_of, replies_add, survey_make
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,35 @@ def test_no_survey_or_another_partnership_gives_nothing(world):
     replies_add(link_of(survey, worlds.a.agency), agreeing=6)
     assert survey_triangulation(partnership=worlds.b.partnership, submission=worlds.a.submission) is None
     assert survey_triangulation(partnership=worlds.b.partnership, submission=worlds.b.submission) is None
+
+
+def test_across_agencies_only_groups_of_five_with_the_same_flags(world, django_assert_num_queries):
+    worlds, survey = world
+    small = AgencyFactory(partnership=worlds.a.partnership, name="Small Charity")
+    survey_update(partnership=worlds.a.partnership, survey=survey, disagreement_threshold=45, actor=ADMIN)
+    link = link_of(survey, worlds.a.agency)
+    replies_add(link, agreeing=15)
+    replies_add(link, agreeing=22, overrides={"know-escalation": Choice.DISAGREE})
+    replies_add(link_of(survey, small), agreeing=4)
+
+    with django_assert_num_queries(4):
+        rows = survey_triangulation_across_agencies(partnership=worlds.a.partnership, survey=survey)
+
+    [row] = rows  # the charity's 4 replies are not shown
+    assert (row.agency, row.replies) == (worlds.a.agency, 37)
+    by_key = {q.key: cell for q, cell in zip(survey.questions.all(), row.cells, strict=True)}
+    escalation = by_key["know-escalation"]
+    # q-2 answered Yes, No and N/A: Yes is 59.5 points from 40.5%, flagged at 45.
+    assert (escalation.agreeing, escalation.replies, sorted(escalation.answers)) == (
+        15,
+        37,
+        ["na", "no", "yes"],
+    )
+    assert escalation.flagged and not by_key["recent-training"].flagged
+    assert row.flagged == 1
+    assert survey_triangulation_across_agencies(partnership=worlds.b.partnership, survey=survey) == []
+
+    client = staff_client(Client(), worlds.a.partnership, StaffRole.REVIEWER)
+    html = client.get(staff_url(worlds.a.partnership, "staff_survey", cycle_slug="s11-2026")).content.decode()
+    table = html.split('id="against-heading"')[1].split("</table>")[0].split("<tbody")[1]
+    assert "41%" in table and table.count(">Differs</strong>") == 1 and "Small Charity" not in table

@@ -2,7 +2,9 @@
 
 Two kinds of request carry a secret in their path: a resume link
 (/<partnership>/r/<token>/) and allauth's password-reset link
-(/accounts/password/reset/key/<uid>-<key>/). Both redirect at once to a URL
+(/accounts/password/reset/key/<uid>-<key>/); an agency's open survey link
+(/<partnership>/survey/<token>/) is a secret of a kind too, as anyone
+holding it can send replies. The first two redirect at once to a URL
 without it, but the request line itself is still logged by the web server
 (gunicorn's access log) and by Django's development server. `RedactSecrets`
 rewrites the secret in any log record to [redacted].
@@ -21,7 +23,7 @@ import re
 # A resume link's token (192 bits, urlsafe base64) and a password-reset key
 # (allauth: "<uidb36>-<key>", or "<uidb36>-set-password" once it is in the
 # session). Each is kept up to the next slash, quote, space or query string.
-SECRET_IN_PATH = re.compile(r"(/r/)[A-Za-z0-9_-]{16,}|(/password/reset/key/)[^/\s\"'?#]+")
+SECRET_IN_PATH = re.compile(r"(/r/|/survey/)[A-Za-z0-9_-]{16,}|(/password/reset/key/)[^/\s\"'?#]+")
 TOKEN_IN_PATH = SECRET_IN_PATH  # the old name
 
 EMAIL_ADDRESS = r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"

@@ -149,3 +149,12 @@ def test_csrf_is_required(world):
     response = Client(enforce_csrf_checks=True).post(_url(link), form_data(survey))
     assert response.status_code == 403
     assert not SurveyReply.objects.exists()
+
+
+def test_an_agencys_survey_link_is_redacted_from_logs(world):
+    from s11portal.logging_filters import redact
+
+    _, _survey, link = world
+    line = f'"GET /alpha/survey/{link.token}/thank-you/ HTTP/1.1" 200'
+    assert link.token not in redact(line)
+    assert "/alpha/survey/[redacted]/thank-you/" in redact(line)

@@ -21,6 +21,7 @@ STAFF_URL_MODULES = [
     "partnerships.urls_staff.agencies",
     "partnerships.urls_staff.members",
     "surveys.urls_staff",
+    "lifecycle.urls_staff",
 ]
 
 urlpatterns = [

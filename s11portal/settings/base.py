@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "themes",
     "audits",
     "surveys",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -392,6 +393,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.reminders_due",
         "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),
     },
+    # Personal data of cycles past their partnership's retention period.
+    "retention-run": {"task": "lifecycle.retention_run", "schedule": 86400.0},
 }
 
 # Who runs this installation, for the accessibility statement and the privacy

@@ -1,0 +1,164 @@
+"""Reads for the data lifecycle. Each takes the partnership first."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audits.models import (
+    ActionItem,
+    ActionUpdate,
+    ActionUpdateRequest,
+    AuditCycle,
+    AuditEvent,
+    Evidence,
+    OutboundEmail,
+    ResumeLink,
+    Submission,
+    SubmissionPdf,
+    ThemeResponse,
+)
+from partnerships.models import Partnership
+
+from .models import DEFAULT_RETENTION_YEARS, RetentionPolicy
+
+# Keys of an audit event's detail that name or address a person.
+PERSONAL_DETAIL_KEYS = ["to", "sent_to", "email", "emailed", "signed_off_by", "name", "recipients"]
+
+# What anonymising a cycle removes, in the order the dry-run page lists it.
+WHAT_GOES = {
+    "submissions": "Returns: who submitted and who signed off (names and emails)",
+    "theme_responses": "Theme pages: who last saved them",
+    "evidence": "Evidence: who added it (the files stay)",
+    "action_items": "Action items: who added them",
+    "action_updates": "Action plan progress updates: who recorded them",
+    "action_update_requests": "Action plan update requests: who they were sent to",
+    "resume_links": "Links to returns (deleted)",
+    "emails": "Emails sent about returns: recipients and content",
+    "audit_events": "History entries: who did it",
+    "submitted_pdfs": "Submitted copies (PDFs, deleted)",
+}
+
+
+def retention_policy_get(*, partnership: Partnership) -> RetentionPolicy:
+    """The partnership's policy, or the default (not saved) if it has none."""
+    policy = RetentionPolicy.objects.filter(partnership=partnership).first()
+    return policy or RetentionPolicy(partnership=partnership, years=DEFAULT_RETENTION_YEARS)
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def years_after(moment: datetime, years: int) -> datetime:
+    return years_before(moment, -years)
+
+
+def cycles_due(*, partnership: Partnership, policy: RetentionPolicy, now=None) -> QuerySet[AuditCycle]:
+    """Cycles closed longer ago than the retention period and not yet
+    anonymised, oldest first."""
+    cutoff = years_before(now or timezone.now(), policy.years)
+    return AuditCycle.objects.filter(
+        partnership=partnership, closes_at__lte=cutoff, anonymisation__isnull=True
+    ).order_by("closes_at", "id")
+
+
+def cycle_event_q(cycle: AuditCycle) -> Q:
+    """The audit events about a cycle: its returns', and the cycle's own."""
+    return Q(submission__cycle=cycle) | Q(object_type="audits.auditcycle", object_id=str(cycle.pk))
+
+
+def cycle_personal_data(
+    *, partnership: Partnership, cycle: AuditCycle, keep_pdfs: bool
+) -> dict[str, QuerySet]:
+    """The rows anonymising `cycle` would change or delete, by kind (keys of
+    WHAT_GOES). Rows already blank are not counted."""
+    if cycle.partnership_id != partnership.pk:
+        raise ValueError("That cycle belongs to another partnership.")
+    in_cycle = {"partnership": partnership, "submission__cycle": cycle}
+    rows = {
+        "submissions": Submission.objects.filter(partnership=partnership, cycle=cycle).exclude(
+            submitted_by_name="", submitted_by_email="", signed_off_by_name=""
+        ),
+        "theme_responses": ThemeResponse.objects.filter(
+            submission__partnership=partnership, submission__cycle=cycle
+        ).exclude(updated_by_name="", updated_by_email=""),
+        "evidence": Evidence.objects.filter(
+            submission__partnership=partnership, submission__cycle=cycle
+        ).exclude(added_by_name="", added_by_email=""),
+        "action_items": ActionItem.objects.filter(**in_cycle).exclude(
+            created_by_name="", created_by_email=""
+        ),
+        "action_updates": ActionUpdate.objects.filter(
+            partnership=partnership, item__submission__cycle=cycle
+        ).exclude(actor_name="", actor_email=""),
+        "action_update_requests": ActionUpdateRequest.objects.filter(**in_cycle).exclude(recipients=[]),
+        "resume_links": ResumeLink.objects.filter(**in_cycle),
+        "emails": OutboundEmail.objects.filter(**in_cycle).exclude(
+            to_name="", to_email="", context={}, last_error=""
+        ),
+        "audit_events": AuditEvent.objects.filter(cycle_event_q(cycle), partnership=partnership).filter(
+            Q(actor__isnull=False)
+            | ~Q(actor_name="")
+            | ~Q(actor_email="")
+            | Q(detail__has_any_keys=PERSONAL_DETAIL_KEYS)
+        ),
+        "submitted_pdfs": SubmissionPdf.objects.filter(**in_cycle),
+    }
+    if keep_pdfs:
+        rows["submitted_pdfs"] = SubmissionPdf.objects.none()
+    return rows
+
+
+@dataclass
+class CyclePreview:
+    cycle: AuditCycle
+    due_at: datetime
+    is_due: bool
+    counts: list[tuple[str, int]]  # (what, how many), only kinds with rows
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+def retention_preview(*, partnership: Partnership, now=None) -> list[CyclePreview]:
+    """The dry run: each closed cycle not yet anonymised, when it falls due,
+    and what anonymising it would remove (counted only for cycles due now)."""
+    now = now or timezone.now()
+    policy = retention_policy_get(partnership=partnership)
+    due = set(cycles_due(partnership=partnership, policy=policy, now=now).values_list("pk", flat=True))
+    previews = []
+    closed = AuditCycle.objects.filter(
+        partnership=partnership, closes_at__lte=now, anonymisation__isnull=True
+    ).order_by("closes_at", "id")
+    for cycle in closed:
+        counts = []
+        if cycle.pk in due:
+            rows = cycle_personal_data(
+                partnership=partnership, cycle=cycle, keep_pdfs=policy.keep_submitted_pdfs
+            )
+            counts = [(WHAT_GOES[key], n) for key, qs in rows.items() if (n := qs.count())]
+        previews.append(
+            CyclePreview(
+                cycle=cycle,
+                due_at=years_after(cycle.closes_at, policy.years),
+                is_due=cycle.pk in due,
+                counts=counts,
+            )
+        )
+    return previews
+
+
+def cycles_anonymised(*, partnership: Partnership):
+    from .models import CycleAnonymisation
+
+    return (
+        CycleAnonymisation.objects.filter(partnership=partnership)
+        .select_related("cycle")
+        .order_by("-anonymised_at")
+    )

@@ -1,0 +1,144 @@
+"""Writes for the data lifecycle: a partnership's retention policy, and
+anonymising the personal data of cycles past it (run daily by Celery beat:
+lifecycle.tasks.retention_run)."""
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audits.models import AuditCycle, AuditEvent, OutboundEmail
+from audits.services import SYSTEM, Actor, DomainError, audit_event_record
+from partnerships.models import Partnership
+
+from .models import CycleAnonymisation, RetentionPolicy
+from .selectors import (
+    PERSONAL_DETAIL_KEYS,
+    cycle_personal_data,
+    cycles_due,
+    retention_policy_get,
+)
+from .subject_access import sections_zip, subject_access_sections
+
+
+@transaction.atomic
+def retention_policy_save(
+    *, partnership: Partnership, years: int, keep_submitted_pdfs: bool, actor: Actor
+) -> RetentionPolicy:
+    if not 1 <= years <= 50:
+        raise DomainError("The retention period must be between 1 and 50 years.")
+    policy, _ = RetentionPolicy.objects.select_for_update().get_or_create(partnership=partnership)
+    before = {"years": policy.years, "keep_submitted_pdfs": policy.keep_submitted_pdfs}
+    policy.years = years
+    policy.keep_submitted_pdfs = keep_submitted_pdfs
+    policy.save(update_fields=["years", "keep_submitted_pdfs", "updated_at"])
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="retention.policy_saved",
+        obj=policy,
+        detail={"before": before, "years": years, "keep_submitted_pdfs": keep_submitted_pdfs},
+    )
+    return policy
+
+
+def _allow_anonymising(on: bool) -> None:
+    # Transaction-local: the database's locks on submitted returns and on the
+    # audit log let a row's personal-data columns be blanked, nothing else
+    # (lifecycle/migrations/0002_anonymise_setting.py).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('s11portal.anonymise', %s, true)", ["on" if on else "off"])
+
+
+@transaction.atomic
+def cycle_anonymise(
+    *, partnership: Partnership, cycle: AuditCycle, keep_pdfs: bool, actor: Actor = SYSTEM, now=None
+) -> dict[str, int]:
+    """Blank the names and emails of everyone who worked on the cycle's
+    returns, delete its resume links (and its submitted PDFs unless kept),
+    blank its emails' recipients and content and its history's actors.
+    Answers, ratings, comments, evidence files, action plans and every
+    figure stay. Writes what it did to the audit log; returns the counts."""
+    if cycle.partnership_id != partnership.pk:
+        raise DomainError("That cycle belongs to another partnership.")
+    cycle = AuditCycle.objects.select_for_update().get(pk=cycle.pk)
+    if CycleAnonymisation.objects.filter(cycle=cycle).exists():
+        raise DomainError("That cycle has been anonymised already.")
+    rows = cycle_personal_data(partnership=partnership, cycle=cycle, keep_pdfs=keep_pdfs)
+    counts: dict[str, int] = {}
+    _allow_anonymising(True)
+    try:
+        counts["submissions"] = rows["submissions"].update(
+            submitted_by_name="", submitted_by_email="", signed_off_by_name=""
+        )
+        counts["theme_responses"] = rows["theme_responses"].update(updated_by_name="", updated_by_email="")
+        counts["evidence"] = rows["evidence"].update(added_by_name="", added_by_email="")
+        counts["action_items"] = rows["action_items"].update(created_by_name="", created_by_email="")
+        counts["action_updates"] = rows["action_updates"].update(actor_name="", actor_email="")
+        counts["action_update_requests"] = rows["action_update_requests"].update(recipients=[])
+        counts["resume_links"] = rows["resume_links"].delete()[0]
+        emails = rows["emails"]
+        emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)
+        counts["emails"] = emails.update(to_name="", to_email="", context={}, last_error="")
+        events = rows["audit_events"]
+        counts["audit_events"] = 0
+        for event in events.filter(detail__has_any_keys=PERSONAL_DETAIL_KEYS).only("pk", "detail"):
+            detail = {k: v for k, v in event.detail.items() if k not in PERSONAL_DETAIL_KEYS}
+            counts["audit_events"] += AuditEvent.objects.filter(pk=event.pk).update(
+                actor=None, actor_name="", actor_email="", detail=detail
+            )
+        counts["audit_events"] += events.update(actor=None, actor_name="", actor_email="")
+        pdf_names = [p.file.name for p in rows["submitted_pdfs"].only("pk", "file") if p.file]
+        counts["submitted_pdfs"] = rows["submitted_pdfs"].delete()[0]
+    finally:
+        _allow_anonymising(False)
+    if pdf_names:
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in pdf_names])
+    CycleAnonymisation.objects.create(
+        partnership=partnership, cycle=cycle, anonymised_at=now or timezone.now(), counts=counts
+    )
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="retention.cycle_anonymised",
+        obj=cycle,
+        detail={"cycle": cycle.slug, "counts": counts, "submitted_pdfs_kept": keep_pdfs},
+    )
+    return counts
+
+
+def retention_run(*, now=None) -> dict[str, dict[str, int]]:
+    """Anonymise every cycle, of every partnership, past its partnership's
+    retention period: each cycle in a transaction of its own. Returns the
+    counts by "partnership-slug/cycle-slug"."""
+    now = now or timezone.now()
+    done = {}
+    for partnership in Partnership.objects.order_by("pk"):
+        policy = retention_policy_get(partnership=partnership)
+        for cycle in cycles_due(partnership=partnership, policy=policy, now=now):
+            done[f"{partnership.slug}/{cycle.slug}"] = cycle_anonymise(
+                partnership=partnership, cycle=cycle, keep_pdfs=policy.keep_submitted_pdfs, now=now
+            )
+    return done
+
+
+@transaction.atomic
+def subject_access_export(*, partnership: Partnership, email: str, actor: Actor) -> bytes:
+    """The ZIP of everything the partnership holds about `email`, with the
+    request on the audit log (who asked, about whom, how much was found)."""
+    sections = subject_access_sections(partnership=partnership, email=email)
+    counts = {name: len(rows) for name, rows in sections.items()}
+    produced_at = timezone.now()
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="subject_access.exported",
+        detail={"about": email.strip().lower(), "counts": counts},
+    )
+    about = {
+        "partnership": partnership.name,
+        "email": email.strip(),
+        "produced_at": produced_at.isoformat(),
+        "produced_by": actor.name or actor.email,
+    }
+    return sections_zip(sections, about=about)

@@ -4,7 +4,13 @@ rather than its view calling our selectors."""
 
 from django import template
 
-from ..selectors import MIN_GROUP, survey_triangulation
+from ..selectors import (
+    MIN_GROUP,
+    survey_for_cycle,
+    survey_results,
+    survey_triangulation,
+    survey_triangulation_across_agencies,
+)
 
 register = template.Library()
 
@@ -14,3 +20,26 @@ def survey_triangulation_table(partnership, submission):
     triangulation = survey_triangulation(partnership=partnership, submission=submission)
     threshold = triangulation.rows[0].threshold if triangulation and triangulation.rows else None
     return {"triangulation": triangulation, "threshold": threshold, "min_group": MIN_GROUP}
+
+
+@register.inclusion_tag("surveys/_report_section.html")
+def survey_report_section(partnership, cycle):
+    """The practitioners' survey in the cycle's summary report (page and
+    PDF): each statement's share agreeing across agencies with enough
+    replies, and in how many of them it differs from the self-assessment."""
+    survey = survey_for_cycle(partnership=partnership, cycle=cycle)
+    if survey is None:
+        return {"survey": None}
+    results = survey_results(partnership=partnership, survey=survey)
+    across = survey_triangulation_across_agencies(partnership=partnership, survey=survey)
+    statements = [
+        (question, sum(1 for row in across if row.cells[index].flagged))
+        for index, question in enumerate(results.questions)
+    ]
+    return {
+        "survey": survey,
+        "results": results,
+        "statements": statements,
+        "agencies": len(across),
+        "min_group": MIN_GROUP,
+    }

@@ -155,6 +155,11 @@ def test_survey_pages_have_no_axe_violations(new_context, site, world, survey_li
     expect(staff.get_by_role("heading", name="What practitioners say")).to_be_visible()
     assert_no_axe_violations(staff, what="the review page with practitioners' figures")
 
+    # The summary report's section.
+    staff.goto(f"{base}/cycles/{world.cycle.slug}/report/")
+    expect(staff.get_by_role("heading", name="What practitioners say")).to_be_visible()
+    assert_no_axe_violations(staff, what="the summary report with the survey")
+
     # Closed with the cycle.
     world.cycle.closes_at = timezone.now() - timedelta(minutes=1)
     world.cycle.save(update_fields=["closes_at"])

@@ -152,3 +152,21 @@ def test_the_cycle_dashboard_leads_to_the_survey_page_which_offers_set_up_to_adm
     assert setup in _client(worlds.b.partnership, StaffRole.ADMIN).get(page).content.decode()
     html = _client(worlds.b.partnership).get(page).content.decode()
     assert "This cycle has no practitioners' survey" in html and setup not in html
+
+
+def test_the_summary_report_page_and_pdf_show_groups_of_five_only(world):
+    worlds, *_ = world
+    client = _client(worlds.a.partnership)
+    html = client.get(
+        staff_url(worlds.a.partnership, "staff_cycle_report", cycle_slug="s11-2026")
+    ).content.decode()
+    section = html.split("What practitioners say")[1]
+    # The council's 6 and the trust's 5; the charity's 3 are left out.
+    assert "11 practitioners in 2 agencies with 5 or more replies" in section
+    assert "82% of 11" in section
+    assert "Small Charity" not in section
+    # Bravo has no survey: no section.
+    bravo = _client(worlds.b.partnership).get(
+        staff_url(worlds.b.partnership, "staff_cycle_report", cycle_slug="s11-2026")
+    )
+    assert "What practitioners say" not in bravo.content.decode()

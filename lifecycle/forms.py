@@ -39,3 +39,11 @@ class SubjectAccessForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
+
+
+class PartnershipDeleteForm(forms.Form):
+    name = forms.CharField(
+        label="Type the partnership's name to confirm",
+        max_length=200,
+        error_messages={"required": "Enter the partnership's name to confirm you want to delete it"},
+    )

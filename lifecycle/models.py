@@ -50,3 +50,24 @@ class CycleAnonymisation(models.Model):
 
     def __str__(self):
         return f"{self.cycle} anonymised {self.anonymised_at:%Y-%m-%d}"
+
+
+class PartnershipDeletion(models.Model):
+    """What is left of a partnership deleted by a platform admin: the record
+    that it was, who deleted it, when, and how much went. No foreign key to
+    it (it is gone) and nothing personal about its agencies."""
+
+    partnership_pk = models.PositiveBigIntegerField()
+    name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=60)
+    deleted_at = models.DateTimeField()
+    deleted_by_email = models.EmailField()
+    exported_at = models.DateTimeField(help_text="When the export taken before the deletion was made.")
+    counts = models.JSONField(default=dict, help_text="Rows deleted, by model.")
+    files = models.PositiveIntegerField(default=0, help_text="Files deleted from private storage.")
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.name} deleted {self.deleted_at:%Y-%m-%d}"

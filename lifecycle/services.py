@@ -1,16 +1,22 @@
-"""Writes for the data lifecycle: a partnership's retention policy, and
+"""Writes for the data lifecycle: a partnership's retention policy,
 anonymising the personal data of cycles past it (run daily by Celery beat:
-lifecycle.tasks.retention_run)."""
+lifecycle.tasks.retention_run), the subject-access export, and offboarding
+(export, then delete, a whole partnership)."""
+
+import logging
+from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audits.models import AuditCycle, AuditEvent, OutboundEmail
+from audits.models import AuditCycle, AuditEvent, OutboundEmail, Submission
 from audits.services import SYSTEM, Actor, DomainError, audit_event_record
 from partnerships.models import Partnership
+from themes.models import QuestionSet
 
-from .models import CycleAnonymisation, RetentionPolicy
+from .models import CycleAnonymisation, PartnershipDeletion, RetentionPolicy
+from .offboarding import partnership_counts, partnership_export_write, partnership_storage_names
 from .selectors import (
     PERSONAL_DETAIL_KEYS,
     cycle_personal_data,
@@ -18,6 +24,8 @@ from .selectors import (
     retention_policy_get,
 )
 from .subject_access import sections_zip, subject_access_sections
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -67,31 +75,29 @@ def cycle_anonymise(
     rows = cycle_personal_data(partnership=partnership, cycle=cycle, keep_pdfs=keep_pdfs)
     counts: dict[str, int] = {}
     _allow_anonymising(True)
-    try:
-        counts["submissions"] = rows["submissions"].update(
-            submitted_by_name="", submitted_by_email="", signed_off_by_name=""
+    counts["submissions"] = rows["submissions"].update(
+        submitted_by_name="", submitted_by_email="", signed_off_by_name=""
+    )
+    counts["theme_responses"] = rows["theme_responses"].update(updated_by_name="", updated_by_email="")
+    counts["evidence"] = rows["evidence"].update(added_by_name="", added_by_email="")
+    counts["action_items"] = rows["action_items"].update(created_by_name="", created_by_email="")
+    counts["action_updates"] = rows["action_updates"].update(actor_name="", actor_email="")
+    counts["action_update_requests"] = rows["action_update_requests"].update(recipients=[])
+    counts["resume_links"] = rows["resume_links"].delete()[0]
+    emails = rows["emails"]
+    emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)
+    counts["emails"] = emails.update(to_name="", to_email="", context={}, last_error="")
+    events = rows["audit_events"]
+    counts["audit_events"] = 0
+    for event in events.filter(detail__has_any_keys=PERSONAL_DETAIL_KEYS).only("pk", "detail"):
+        detail = {k: v for k, v in event.detail.items() if k not in PERSONAL_DETAIL_KEYS}
+        counts["audit_events"] += AuditEvent.objects.filter(pk=event.pk).update(
+            actor=None, actor_name="", actor_email="", detail=detail
         )
-        counts["theme_responses"] = rows["theme_responses"].update(updated_by_name="", updated_by_email="")
-        counts["evidence"] = rows["evidence"].update(added_by_name="", added_by_email="")
-        counts["action_items"] = rows["action_items"].update(created_by_name="", created_by_email="")
-        counts["action_updates"] = rows["action_updates"].update(actor_name="", actor_email="")
-        counts["action_update_requests"] = rows["action_update_requests"].update(recipients=[])
-        counts["resume_links"] = rows["resume_links"].delete()[0]
-        emails = rows["emails"]
-        emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)
-        counts["emails"] = emails.update(to_name="", to_email="", context={}, last_error="")
-        events = rows["audit_events"]
-        counts["audit_events"] = 0
-        for event in events.filter(detail__has_any_keys=PERSONAL_DETAIL_KEYS).only("pk", "detail"):
-            detail = {k: v for k, v in event.detail.items() if k not in PERSONAL_DETAIL_KEYS}
-            counts["audit_events"] += AuditEvent.objects.filter(pk=event.pk).update(
-                actor=None, actor_name="", actor_email="", detail=detail
-            )
-        counts["audit_events"] += events.update(actor=None, actor_name="", actor_email="")
-        pdf_names = [p.file.name for p in rows["submitted_pdfs"].only("pk", "file") if p.file]
-        counts["submitted_pdfs"] = rows["submitted_pdfs"].delete()[0]
-    finally:
-        _allow_anonymising(False)
+    counts["audit_events"] += events.update(actor=None, actor_name="", actor_email="")
+    pdf_names = [p.file.name for p in rows["submitted_pdfs"].only("pk", "file") if p.file]
+    counts["submitted_pdfs"] = rows["submitted_pdfs"].delete()[0]
+    _allow_anonymising(False)
     if pdf_names:
         transaction.on_commit(lambda: [default_storage.delete(name) for name in pdf_names])
     CycleAnonymisation.objects.create(
@@ -142,3 +148,90 @@ def subject_access_export(*, partnership: Partnership, email: str, actor: Actor)
         "produced_by": actor.name or actor.email,
     }
     return sections_zip(sections, about=about)
+
+
+# --- offboarding ----------------------------------------------------------------
+
+EXPORT_FRESH = timedelta(hours=24)
+EXPORTED_VERB = "partnership.exported"
+
+
+def partnership_export(*, partnership: Partnership, actor: Actor, target) -> dict[str, int]:
+    """Write everything the partnership holds, as a ZIP, to `target`, and
+    record the export on its audit log (the deletion asks for one)."""
+    counts = partnership_export_write(partnership, target)
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb=EXPORTED_VERB,
+        obj=partnership,
+        detail={"rows": sum(counts.values())},
+    )
+    return counts
+
+
+class PartnershipNameMismatchError(DomainError):
+    def __init__(self):
+        super().__init__("Enter the partnership's name exactly as it is shown")
+
+
+class PartnershipNotExportedError(DomainError):
+    def __init__(self):
+        super().__init__("Download the partnership's data before you delete it (in the last 24 hours)")
+
+
+@transaction.atomic
+def partnership_delete(
+    *, partnership: Partnership, confirm_name: str, actor: Actor, now=None
+) -> PartnershipDeletion:
+    """Delete the partnership and every row it holds, and its files once
+    this commits. Refused unless `confirm_name` is its name and its data was
+    exported in the last day. On PostgreSQL the locks on submitted returns
+    and the audit log let go only under the transaction-local purge setting."""
+    now = now or timezone.now()
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if confirm_name.strip() != partnership.name:
+        raise PartnershipNameMismatchError()
+    exported = (
+        AuditEvent.objects.filter(
+            partnership=partnership, verb=EXPORTED_VERB, created_at__gte=now - EXPORT_FRESH
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if exported is None:
+        raise PartnershipNotExportedError()
+    counts = partnership_counts(partnership)
+    files = partnership_storage_names(partnership)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('s11portal.purge', 'on', true)")
+    # In an order that no PROTECT foreign key refuses: what points at
+    # question sets, themes and questions goes before them.
+    AuditEvent.objects.filter(partnership=partnership).delete()
+    OutboundEmail.objects.filter(partnership=partnership).delete()
+    Submission.objects.filter(partnership=partnership).delete()
+    AuditCycle.objects.filter(partnership=partnership).delete()
+    question_sets = QuestionSet.objects.filter(partnership=partnership)
+    question_sets.update(previous_version=None)
+    question_sets.delete()
+    partnership.delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('s11portal.purge', 'off', true)")
+    record = PartnershipDeletion.objects.create(
+        partnership_pk=exported.partnership_id,
+        name=partnership.name,
+        slug=partnership.slug,
+        deleted_at=now,
+        deleted_by_email=actor.email,
+        exported_at=exported.created_at,
+        counts=counts,
+        files=len(files),
+    )
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    logger.warning(
+        "Partnership deleted",
+        extra={"partnership": record.slug, "by": actor.email, "rows": sum(counts.values())},
+    )
+    return record

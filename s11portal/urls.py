@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lifecycle import views_platform as offboarding
 from partnerships.views import platform
 from partnerships.views.index import staff_index
 from partnerships.views.invitations import invitation_accept
@@ -39,6 +40,17 @@ urlpatterns = [
         "staff/platform/accounts/<int:user_id>/reset-authenticator/",
         platform.account_second_factor_reset,
         name="platform_account_second_factor_reset",
+    ),
+    path("staff/platform/partnerships/", offboarding.partnership_list, name="platform_partnerships"),
+    path(
+        "staff/platform/partnerships/<slug:slug>/",
+        offboarding.partnership_offboard,
+        name="platform_partnership_offboard",
+    ),
+    path(
+        "staff/platform/partnerships/<slug:slug>/export/",
+        offboarding.partnership_export_download,
+        name="platform_partnership_export",
     ),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("surveys.urls")),

@@ -41,6 +41,11 @@ CASES = [
     AccountCase("platform_accounts", "platform"),
     AccountCase("platform_account_second_factor_reset", "platform"),
     AccountCase("platform_account_second_factor_reset", "platform", method="post", ok=(302,)),
+    AccountCase("platform_partnerships", "platform"),
+    AccountCase("platform_partnership_offboard", "platform"),
+    # A wrong name: the form again with its error, nothing deleted.
+    AccountCase("platform_partnership_offboard", "platform", method="post"),
+    AccountCase("platform_partnership_export", "platform", method="post"),
 ]
 
 
@@ -78,7 +83,9 @@ def test_account_url_authorisation(case):
         wrong = [staff_client(Client(), w.a.partnership, StaffRole.ADMIN), _signed_in(platform)]
     else:
         kwargs = {"user_id": target.pk} if "reset" in case.url_name else {}
-        data, right = {"reason": "Called them"}, platform
+        if case.url_name.startswith("platform_partnership_"):
+            kwargs = {"slug": w.a.partnership.slug}
+        data, right = {"reason": "Called them", "name": "Not its name"}, platform
         wrong = [staff_client(Client(), w.a.partnership, StaffRole.ADMIN), _signed_in(invited)]
     url = reverse(case.url_name, kwargs=kwargs)
 

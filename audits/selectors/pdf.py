@@ -25,9 +25,3 @@ def submission_pdf_get(*, partnership: Partnership, submission: Submission, vers
         submission=submission,
         version=version,
     )
-
-
-def submission_pdf_current_missing(*, submission: Submission, versions: list[SubmissionPdf]) -> bool:
-    """A locked return whose current submission has no version recorded (it
-    was submitted before PDFs were kept): the page offers to prepare one."""
-    return submission.is_locked and not any(v.submission_version == submission.version for v in versions)

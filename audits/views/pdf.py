@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from .. import selectors
 from ..agency_session import agency_required
 from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
-from ..selectors.pdf import submission_pdf_current_missing, submission_pdf_get, submission_pdf_list
+from ..selectors.pdf import submission_pdf_get, submission_pdf_list
 from ..selectors.public import cycle_public_question_set_get
 from ..services.downloads import download_record
 from ..services.pdf import (
@@ -22,6 +22,12 @@ from ..services.pdf import (
     submission_pdf_prepare,
     submission_pdf_ready,
 )
+
+
+def submission_pdf_current_missing(*, submission, versions) -> bool:
+    """A locked return whose current submission has no version recorded (it
+    was submitted before PDFs were kept): the page offers to prepare one."""
+    return submission.is_locked and not any(v.submission_version == submission.version for v in versions)
 
 
 def submission_pdf_download(request, *, record, actor, template: str, context: dict):

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
-from ...selectors.pdf import submission_pdf_current_missing, submission_pdf_get, submission_pdf_list
+from ...selectors.pdf import submission_pdf_get, submission_pdf_list
 from ...selectors.staff import submission_get_by_reference
 from ...services import Actor
 from ...services.pdf import submission_pdf_prepare
-from ..pdf import submission_pdf_download
+from ..pdf import submission_pdf_current_missing, submission_pdf_download
 
 
 @never_cache

@@ -49,6 +49,9 @@ def test_a_tick_runs_each_job_when_its_interval_has_passed():
     clock.now += 60
     assert beat.tick() == ["audits.outbox_sweep"]  # the only job due every minute
     clock.now += 3600
+    hourly_or_more_often = {e.task for e in beat.entries if e.every <= 3600}
+    assert set(beat.tick()) == hourly_or_more_often
+    clock.now += max(e.every for e in beat.entries)  # the longest interval: everything is due
     assert set(beat.tick()) == BEAT_TASKS
     assert beat.seconds_to_next() == 60
 

@@ -20,7 +20,7 @@ help: ## list the targets
 	@echo "  make test    run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "               extra pytest arguments: make test PYTEST_ARGS='-k tenancy -x'"
 	@echo
-	@echo "  make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "  make lint    ruff check, ruff format --check, lint-imports (layers), makemigrations --check"
 	@echo "  make fmt     ruff format and ruff check --fix"
 	@echo "  make worker  Celery worker (needs CELERY_BROKER_URL)"
 	@echo "  make beat    Celery beat (needs CELERY_BROKER_URL)"
@@ -36,9 +36,10 @@ demo: venv ## install, migrate, seed demo data, serve on 127.0.0.1:8000 (with th
 test: venv ## run the test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, no missing migrations
+lint: venv ## ruff check, ruff format --check, import layers, no missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 fmt: venv ## format and auto-fix

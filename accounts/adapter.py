@@ -11,6 +11,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 
+from core.client_ip import client_ip
+
 
 def _lockout_message() -> str:
     minutes = getattr(settings, "S11_LOGIN_LOCKOUT_MINUTES", 5)
@@ -39,8 +41,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request) -> str:
         # The same client address as our own rate limits (TRUSTED_PROXY_COUNT).
-        from s11portal.client_ip import client_ip
-
         ip = client_ip(request)
         if not ip:
             return super().get_client_ip(request)  # allauth refuses the request

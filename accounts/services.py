@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from .models import CredentialReset, User
+from .tasks import credential_reset_notify
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ def account_second_factor_reset(
 
 
 def _notify(reset_id: int) -> None:
-    from .tasks import credential_reset_notify
-
     try:
         credential_reset_notify.delay(reset_id)
     except Exception:  # the broker is down: the reset stands; say so in the log

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from s11portal.pdf import pdf_render
-from s11portal.spreadsheets import spreadsheet_row
+from core.pdf import pdf_render
+from core.spreadsheets import spreadsheet_row
 
 from .models import Rag, Submission
 from .selectors.actions import AgencyPlan, ThemePlan

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Answer, AuditCycle, AuditEvent, Submission, ThemeResponse
+from core.models import AuditEvent
+
+from .models import Answer, AuditCycle, Submission, ThemeResponse
 
 
 @admin.register(AuditCycle)

@@ -11,9 +11,10 @@ from functools import wraps
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from core.domain import Actor
+
 from .models import ResumeLink, Submission
 from .selectors import agency_link_get
-from .services import Actor
 
 SESSION_KEY = "s11_agency"
 

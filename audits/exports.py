@@ -3,7 +3,7 @@
 
 Both formats come from the same column lists, so a column added here
 appears in both. Every text cell goes through the project's one
-spreadsheet-cell guard (`s11portal.spreadsheets`).
+spreadsheet-cell guard (`core.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.pdf import pdf_render
+from core.spreadsheets import spreadsheet_cell
 from partnerships.models import Partnership
-from s11portal.pdf import pdf_render
-from s11portal.spreadsheets import spreadsheet_cell
 
 from .models import AuditCycle
 from .selectors.reports import (

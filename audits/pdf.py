@@ -2,7 +2,7 @@
 sheets. Templates in templates/pdf/ share their partials with the pages.
 
 Every PDF is tagged PDF/UA-1 with its title and language (en-GB), and is
-rendered by the project's one renderer (`s11portal.pdf.pdf_render`), which
+rendered by the project's one renderer (`core.pdf.pdf_render`), which
 fetches nothing from outside: the CSS is inline and the fonts are the
 machine's own (see templates/pdf/_styles.css). The same input gives the same
 bytes, so a submitted version rebuilt from its snapshot has the same SHA-256
@@ -14,7 +14,10 @@ import re
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ActionStatus, AnswerValue, Submission
+from core.dates import uk_datetime
+
+from .models import SIGN_OFF_DECLARATION, ActionStatus, AnswerValue, Submission
+from .selectors.actions import action_item_list
 
 # 1: answers, ratings, comments, evidence. 2: and each theme's action items
 # (`section["actions"]`). A schema-1 snapshot still renders as it did.
@@ -28,8 +31,6 @@ def submission_snapshot(*, submission: Submission, sections: list[dict], version
     """What a return says, as plain data the PDF template reads: `sections`
     is audits.selectors.submission_full's list. Kept with each submitted
     version so its PDF never depends on rows that may change later."""
-    from .services.submit import SIGN_OFF_DECLARATION
-
     question_set = submission.question_set
     actions = _actions_by_theme(submission)
     out_sections = []
@@ -83,8 +84,6 @@ def _actions_by_theme(submission: Submission) -> dict[int, list[dict]]:
     "overdue" is judged on the day of submission, so the snapshot (and the
     PDF built from it) is the same whenever it is taken. For a draft, as
     they stand today."""
-    from .selectors.actions import action_item_list
-
     as_of = submission.submitted_at if submission.is_locked else None
     on_day = timezone.localdate(as_of) if as_of else timezone.localdate()
     by_theme: dict[int, list[dict]] = {}
@@ -137,8 +136,6 @@ def submission_pdf_html(snapshot: dict, *, draft: bool = False, printed_at=None)
 
 
 def _uk(value) -> str:
-    from .templatetags.s11 import uk_datetime
-
     return uk_datetime(value)
 
 

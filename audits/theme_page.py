@@ -19,9 +19,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
+from . import policy
 from .models import RAG_MEANING, AnswerValue, Rag
 from .selectors.actions import ThemePlan
-from .services.actions import action_item_can_change, action_plan_state, action_update_allowed
 from .services.evidence_files import EVIDENCE_TYPES_HINT
 
 ANSWER_LABELS = dict(AnswerValue.choices)
@@ -135,8 +135,9 @@ def theme_action_section(*, submission, theme, rag: str, items=None) -> dict:
         }
     items = list(items or ())
     for item in items:
-        item.can_change = action_item_can_change(item)
-    can_add, editable, _ = action_plan_state(submission)
+        item.can_change = bool(policy.may_change_action(item))
+    can_add = bool(policy.may_add_action(submission))
+    editable = bool(policy.may_edit(submission))
     return {
         "submission": submission,
         "theme": theme,
@@ -146,13 +147,13 @@ def theme_action_section(*, submission, theme, rag: str, items=None) -> dict:
         "required": submission.cycle.action_items_required,
         "can_add": can_add,
         "editable": editable,
-        "can_update": action_update_allowed(submission),
+        "can_update": bool(policy.may_update_actions(submission)),
     }
 
 
 def task_list_action_entry(*, submission, plans: list[ThemePlan]) -> dict:
     """The action plan's entry in the task list, from the return's plans."""
-    can_add, _, _ = action_plan_state(submission)
+    can_add = bool(policy.may_add_action(submission))
     return {
         "submission": submission,
         "total": sum(len(p.items) for p in plans),

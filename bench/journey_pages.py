@@ -38,7 +38,8 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from audits.services import Actor, resume_link_create, theme_response_save
+    from audits.services import resume_link_create, theme_response_save
+    from core.domain import Actor
     from tests.factories import (
         AgencyFactory,
         AuditCycleFactory,

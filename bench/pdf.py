@@ -72,8 +72,9 @@ def main() -> None:
     from audits import pdf as rendering
     from audits.models import SubmissionPdf
     from audits.selectors import submission_full
-    from audits.services import Actor, resume_link_create, submission_submit, theme_response_save
+    from audits.services import resume_link_create, submission_submit, theme_response_save
     from audits.services.pdf import reference_sheet_get, submission_pdf_build
+    from core.domain import Actor
     from tests.factories import (
         AgencyFactory,
         AuditCycleFactory,

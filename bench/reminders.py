@@ -122,9 +122,9 @@ def run(args, db_url: str, broker: str, workers: list) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from audits import tasks
-    from audits.models import OutboundEmail
     from audits.services.reminders import reminders_due
+    from core import tasks
+    from core.models import OutboundEmail
     from partnerships.models import Agency, AgencyContact
     from s11portal.celery import app
     from tests.factories import AuditCycleFactory, PartnershipFactory, question_set_with_questions

@@ -61,7 +61,8 @@ def setup() -> None:
     import django
 
     django.setup()
-    from audits.services import Actor, resume_link_create, theme_response_save
+    from audits.services import resume_link_create, theme_response_save
+    from core.domain import Actor
     from tests.factories import (
         AgencyFactory,
         AuditCycleFactory,

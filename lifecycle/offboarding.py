@@ -19,7 +19,7 @@ from partnerships.models import Partnership
 
 # The project's own apps; Django's and allauth's tables hold nothing of a
 # partnership (staff accounts can belong to several partnerships and stay).
-PROJECT_APPS = ("accounts", "partnerships", "themes", "audits", "surveys", "lifecycle")
+PROJECT_APPS = ("core", "accounts", "partnerships", "themes", "audits", "surveys", "lifecycle")
 # Secrets, or hashes of them, never leave in an export.
 SECRET_FIELDS = {"token", "token_hash"}
 # Private storage folders named by partnership id.

@@ -11,17 +11,16 @@ from audits.models import (
     ActionUpdate,
     ActionUpdateRequest,
     AuditCycle,
-    AuditEvent,
     Evidence,
-    OutboundEmail,
     ResumeLink,
     Submission,
     SubmissionPdf,
     ThemeResponse,
 )
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Partnership
 
-from .models import DEFAULT_RETENTION_YEARS, RetentionPolicy
+from .models import DEFAULT_RETENTION_YEARS, CycleAnonymisation, RetentionPolicy
 
 # Keys of an audit event's detail that name or address a person.
 PERSONAL_DETAIL_KEYS = ["to", "sent_to", "email", "emailed", "signed_off_by", "name", "recipients"]
@@ -155,8 +154,6 @@ def retention_preview(*, partnership: Partnership, now=None) -> list[CyclePrevie
 
 
 def cycles_anonymised(*, partnership: Partnership):
-    from .models import CycleAnonymisation
-
     return (
         CycleAnonymisation.objects.filter(partnership=partnership)
         .select_related("cycle")

@@ -10,8 +10,10 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audits.models import AuditCycle, AuditEvent, OutboundEmail, Submission
-from audits.services import SYSTEM, Actor, DomainError, audit_event_record
+from audits.models import AuditCycle, Submission
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Partnership
 from themes.models import QuestionSet
 

@@ -10,18 +10,10 @@ import zipfile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
-from audits.models import (
-    ActionItem,
-    ActionUpdate,
-    AuditEvent,
-    Evidence,
-    OutboundEmail,
-    ResumeLink,
-    Submission,
-    ThemeResponse,
-)
+from audits.models import ActionItem, ActionUpdate, Evidence, ResumeLink, Submission, ThemeResponse
+from core.models import AuditEvent, OutboundEmail
+from core.spreadsheets import spreadsheet_row
 from partnerships.models import AgencyContact, Partnership, StaffInvitation, StaffMembership
-from s11portal.spreadsheets import spreadsheet_row
 
 
 def _rows(qs, fields: list[str]) -> list[dict]:

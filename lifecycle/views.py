@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from audits.services import DomainError
+from core.domain import DomainError
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
-from audits.services import Actor, DomainError
+from core.domain import Actor, DomainError
 from partnerships.models import Partnership
 from partnerships.views.platform import platform_admin_required
 

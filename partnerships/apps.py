@@ -1,13 +1,13 @@
 from django.apps import AppConfig
 
+from core.process_cache import process_cache_watch
+
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnerships"
 
     def ready(self):
-        from s11portal.process_cache import process_cache_watch
-
-        from .models import Partnership
+        from .models import Partnership  # models load once the app registry is ready
 
         process_cache_watch(Partnership)

@@ -132,6 +132,14 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class StatutoryGroup(models.TextChoices):
+    """Agencies by `Agency.is_statutory` (a cycle may give each group its own
+    question set)."""
+
+    STATUTORY = "statutory", "Statutory partners"
+    NON_STATUTORY = "non_statutory", "Agencies taking part by choice (not statutory)"
+
+
 class Agency(models.Model):
     """An organisation that completes a Section 11 return."""
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from s11portal.process_cache import ProcessCache
+from core.process_cache import ProcessCache
 
 from .models import Agency, AgencyContact, Locality, Partnership, StaffInvitation, StaffMembership
 
@@ -19,7 +19,7 @@ _partnerships = ProcessCache("partnership by slug")
 
 def partnership_get_by_slug(*, slug: str) -> Partnership | None:
     """The partnership every tenant URL names, kept in the process (see
-    s11portal/process_cache.py): read once, not on every request."""
+    core/process_cache.py): read once, not on every request."""
     return _partnerships.get(slug, lambda: Partnership.objects.filter(slug=slug).first())
 
 

@@ -24,9 +24,11 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from accounts.mfa import second_factor_redirect
+from core.domain import Actor
 
 from .permissions import ROLE_PERMS, Perm
 from .selectors import membership_get
+from .services.members import staff_member_seen
 
 
 def staff_required(perm: Perm = Perm.VIEW):
@@ -44,10 +46,6 @@ def staff_required(perm: Perm = Perm.VIEW):
                 raise Http404("No such page")
             if perm not in ROLE_PERMS.get(membership.role, frozenset()):
                 raise PermissionDenied(f"Your role ({membership.get_role_display()}) cannot do this.")
-            from audits.services import Actor  # audits depends on partnerships, not the reverse
-
-            from .services.members import staff_member_seen
-
             staff_member_seen(membership=membership)
             request.membership = membership
             # Named as this partnership knows them, on its audit log too.

@@ -3,6 +3,8 @@ import os
 from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger
 
+from s11portal.logging_filters import RedactEmailAddresses, RedactSecrets
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "s11portal.settings.local")
 
 app = Celery("s11portal")
@@ -17,8 +19,6 @@ def redact_worker_logs(logger, **kwargs):
     """The worker replaces Django's log handlers with its own; give those the
     same filters, so a failed send's traceback does not print the recipients'
     names and addresses, nor a reset key."""
-    from s11portal.logging_filters import RedactEmailAddresses, RedactSecrets
-
     for handler in logger.handlers:
         if not any(isinstance(f, RedactEmailAddresses) for f in handler.filters):
             handler.addFilter(RedactSecrets())

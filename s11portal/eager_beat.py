@@ -23,6 +23,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import close_old_connections
 
+from s11portal.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,8 +45,6 @@ def interval_seconds(schedule) -> float:
 def run_task(name: str, args: tuple = (), kwargs: dict | None = None) -> None:
     """Run the registered Celery task `name` here and now (as an eager
     worker would), raising what it raises."""
-    from s11portal.celery import app
-
     if name not in app.tasks:
         # A worker imports every app's tasks module at start; do the same.
         app.loader.import_default_modules()

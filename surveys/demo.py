@@ -10,7 +10,7 @@ database gets the same figures every time."""
 import random
 
 from audits.models import AuditCycle, Submission, SubmissionStatus
-from audits.services import Actor
+from core.domain import Actor
 from partnerships.models import Partnership
 
 from .models import Choice, QuestionKind, SurveyReply

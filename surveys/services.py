@@ -9,7 +9,6 @@ audits/services/links.py) and by the form's bot check (surveys/forms.py).
 """
 
 import secrets
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import transaction
@@ -17,14 +16,15 @@ from django.utils import timezone
 
 from audits.models import AuditCycle
 from audits.selectors.scope import cycle_agencies_taking_part
-from audits.services import Actor, DomainError, audit_event_record
 from audits.services.links import _ip_bucket, token_hash
+from core.audit import audit_event_record
+from core.dates import UK
+from core.domain import Actor, DomainError
 from partnerships.models import Partnership
 
 from .library import survey_template_read
 from .models import Survey, SurveyAnswer, SurveyLink, SurveyQuestion, SurveyReply
 
-UK = ZoneInfo("Europe/London")
 REPLIES_PER_LINK = 300  # an hour: a large agency's whole workforce after a team briefing
 REPLIES_PER_IP = 60  # an hour: many staff share an office's one address
 REPLY_WINDOW_SECONDS = 3600

@@ -13,14 +13,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audits.access import cycle_access
 from audits.exports import CSV_CONTENT_TYPE, export_filename
-from audits.selectors import cycle_get
-from audits.services import DomainError
+from core.client_ip import client_ip
+from core.domain import DomainError
+from core.spreadsheets import spreadsheet_row
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
-from s11portal.client_ip import client_ip
-from s11portal.spreadsheets import spreadsheet_row
 
 from . import selectors
 from .forms import BotSuspectedError, SurveyReplyForm, SurveySetupForm, served_stamp
@@ -90,13 +90,13 @@ def survey_thanks(request, token):
 
 
 def _survey(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     return cycle, selectors.survey_get(partnership=request.partnership, cycle=cycle)
 
 
 @staff_required(Perm.VIEW)
 def survey_overview(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     survey = selectors.survey_for_cycle(partnership=request.partnership, cycle=cycle)
     context = {"cycle": cycle, "survey": survey, "min_group": selectors.MIN_GROUP}
     if survey is not None:
@@ -178,7 +178,7 @@ def survey_export(request, cycle_slug):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def survey_setup(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     survey = selectors.survey_for_cycle(partnership=request.partnership, cycle=cycle)
     editing = survey is not None
     initial = {"disagreement_threshold": survey.disagreement_threshold if editing else 25}

@@ -527,7 +527,7 @@ def smtp_server():
 def _fresh_process_cache():
     """Each test starts as a fresh web process would: nothing cached from
     another test's rows (ids and slugs repeat across rolled-back tests)."""
-    from s11portal.process_cache import process_cache_clear_all
+    from core.process_cache import process_cache_clear_all
 
     process_cache_clear_all()
     yield

@@ -29,7 +29,8 @@ from audits.models import (
     SubmissionStatus,
     ThemeResponse,
 )
-from audits.services import Actor, submission_get_or_create, theme_response_save
+from audits.services import submission_get_or_create, theme_response_save
+from core.domain import Actor
 from partnerships.models import (
     Agency,
     AgencyContact,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.adapter import AccountAdapter
 from audits.services.links import LINK_REQUESTS_PER_IP
-from s11portal.client_ip import client_ip
+from core.client_ip import client_ip
 from tests.factories import DEFAULT_PASSWORD, PartnershipFactory, two_partnerships
 from tests.staff import staff_user
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import get_commands, load_command_class
 
-from audits.models import OutboundEmail
+from core.models import OutboundEmail
 from s11portal.eager_beat import EagerBeat, interval_seconds
 from tests.factories import two_partnerships
 

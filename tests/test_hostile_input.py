@@ -210,7 +210,7 @@ class HostileWorld:
         TOTP.activate(self.admin_user, generate_totp_secret())
 
     def _actor(self):
-        from audits.services import Actor
+        from core.domain import Actor
 
         return Actor(name="Jo", email="jo@open.example")
 

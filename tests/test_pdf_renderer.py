@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from audits.models import SubmissionPdf
 from audits.services.pdf import submission_pdf_build
+from core.pdf import pdf_render, pdf_url_fetcher
 from partnerships.models import StaffRole
-from s11portal.pdf import pdf_render, pdf_url_fetcher
 from tests.audits.test_pdf import agency_client, fill_return, submit
 from tests.factories import two_partnerships
 from tests.staff import staff_client

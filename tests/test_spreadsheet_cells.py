@@ -13,10 +13,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audits.models import ActionItem, Rag
-from audits.services import Actor
 from audits.services.actions import action_update_record
+from core.domain import Actor
+from core.spreadsheets import FORMULA_TRIGGERS, spreadsheet_cell, spreadsheet_row
 from partnerships.models import Agency, StaffRole
-from s11portal.spreadsheets import FORMULA_TRIGGERS, spreadsheet_cell, spreadsheet_row
 from tests.audits.test_actions_services import submit
 from tests.audits.test_actions_views import add, open_return
 from tests.factories import submission_complete, theme_save, two_partnerships

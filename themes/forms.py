@@ -3,8 +3,7 @@ themes.services."""
 
 from django import forms
 
-from audits.models import StatutoryGroup
-from partnerships.models import Sector
+from partnerships.models import Sector, StatutoryGroup
 
 from .library import MAX_FILE_BYTES
 from .models import Audience

@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from audits.services.core import SYSTEM, Actor, DomainError, audit_event_record
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.process_cache import process_cache_invalidate
 from partnerships.models import Partnership
-from s11portal.process_cache import process_cache_invalidate
 
 from . import library
 from .models import Question, QuestionSet, Theme

@@ -12,14 +12,14 @@ all three are highlighted."""
 
 import re
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 
-UK = ZoneInfo("Europe/London")
+from core.dates import UK
+
 PARTS = ("day", "month", "year")
 TIME_HINT = "like 9am, 5:30pm or 17:00"
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() would take "²" and other digits int() refuses

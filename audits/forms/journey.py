@@ -7,9 +7,8 @@ from urllib.parse import urlparse
 from django import forms
 from django.core.validators import URLValidator
 
-from ..models import AnswerValue, Rag
+from ..models import SIGN_OFF_DECLARATION, AnswerValue, Rag
 from ..services.responses import theme_rules_check
-from ..services.submit import SIGN_OFF_DECLARATION
 
 NAME_MAX = 200
 # A hidden field only goes wrong when the page is stale or was tampered with.

@@ -71,10 +71,12 @@ class AuditCycle(models.Model):
     )
     # Who takes part: every active agency, those in some sectors or
     # localities (so an agency added later joins), or a chosen list. See
-    # audits/services/cycles.py: cycle_participants.
+    # audits/selectors/scope.py: cycle_participants.
     agency_scope = models.CharField(max_length=10, choices=AgencyScope.choices, default=AgencyScope.ALL)
     scope_sectors = models.JSONField(default=list, blank=True)
-    scope_localities = models.ManyToManyField(Locality, blank=True, related_name="+")
+    # Named in reverse so that partnerships can tell a locality is in use
+    # without importing audits (partnerships.services.agencies.locality_uses).
+    scope_localities = models.ManyToManyField(Locality, blank=True, related_name="scoping_cycles")
     chosen_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
     reminder_days = models.JSONField(
         default=default_reminder_days,
@@ -132,6 +134,12 @@ class SubmissionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
     RETURNED = "returned", "Returned for changes"
+
+
+# What the person submitting confirms; the PDF quotes it as it was confirmed.
+SIGN_OFF_DECLARATION = (
+    "I confirm the person named has approved this return and that it is accurate to the best of our knowledge"
+)
 
 
 class Submission(models.Model):
@@ -267,33 +275,6 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.value}"
 
 
-class AuditEvent(models.Model):
-    """Append-only record of who did what. Agencies' contributors have no
-    account, so the actor is a name and email as well as, for staff, a user."""
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=200, blank=True)
-    actor_email = models.EmailField(blank=True)
-    verb = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.CharField(max_length=60, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["partnership", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or self.actor} {self.verb}"
-
-
 class ResumeLink(models.Model):
     """A magic link into one agency's return. Only a hash of the token is
     kept; the token itself exists in the email and nowhere else."""
@@ -371,70 +352,6 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name or self.title or self.url
-
-
-class OutboundEmail(models.Model):
-    """The outbox: every email is a row written in the same transaction as
-    the event that causes it, then sent by a Celery task that claims the row.
-    A periodic sweep sends whatever a lost task left behind."""
-
-    class Kind(models.TextChoices):
-        LINK = "link", "Link to a return"
-        PROGRESSION = "progression", "Self-assessment progression"
-        RECEIPT = "receipt", "Submission receipt"
-        INVITATION = "invitation", "Invitation"
-        REMINDER = "reminder", "Deadline reminder"
-        OVERDUE = "overdue", "Overdue notice"
-        ACTION_UPDATE = "action_update", "Action plan update request"
-        ACTION_UPDATE_REMINDER = "action_reminder", "Action plan update reminder"
-        OUTCOME = "outcome", "Evaluation outcome"
-        RETURNED = "returned", "Returned for changes"
-        # To a member of staff, about no return (partnership staff management).
-        STAFF_INVITATION = "staff_invitation", "Staff invitation"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"
-        FAILED = "failed", "Failed"
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
-    )
-    # A link email mints its token when it is sent, so no token is ever
-    # stored in a readable form, not even in the outbox.
-    resume_link = models.ForeignKey(
-        ResumeLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    to_name = models.CharField(max_length=200, blank=True)
-    to_email = models.EmailField()
-    template = models.CharField(max_length=100)
-    context = models.JSONField(default=dict, blank=True)
-    message_id = models.CharField(max_length=200, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    not_before = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "not_before"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
-                name="outbound_email_sent_has_date",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
 
 
 # Each part of the product keeps its models in a module of its own beside this

@@ -9,15 +9,10 @@ sector, then statutory group, then the cycle's default.
 
 from django.db import models
 
-from partnerships.models import Agency, Partnership, Sector
+from partnerships.models import Agency, Partnership, Sector, StatutoryGroup
 from themes.models import QuestionSet
 
 __all__ = ["CycleQuestionSet", "StatutoryGroup"]
-
-
-class StatutoryGroup(models.TextChoices):
-    STATUTORY = "statutory", "Statutory partners"
-    NON_STATUTORY = "non_statutory", "Agencies taking part by choice (not statutory)"
 
 
 class CycleQuestionSet(models.Model):
@@ -89,3 +84,16 @@ class CycleQuestionSet(models.Model):
         if self.sector:
             return 1
         return 2
+
+
+def matching_rules(rules, agency: Agency) -> list[CycleQuestionSet]:
+    """The rules (already fetched) that give this agency a set, most specific first."""
+    group = StatutoryGroup.STATUTORY if agency.is_statutory else StatutoryGroup.NON_STATUTORY
+    matching = [
+        r
+        for r in rules
+        if r.agency_id == agency.pk
+        or (r.sector and r.sector == agency.sector)
+        or (r.statutory_group and r.statutory_group == group)
+    ]
+    return sorted(matching, key=lambda r: r.precedence)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.models import AuditEvent
 from partnerships.models import Partnership
 from themes.models import Theme
 from themes.selectors import QuestionSetStructure, question_set_structure
@@ -16,7 +17,6 @@ from ..models import (
     ActionItem,
     Answer,
     AuditCycle,
-    AuditEvent,
     Evidence,
     ResumeLink,
     Submission,
@@ -35,26 +35,11 @@ def cycle_list_public(*, partnership: Partnership, now=None) -> QuerySet[AuditCy
     return cycle_list(partnership=partnership).filter(closes_at__gt=now)
 
 
-def cycle_get(*, partnership: Partnership, pk=None, slug=None) -> AuditCycle:
-    lookup = {"pk": pk} if pk is not None else {"slug": slug}
-    return get_object_or_404(
-        AuditCycle.objects.select_related("question_set"), partnership=partnership, **lookup
-    )
-
-
 def submission_list(*, partnership: Partnership, cycle: AuditCycle | None = None):
     qs = Submission.objects.filter(partnership=partnership).select_related("agency", "cycle")
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     return qs.order_by("agency__name")
-
-
-def submission_get(*, partnership: Partnership, pk) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related("agency", "cycle", "question_set"),
-        partnership=partnership,
-        pk=pk,
-    )
 
 
 def audit_event_list(*, partnership: Partnership, submission: Submission | None = None):

@@ -4,11 +4,12 @@ function takes the partnership and never returns another partnership's row."""
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Agency, Locality, Partnership
 from themes.models import QuestionSet, Theme
 from themes.selectors import question_set_structure
 
-from ..models import Answer, AuditCycle, AuditEvent, OutboundEmail, Submission, ThemeResponse
+from ..models import Answer, AuditCycle, Submission, ThemeResponse
 
 Kind = OutboundEmail.Kind
 Status = OutboundEmail.Status
@@ -69,15 +70,6 @@ def cycle_email_rows(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet
             contacts_total=Count("agency__contacts", distinct=True),
         )
         .order_by("agency__name")
-    )
-
-
-def cycle_submission_get(*, partnership: Partnership, cycle: AuditCycle, reference: str) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related("agency", "cycle", "partnership"),
-        partnership=partnership,
-        cycle=cycle,
-        reference=reference,
     )
 
 
@@ -143,7 +135,6 @@ __all__ = [
     "cycle_admin_get",
     "cycle_deadline_events",
     "cycle_email_rows",
-    "cycle_submission_get",
     "cycle_submissions_by_agency",
     "locality_choice_list",
     "question_set_published_list",

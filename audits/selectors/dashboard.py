@@ -34,13 +34,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models import When as SqlWhen
-from django.http import Http404
 from django.utils import timezone
 
 from partnerships.models import Agency, Partnership, Sector
 from themes.models import Question, QuestionSet, Theme
 from themes.selectors import question_set_structure
 
+from ..access import cycle_owned
 from ..models import (
     Answer,
     AnswerValue,
@@ -51,9 +51,8 @@ from ..models import (
     SubmissionStatus,
     ThemeResponse,
 )
-from ..models.question_sets import CycleQuestionSet
+from ..models.question_sets import CycleQuestionSet, matching_rules
 from ..models.review import ThemeModeration, evaluated_q
-from ..services.question_sets import matching_rules
 from .scope import cycle_agencies_without_return, cycle_returns_taking_part
 
 
@@ -139,11 +138,6 @@ def _moderated_ratings(submissions: QuerySet[Submission]) -> Iterable[tuple[int,
 # ---------------------------------------------------------------------------
 
 
-def _check_cycle(partnership: Partnership, cycle: AuditCycle) -> None:
-    if cycle.partnership_id != partnership.pk:
-        raise Http404("No such cycle")
-
-
 def _dashboard_status():
     return SqlCase(
         SqlWhen(_evaluated_q(), then=Value(DashboardStatus.EVALUATED.value)),
@@ -214,7 +208,7 @@ def cycle_status_counts(
 ) -> list[StatusCount]:
     """How many agencies are at each status, in journey order, including
     zeros. Narrowed by locality and sector, not by status (two queries)."""
-    _check_cycle(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     counts = dict(
         _submissions(partnership, cycle, filters, by_status=False)
         .values("dashboard_status")
@@ -278,7 +272,7 @@ def cycle_agency_rows(
     submission), who has contributed (names on resume links and theme saves)
     and the days to its deadline, which honours its own extension. Six
     queries, whatever the number of agencies."""
-    _check_cycle(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     submissions = _submissions(partnership, cycle, filters)
     answered = (
         Answer.objects.filter(submission=OuterRef("pk"))
@@ -428,7 +422,7 @@ def cycle_locality_progress(
     have submitted (evaluated returns count as submitted). An agency in two
     localities counts in both; agencies in none are one row at the end.
     Narrowed by locality and sector, not by status (two queries)."""
-    _check_cycle(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     tally = defaultdict(lambda: [0, 0, 0])
     for locality, total, started, submitted in (
         _submissions(partnership, cycle, filters, by_status=False)
@@ -551,7 +545,7 @@ def cycle_heatmap(
     partnership moderated it, one group per question set in use (the
     cycle's own first). Agencies without a return are rows of the set they
     will answer, with nothing rated. Six queries."""
-    _check_cycle(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     submissions = _submissions(partnership, cycle, filters)
     returns = list(
         submissions.values("pk", "reference", "agency__name", "question_set_id", "dashboard_status")
@@ -568,7 +562,7 @@ def cycle_heatmap(
             without.append((a["name"], matching[0].question_set_id if matching else cycle.question_set_id))
 
     set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id} | {s for _, s in without}
-    # The sets' themes, kept in the process (s11portal/process_cache.py).
+    # The sets' themes, kept in the process (core/process_cache.py).
     themes_by_set = defaultdict(list)
     sets = {}
     for set_id in set_ids:
@@ -658,7 +652,7 @@ def cycle_question_table(
     """For every question of every question set in use (the cycle's own
     first): how many of the agencies answered Yes, No and Not applicable.
     Two queries."""
-    _check_cycle(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     submissions = _submissions(partnership, cycle, filters)
     tallies = {
         question_id: (yes, no, na)

@@ -12,7 +12,7 @@ from themes.models import Question, QuestionSet, Theme
 from themes.selectors import theme_list_with_questions
 
 from ..models import AuditCycle, CycleQuestionSet, StatutoryGroup
-from ..services.question_sets import matching_rules
+from ..models.question_sets import matching_rules
 from .scope import cycle_agencies_taking_part
 
 # "For … :" — each sector's organisations, as the public page names them.

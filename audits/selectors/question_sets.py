@@ -1,25 +1,25 @@
-"""Reads for the question-set rules of a cycle: who answers which set."""
+"""Reads for the question-set rules of a cycle: who answers which set; and
+the question sets as their cycles and returns use them (the builder's list
+and usage), which need audits' tables and so live here, not in themes."""
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from partnerships.models import Agency, Partnership
-from themes.models import QuestionSet
+from themes.models import Question, QuestionSet, Theme
 
+from ..access import cycle_owned
 from ..models import AuditCycle, CycleQuestionSet, Submission
-from ..services.question_sets import matching_rules
-
-
-def _same_partnership(partnership: Partnership, cycle: AuditCycle) -> None:
-    if cycle.partnership_id != partnership.pk:
-        raise Http404("No such cycle")
+from ..models.question_sets import matching_rules
 
 
 def cycle_question_set_rule_list(*, partnership: Partnership, cycle: AuditCycle) -> list[CycleQuestionSet]:
     """The cycle's rules, most specific first."""
-    _same_partnership(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     rules = CycleQuestionSet.objects.filter(partnership=partnership, cycle=cycle).select_related(
         "question_set", "agency"
     )
@@ -46,7 +46,7 @@ class AgencySet:
 def cycle_agency_question_sets(*, partnership: Partnership, cycle: AuditCycle) -> list[AgencySet]:
     """Every active agency with the set it answers in the cycle: the set of
     its return once started, else what the rules give it. Three queries."""
-    _same_partnership(partnership, cycle)
+    cycle_owned(partnership=partnership, cycle=cycle)
     rules = cycle_question_set_rule_list(partnership=partnership, cycle=cycle)
     started = {
         s.agency_id: s.question_set
@@ -63,3 +63,51 @@ def cycle_agency_question_sets(*, partnership: Partnership, cycle: AuditCycle) -
         else:
             rows.append(AgencySet(agency, rule.question_set if rule else cycle.question_set, rule, False))
     return rows
+
+
+def _count(queryset, outer: str):
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{outer: OuterRef("pk")})
+            .order_by()
+            .values(outer)
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def question_set_list(*, partnership: Partnership, now=None) -> QuerySet[QuestionSet]:
+    """The partnership's sets, newest version first within a name, each with
+    `theme_count`, `question_count`, `cycle_count` and `frozen` (as
+    QuestionSet.is_frozen), in one query."""
+    now = now or timezone.now()
+    return (
+        QuestionSet.objects.filter(partnership=partnership)
+        .annotate(
+            theme_count=_count(Theme.objects.all(), "question_set"),
+            question_count=_count(Question.objects.all(), "theme__question_set"),
+            cycle_count=_count(AuditCycle.objects.all(), "question_set"),
+            frozen=Exists(AuditCycle.objects.filter(question_set=OuterRef("pk"), opens_at__lte=now))
+            | Exists(CycleQuestionSet.objects.filter(question_set=OuterRef("pk"), cycle__opens_at__lte=now))
+            | Exists(Submission.objects.filter(question_set=OuterRef("pk"))),
+        )
+        .order_by("name", "-version")
+    )
+
+
+def question_set_usage(*, partnership: Partnership, question_set: QuestionSet) -> dict:
+    """Which cycles use the set (as default or for a group), and how many
+    returns were started on it."""
+    cycles = (
+        AuditCycle.objects.filter(partnership=partnership)
+        .filter(Q(question_set=question_set) | Q(question_set_rules__question_set=question_set))
+        .distinct()
+        .order_by("-opens_at")
+    )
+    return {
+        "cycles": list(cycles),
+        "returns": Submission.objects.filter(partnership=partnership, question_set=question_set).count(),
+    }

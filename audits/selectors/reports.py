@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from core.dates import UK
 from partnerships.models import Locality, Partnership
 from themes.models import Question, Theme
 
@@ -34,7 +34,6 @@ from ..models import (
 from ..models.review import ThemeModeration
 from .scope import cycle_agencies_without_return, cycle_returns_taking_part
 
-UK = ZoneInfo("Europe/London")
 EXPORT_BATCH = 200
 NOT_ANSWERED = "Not answered"
 NOT_RATED = "Not rated"

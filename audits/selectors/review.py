@@ -8,16 +8,18 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.dates import uk_date, uk_datetime
+from core.models import AuditEvent
 from partnerships.models import Partnership
 from themes.models import Question, Theme
 from themes.selectors import question_set_structure
 
+from ..access import submission_owned
 from ..downloads import download_words
 from ..models import (
     ActionItem,
     Answer,
     AuditCycle,
-    AuditEvent,
     Evidence,
     MeetingAction,
     Rag,
@@ -27,18 +29,11 @@ from ..models import (
     ReviewOutcome,
     Submission,
     SubmissionPdf,
-    SubmissionReview,
     SubmissionStatus,
     ThemeModeration,
     ThemeResponse,
     evaluated_q,
 )
-
-
-def _own(partnership: Partnership, submission: Submission) -> None:
-    if submission.partnership_id != partnership.pk:
-        raise Http404("No such return")
-
 
 # --- the review page ----------------------------------------------------------
 
@@ -64,40 +59,30 @@ class ReviewSection:
         return bool(self.moderation and own and self.moderation.rag != own)
 
 
-def submission_for_review(*, partnership: Partnership, reference: str) -> Submission:
-    """The return with everything its header shows: agency, cycle, question
-    set and the review (None until one is started), in one query."""
-    submission = get_object_or_404(
-        Submission.objects.select_related("agency", "cycle", "question_set", "review").annotate(
-            # "Times submitted" on the review page, in the same query.
-            pdf_count=Coalesce(
-                Subquery(
-                    SubmissionPdf.objects.filter(submission=OuterRef("pk"))
-                    .order_by()
-                    .values("submission")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            # Most returns were never sent back nor discussed at a meeting:
-            # the review page then skips reading those lists.
-            has_returns_for_changes=Exists(ReturnForChanges.objects.filter(submission=OuterRef("pk"))),
-            in_meetings=Exists(ReviewMeeting.submissions.through.objects.filter(submission=OuterRef("pk"))),
-            # Likewise evidence, moderations and action items for review_sections and the page.
-            has_evidence=Exists(Evidence.objects.filter(submission=OuterRef("pk"), staged=False)),
-            has_moderations=Exists(ThemeModeration.objects.filter(submission=OuterRef("pk"))),
-            has_action_items=Exists(ActionItem.objects.filter(submission=OuterRef("pk"))),
+# What the review page needs to know about a return, in the query that
+# fetches it (audits.access.submission_access(..., annotate=REVIEW_PAGE_FLAGS)).
+REVIEW_PAGE_FLAGS = {
+    # "Times submitted" on the review page, in the same query.
+    "pdf_count": Coalesce(
+        Subquery(
+            SubmissionPdf.objects.filter(submission=OuterRef("pk"))
+            .order_by()
+            .values("submission")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
         ),
-        partnership=partnership,
-        reference=reference,
-    )
-    try:
-        submission.review_or_none = submission.review
-    except SubmissionReview.DoesNotExist:
-        submission.review_or_none = None
-    return submission
+        0,
+    ),
+    # Most returns were never sent back nor discussed at a meeting:
+    # the review page then skips reading those lists.
+    "has_returns_for_changes": Exists(ReturnForChanges.objects.filter(submission=OuterRef("pk"))),
+    "in_meetings": Exists(ReviewMeeting.submissions.through.objects.filter(submission=OuterRef("pk"))),
+    # Likewise evidence, moderations and action items for review_sections and the page.
+    "has_evidence": Exists(Evidence.objects.filter(submission=OuterRef("pk"), staged=False)),
+    "has_moderations": Exists(ThemeModeration.objects.filter(submission=OuterRef("pk"))),
+    "has_action_items": Exists(ActionItem.objects.filter(submission=OuterRef("pk"))),
+}
 
 
 def review_sections(*, partnership: Partnership, submission: Submission) -> list[ReviewSection]:
@@ -105,14 +90,14 @@ def review_sections(*, partnership: Partnership, submission: Submission) -> list
     comments and evidence, and the partnership's moderation: four queries,
     whatever the size of the question set (its structure is kept in the
     process)."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     themes = question_set_structure(
         partnership=partnership, question_set_id=submission.question_set_id
     ).themes
     answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     moderations = {}
-    if getattr(submission, "has_moderations", True):  # known empty from submission_for_review
+    if getattr(submission, "has_moderations", True):  # known empty from REVIEW_PAGE_FLAGS
         moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
     evidence: dict[int, list[Evidence]] = {}
     if getattr(submission, "has_evidence", True):
@@ -132,7 +117,7 @@ def review_sections(*, partnership: Partnership, submission: Submission) -> list
 
 def review_theme_get(*, partnership: Partnership, submission: Submission, key: str) -> ReviewSection:
     """One theme of the return, for the moderation page."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     theme = get_object_or_404(
         Theme.objects.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))),
         question_set_id=submission.question_set_id,
@@ -154,7 +139,7 @@ def review_theme_get(*, partnership: Partnership, submission: Submission, key: s
 
 def resume_link_list(*, partnership: Partnership, submission: Submission) -> list[ResumeLink]:
     """Every link into the return, newest first, with who revoked it."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     return list(
         ResumeLink.objects.filter(partnership=partnership, submission=submission)
         .select_related("revoked_by")
@@ -163,7 +148,7 @@ def resume_link_list(*, partnership: Partnership, submission: Submission) -> lis
 
 
 def resume_link_get(*, partnership: Partnership, submission: Submission, pk: int) -> ResumeLink:
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     return get_object_or_404(
         ResumeLink.objects.select_related("submission__partnership"),
         partnership=partnership,
@@ -175,7 +160,7 @@ def resume_link_get(*, partnership: Partnership, submission: Submission, pk: int
 def review_evidence_get(*, partnership: Partnership, submission: Submission, token: str) -> Evidence:
     """A file the agency attached to this return (never one only staged on a
     page that had errors)."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     return get_object_or_404(
         Evidence,
         submission__partnership=partnership,
@@ -187,7 +172,7 @@ def review_evidence_get(*, partnership: Partnership, submission: Submission, tok
 
 
 def return_for_changes_list(*, partnership: Partnership, submission: Submission) -> list[ReturnForChanges]:
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     return list(
         ReturnForChanges.objects.filter(partnership=partnership, submission=submission).order_by(
             "-returned_at", "-id"
@@ -199,7 +184,7 @@ def return_for_changes_current(
     *, partnership: Partnership, submission: Submission
 ) -> ReturnForChanges | None:
     """Why the return is back with the agency, while it is; else None."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     if submission.status != SubmissionStatus.RETURNED:
         return None
     return (
@@ -296,8 +281,6 @@ def _words(event: AuditEvent) -> tuple[str, str]:
     if verb == "submission.returned":
         text = "Returned it to the agency for changes"
         if d.get("resubmit_by"):
-            from ..templatetags.s11 import uk_datetime
-
             text += f", to resubmit by {uk_datetime(d['resubmit_by'])}"
         return text, d.get("reason", "")
     if verb == "review.moderated":
@@ -313,8 +296,6 @@ def _words(event: AuditEvent) -> tuple[str, str]:
         emailed = ", ".join(d.get("emailed", []))
         return f"Confirmed the evaluation: {_outcome(d.get('outcome'))}; emailed to {emailed}", ""
     if verb in ("meeting.recorded", "meeting.updated"):
-        from ..templatetags.s11 import uk_date
-
         action = "Recorded" if verb == "meeting.recorded" else "Updated"
         return f"{action} the {d.get('kind', 'meeting').lower()} of {uk_date(d.get('held_on'))}", ""
     return verb.replace(".", " ").replace("_", " ").capitalize(), ""
@@ -330,7 +311,7 @@ class HistoryEntry:
 
 def submission_history(*, partnership: Partnership, submission: Submission) -> list[HistoryEntry]:
     """Every event on the return's record, oldest first, in plain words."""
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     events = AuditEvent.objects.filter(partnership=partnership, submission=submission).order_by(
         "created_at", "id"
     )
@@ -370,7 +351,7 @@ def meeting_list(*, partnership: Partnership, cycle: AuditCycle) -> list[ReviewM
 
 
 def meeting_list_for_submission(*, partnership: Partnership, submission: Submission) -> list[ReviewMeeting]:
-    _own(partnership, submission)
+    submission_owned(partnership=partnership, submission=submission)
     return list(_meetings(partnership).filter(submissions=submission))
 
 

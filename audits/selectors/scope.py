@@ -18,8 +18,35 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from partnerships.models import Agency, Partnership
 
-from ..models import AuditCycle, Submission, SubmissionStatus
-from ..services.cycles import cycle_participants
+from ..models import AgencyScope, AuditCycle, Submission, SubmissionStatus
+
+
+def cycle_participants(*, cycle: AuditCycle) -> QuerySet[Agency]:
+    """The active agencies taking part in the cycle, per its scope. Lazy: the
+    chosen localities and agencies are subqueries, so using it inside another
+    query (the dashboard's counts) costs no query of its own."""
+    return scope_agencies(
+        partnership_id=cycle.partnership_id,
+        scope=cycle.agency_scope,
+        sectors=cycle.scope_sectors,
+        locality_ids=AuditCycle.scope_localities.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "locality_id"
+        ),
+        agency_ids=AuditCycle.chosen_agencies.through.objects.filter(auditcycle_id=cycle.pk).values(
+            "agency_id"
+        ),
+    )
+
+
+def scope_agencies(*, partnership_id, scope, sectors, locality_ids, agency_ids) -> QuerySet[Agency]:
+    qs = Agency.objects.filter(partnership_id=partnership_id, is_active=True)
+    if scope == AgencyScope.SECTOR:
+        qs = qs.filter(sector__in=sectors)
+    elif scope == AgencyScope.LOCALITY:
+        qs = qs.filter(localities__in=locality_ids).distinct()
+    elif scope == AgencyScope.CHOSEN:
+        qs = qs.filter(pk__in=agency_ids)
+    return qs.order_by("name")
 
 
 def _started() -> Q:

@@ -1,11 +1,10 @@
 """Reads for the staff workspace shared by all its parts."""
 
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 
 from partnerships.models import Partnership
 
-from ..models import AuditCycle, Submission, SubmissionStatus
+from ..models import AuditCycle, SubmissionStatus
 
 
 def cycle_list_with_counts(*, partnership: Partnership):
@@ -19,14 +18,4 @@ def cycle_list_with_counts(*, partnership: Partnership):
             returns_submitted=Count("submissions", filter=Q(submissions__status=SubmissionStatus.SUBMITTED)),
         )
         .order_by("-opens_at")
-    )
-
-
-def submission_get_by_reference(*, partnership: Partnership, reference: str) -> Submission:
-    """One return by its reference (S11-2026-…), as staff URLs name it; 404
-    for another partnership's."""
-    return get_object_or_404(
-        Submission.objects.select_related("agency", "cycle", "question_set"),
-        partnership=partnership,
-        reference=reference,
     )

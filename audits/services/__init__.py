@@ -1,10 +1,6 @@
 """Writes to audits, one module per sub-domain. Import from here."""
 
 from .core import (
-    SYSTEM,
-    Actor,
-    DomainError,
-    audit_event_record,
     cycle_create,
     submission_get_or_create,
     submission_reference_new,
@@ -18,7 +14,6 @@ from .links import (
     resume_link_send,
     start_request,
 )
-from .outbox import outbound_email_queue, outbound_email_send, outbox_sweep
 from .responses import (
     StaleThemeError,
     SubmissionLockedError,
@@ -29,21 +24,14 @@ from .responses import (
 from .submit import StaleSubmissionError, SubmissionIncompleteError, submission_submit
 
 __all__ = [
-    "SYSTEM",
-    "Actor",
-    "DomainError",
     "LinkRequestLimitedError",
     "StaleSubmissionError",
     "StaleThemeError",
     "SubmissionIncompleteError",
     "SubmissionLockedError",
-    "audit_event_record",
     "cycle_create",
     "evidence_remove",
     "evidence_stage_file",
-    "outbound_email_queue",
-    "outbound_email_send",
-    "outbox_sweep",
     "resume_link_create",
     "resume_link_request",
     "resume_link_resolve",

@@ -16,23 +16,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from partnerships.models import Partnership
 from themes.models import Theme
 
-from ..models import (
-    ActionItem,
-    ActionStatus,
-    ActionUpdate,
-    ActionUpdateRequest,
-    OutboundEmail,
-    Submission,
-    SubmissionStatus,
-)
-from .core import SYSTEM, Actor, DomainError, audit_event_record
+from .. import policy
+from ..models import ActionItem, ActionStatus, ActionUpdate, ActionUpdateRequest, Submission, SubmissionStatus
+from ..selectors.actions import submissions_due_for_action_updates
 from .emails import submission_email_context, submission_email_recipients
 from .links import resume_link_create
-from .outbox import outbound_email_queue
-from .responses import submission_can_edit
 
 TEXT_MAX = 5000
 LEAD_MAX = 200
@@ -99,42 +94,6 @@ def action_item_rules_check(
     return errors
 
 
-def action_plan_state(submission: Submission, now=None) -> tuple[bool, bool, str]:
-    """(items may be added, return is still editable, why not) for people."""
-    editable, why_not = submission_can_edit(submission, now)
-    if editable:
-        return True, True, ""
-    if submission.status == SubmissionStatus.SUBMITTED:
-        return True, False, ""
-    return False, False, why_not
-
-
-def action_item_can_change(item: ActionItem, now=None) -> bool:
-    """Whether the item's content may be changed or the item removed."""
-    _, editable, _ = action_plan_state(item.submission, now)
-    if editable:
-        return True
-    # all() rather than exists(): a list page has the updates prefetched.
-    return (
-        item.submission.status == SubmissionStatus.SUBMITTED
-        and item.added_after_submit
-        and not item.updates.all()
-    )
-
-
-def action_update_allowed(submission: Submission) -> bool:
-    """Progress is recorded on a return once it has been submitted."""
-    return submission.status == SubmissionStatus.SUBMITTED
-
-
-def _refuse_unless_changeable(item: ActionItem, submitted_message: str) -> None:
-    if action_item_can_change(item):
-        return
-    if item.submission.status == SubmissionStatus.SUBMITTED:
-        raise ActionPlanClosedError(submitted_message)
-    raise ActionPlanClosedError(action_plan_state(item.submission)[2])
-
-
 def _lock(submission: Submission) -> Submission:
     # Orders this write with a concurrent submit, as theme saves do.
     return (
@@ -166,9 +125,8 @@ def action_item_add(
     *, submission: Submission, theme: Theme, data: ActionItemData, actor: Actor
 ) -> ActionItem:
     submission = _lock(submission)
-    can_add, editable, why_not = action_plan_state(submission)
-    if not can_add:
-        raise ActionPlanClosedError(why_not)
+    policy.may_add_action(submission).refuse(ActionPlanClosedError)
+    editable = bool(policy.may_edit(submission))
     if theme.question_set_id != submission.question_set_id:
         raise DomainError("That theme is not part of this return.")
     data = _validate(data)
@@ -204,16 +162,13 @@ def action_item_change(*, item: ActionItem, data: ActionItemData, actor: Actor) 
         ActionItem.objects.select_for_update().select_related("theme").get(pk=item.pk, submission=submission)
     )
     item.submission = submission
-    _refuse_unless_changeable(
-        item, "This action is part of the submitted return. Record progress on it instead of changing it."
-    )
+    policy.may_change_action(item).refuse(ActionPlanClosedError)
     data = _validate(data, was=item.target_date)
     before = {f: getattr(item, f) for f in ActionItemData.__dataclass_fields__}
     for name, value in data.__dict__.items():
         setattr(item, name, value)
     item.save(update_fields=[*ActionItemData.__dataclass_fields__, "updated_at"])
-    _, editable, _ = action_plan_state(submission)
-    _touch(submission, editable)
+    _touch(submission, bool(policy.may_edit(submission)))
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,
@@ -235,16 +190,11 @@ def action_item_remove(*, item: ActionItem, actor: Actor) -> None:
         ActionItem.objects.select_for_update().select_related("theme").get(pk=item.pk, submission=submission)
     )
     item.submission = submission
-    _refuse_unless_changeable(
-        item,
-        "This action is part of the submitted return, so it cannot be removed. "
-        "Record progress on it instead.",
-    )
+    policy.may_remove_action(item).refuse(ActionPlanClosedError)
     detail = {"theme": item.theme.title, "action": item.action[:200]}
     pk = item.pk
     item.delete()
-    _, editable, _ = action_plan_state(submission)
-    _touch(submission, editable)
+    _touch(submission, bool(policy.may_edit(submission)))
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,
@@ -261,8 +211,7 @@ def action_update_record(*, item: ActionItem, progress: str, status: str, actor:
     item = (
         ActionItem.objects.select_for_update().select_related("theme").get(pk=item.pk, submission=submission)
     )
-    if not action_update_allowed(submission):
-        raise ActionPlanClosedError("Progress can be recorded once the return has been submitted.")
+    policy.may_update_actions(submission).refuse(ActionPlanClosedError)
     progress = (progress or "").strip()
     if not progress:
         raise DomainError("Enter what has been done")
@@ -450,8 +399,6 @@ def action_update_schedule_run(*, now=None) -> tuple[int, int]:
     """The periodic task: every partnership's due requests and reminders.
     Returns (requests made, reminders sent). Each return is its own
     transaction, so one failure does not hold up the rest."""
-    from ..selectors.actions import submissions_due_for_action_updates
-
     now = now or timezone.now()
     requested = reminded = 0
     for partnership in Partnership.objects.order_by("pk"):

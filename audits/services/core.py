@@ -1,60 +1,20 @@
 """Writes to audit cycles and submissions. Each service is atomic, checks the
-rules, and writes an AuditEvent."""
+rules, and writes an AuditEvent (core.audit)."""
 
 import secrets
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
 from partnerships.models import Agency, Partnership
 from themes.models import QuestionSet
 
-from ..models import AuditCycle, AuditEvent, IncompletePolicy, Submission
+from ..models import AuditCycle, IncompletePolicy, Submission
+from .question_sets import cycle_question_set_for_agency
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
-class DomainError(Exception):
-    """A rule of the domain refused the change; the message is for people."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did something. Agency contributors have no account: name and email."""
-
-    name: str = ""
-    email: str = ""
-    user: object | None = None
-
-    @classmethod
-    def for_user(cls, user) -> "Actor":
-        return cls(name=user.get_full_name(), email=user.email, user=user)
-
-
-SYSTEM = Actor(name="s11portal")
-
-
-def audit_event_record(
-    *,
-    partnership: Partnership,
-    actor: Actor,
-    verb: str,
-    submission: Submission | None = None,
-    obj=None,
-    detail: dict | None = None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        partnership=partnership,
-        submission=submission,
-        actor=actor.user,
-        actor_name=actor.name,
-        actor_email=actor.email,
-        verb=verb,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        detail=detail or {},
-    )
 
 
 def submission_reference_new(*, cycle: AuditCycle) -> str:
@@ -105,8 +65,6 @@ def submission_get_or_create(*, cycle: AuditCycle, agency: Agency, actor: Actor 
     existing = Submission.objects.filter(cycle=cycle, agency=agency).first()
     if existing:
         return existing
-    from .question_sets import cycle_question_set_for_agency  # it imports this module
-
     submission = Submission.objects.create(
         partnership_id=cycle.partnership_id,
         cycle=cycle,

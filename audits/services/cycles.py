@@ -9,6 +9,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
+from core.outbox import outbound_email_cancel
 from partnerships.models import Agency, Locality, Partnership, Sector
 from themes.models import Question, QuestionSet, Theme
 
@@ -17,19 +21,17 @@ from ..models import (
     Answer,
     AnswerValue,
     AuditCycle,
-    AuditEvent,
     CycleQuestionSet,
     IncompletePolicy,
-    OutboundEmail,
     ResumeLink,
     Submission,
     SubmissionStatus,
     ThemeResponse,
 )
-from .core import Actor, DomainError, audit_event_record, submission_reference_new
+from ..models.question_sets import matching_rules
+from ..selectors.scope import cycle_participants, scope_agencies
+from .core import submission_reference_new
 from .links import link_expiry
-from .outbox import outbound_email_cancel
-from .question_sets import matching_rules
 
 MAX_REMINDER_DAYS = 365
 
@@ -52,34 +54,6 @@ class CycleSettings:
     expected_minutes: int = 90
     action_items_required: bool = False
     action_update_months: int = 6
-
-
-def cycle_participants(*, cycle: AuditCycle) -> QuerySet[Agency]:
-    """The active agencies taking part in the cycle, per its scope. Lazy: the
-    chosen localities and agencies are subqueries, so using it inside another
-    query (the dashboard's counts) costs no query of its own."""
-    return _scope_agencies(
-        partnership_id=cycle.partnership_id,
-        scope=cycle.agency_scope,
-        sectors=cycle.scope_sectors,
-        locality_ids=AuditCycle.scope_localities.through.objects.filter(auditcycle_id=cycle.pk).values(
-            "locality_id"
-        ),
-        agency_ids=AuditCycle.chosen_agencies.through.objects.filter(auditcycle_id=cycle.pk).values(
-            "agency_id"
-        ),
-    )
-
-
-def _scope_agencies(*, partnership_id, scope, sectors, locality_ids, agency_ids) -> QuerySet[Agency]:
-    qs = Agency.objects.filter(partnership_id=partnership_id, is_active=True)
-    if scope == AgencyScope.SECTOR:
-        qs = qs.filter(sector__in=sectors)
-    elif scope == AgencyScope.LOCALITY:
-        qs = qs.filter(localities__in=locality_ids).distinct()
-    elif scope == AgencyScope.CHOSEN:
-        qs = qs.filter(pk__in=agency_ids)
-    return qs.order_by("name")
 
 
 def _validate(partnership: Partnership, s: CycleSettings) -> None:
@@ -110,7 +84,7 @@ def _validate(partnership: Partnership, s: CycleSettings) -> None:
     for row in [*s.scope_localities, *s.chosen_agencies]:
         if row.partnership_id != partnership.pk:
             raise DomainError("Choose localities and agencies of this partnership.")
-    agencies = _scope_agencies(
+    agencies = scope_agencies(
         partnership_id=partnership.pk,
         scope=s.agency_scope,
         sectors=s.scope_sectors,
@@ -229,8 +203,6 @@ def cycle_setup_update(*, cycle: AuditCycle, settings: CycleSettings, actor: Act
 def cycle_submissions_ensure(*, cycle: AuditCycle, actor: Actor | None = None) -> int:
     """Give every agency taking part a return in the cycle (in bulk: a
     partnership may have thousands). Returns how many were made."""
-    from .core import SYSTEM
-
     actor = actor or SYSTEM
     with transaction.atomic():
         have = set(Submission.objects.filter(cycle=cycle).values_list("agency_id", flat=True))
@@ -481,7 +453,6 @@ def cycle_start_from_previous(
 __all__ = [
     "CycleSettings",
     "cycle_deadline_extend",
-    "cycle_participants",
     "cycle_setup_create",
     "cycle_setup_update",
     "cycle_start_from_previous",

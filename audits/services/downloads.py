@@ -10,11 +10,13 @@ its detail."""
 
 from django.db import transaction
 
+from core.audit import audit_event_record
+from core.domain import Actor
+from core.models import AuditEvent
 from partnerships.models import Partnership
 
 from ..downloads import DOWNLOADS
-from ..models import AuditEvent, Submission
-from .core import Actor, audit_event_record
+from ..models import Submission
 
 
 @transaction.atomic

@@ -28,9 +28,8 @@ import filetype
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from s11portal.clamav import VirusFoundError, VirusScanError, clamd_instream_scan
-
-from .core import DomainError
+from core.clamav import VirusFoundError, VirusScanError, clamd_instream_scan
+from core.domain import DomainError
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def _wrong_type() -> EvidenceFileRefusedError:
 
 
 def _check_pdf(data: bytes) -> None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # loaded only when a PDF is uploaded
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -102,7 +101,7 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _check_image(data: bytes, mime: str) -> None:
-    from PIL import Image
+    from PIL import Image  # loaded only when an image is uploaded
 
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -139,7 +138,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _ole_type(data: bytes) -> str | None:
-    import olefile
+    import olefile  # loaded only when an old Office file is uploaded
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:

@@ -11,6 +11,7 @@ import ipaddress
 import logging
 import secrets
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -18,12 +19,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from partnerships.models import Agency, AgencyContact, Partnership
 
-from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission
-from .core import Actor, DomainError, audit_event_record, submission_get_or_create
+from ..models import AuditCycle, ResumeLink, Submission
+from ..selectors.scope import cycle_agencies_taking_part
+from .core import submission_get_or_create
 from .emails import submission_email_context
-from .outbox import outbound_email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -225,8 +230,6 @@ def start_request(*, cycle: AuditCycle, agency: Agency, name: str, email: str, i
     the agency's own contacts are asked to share access. The person sees the
     same page either way.
     """
-    from ..selectors.scope import cycle_agencies_taking_part  # it imports services.cycles, which imports this
-
     if agency.partnership_id != cycle.partnership_id:
         raise DomainError("Choose your organisation from the list.")
     taking_part = cycle_agencies_taking_part(partnership=cycle.partnership, cycle=cycle)
@@ -282,10 +285,8 @@ def resume_link_request(*, partnership: Partnership, email: str, ip: str | None 
 
 
 def _queue_link_send(*, partnership_id: int, email: str) -> None:
-    from ..tasks import resume_link_send as task
-
     try:
-        task.delay(partnership_id, email)
+        resume_link_send_task.delay(partnership_id, email)
     except Exception:
         # The broker is down. Doing the lookup here instead would take longer
         # for a known address than an unknown one (the very difference this
@@ -331,3 +332,16 @@ def resume_link_send(*, partnership: Partnership, email: str) -> int:
         )
         sent += 1
     return sent
+
+
+# Celery task: a thin wrapper beside the service it calls, which queues it
+# (so neither module imports the other); audits/tasks.py imports it for
+# Celery's autodiscovery.
+
+
+@shared_task(name="audits.resume_link_send", ignore_result=True)
+def resume_link_send_task(partnership_id: int, email: str) -> None:
+    """Queued by every "email me a fresh link" request, known address or not."""
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    if partnership is not None:
+        resume_link_send(partnership=partnership, email=email)

@@ -25,20 +25,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from s11portal.pdf import pdf_render
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.pdf import pdf_render
 from themes.selectors import theme_list_with_questions
 
 from .. import pdf as rendering
 from ..models import AuditCycle, Submission, SubmissionPdf
 from ..models.pdf import submission_pdf_upload_to
 from ..selectors import submission_full
-from .core import SYSTEM, Actor, DomainError, audit_event_record
 from .downloads import download_record
 
 logger = logging.getLogger(__name__)
@@ -106,8 +108,6 @@ def submission_pdf_record(*, submission: Submission, actor: Actor = SYSTEM) -> S
 
 
 def _enqueue(pdf_id: int) -> None:
-    from ..tasks import build_submission_pdf
-
     try:
         build_submission_pdf.delay(pdf_id)
     except Exception:  # broker down, or (eager) rendering failed: the sweep queues it again
@@ -241,3 +241,19 @@ def reference_sheet_get(*, cycle: AuditCycle, kind: str, question_set=None, for_
         if saved != name:  # another request built it at the same moment
             default_storage.delete(saved)
     return name
+
+
+# Celery tasks: thin wrappers that take ids. They live beside the service
+# they call, which queues them, so neither module imports the other;
+# audits/tasks.py imports them for Celery's autodiscovery.
+
+
+@shared_task(name="audits.build_submission_pdf", ignore_result=True)
+def build_submission_pdf(pdf_id: int) -> None:
+    submission_pdf_build(pdf_id=pdf_id)
+
+
+@shared_task(name="audits.submission_pdfs_sweep", ignore_result=True)
+def submission_pdfs_sweep_task() -> None:
+    """Run by Celery beat: queue the build of versions still not built."""
+    submission_pdfs_sweep()

@@ -9,23 +9,13 @@ have not started.
 
 from django.db import IntegrityError, transaction
 
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
 from partnerships.models import Agency
 from themes.models import QuestionSet
 
-from ..models import AuditCycle, CycleQuestionSet, StatutoryGroup
-from .core import SYSTEM, Actor, DomainError, audit_event_record
-
-
-def matching_rules(rules, agency: Agency) -> list[CycleQuestionSet]:
-    group = StatutoryGroup.STATUTORY if agency.is_statutory else StatutoryGroup.NON_STATUTORY
-    matching = [
-        r
-        for r in rules
-        if r.agency_id == agency.pk
-        or (r.sector and r.sector == agency.sector)
-        or (r.statutory_group and r.statutory_group == group)
-    ]
-    return sorted(matching, key=lambda r: r.precedence)
+from ..models import AuditCycle, CycleQuestionSet
+from ..models.question_sets import matching_rules
 
 
 def cycle_question_set_for_agency(*, cycle: AuditCycle, agency: Agency) -> QuestionSet:

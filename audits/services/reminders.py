@@ -29,13 +29,17 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue_many
 from partnerships.models import AgencyContact
 
-from ..models import AuditCycle, OutboundEmail, ResumeLink, Submission, SubmissionStatus
-from .core import Actor, DomainError, audit_event_record
+from ..models import AuditCycle, ResumeLink, Submission, SubmissionStatus
+from ..selectors.scope import cycle_participants
+from .cycles import cycle_submissions_ensure
 from .emails import Recipient, submission_email_context
 from .links import link_expiry
-from .outbox import outbound_email_queue_many
 
 # How long after a deadline an agency that has not submitted is still sent
 # its overdue notice (a run that was down for a day still sends it; a cycle
@@ -197,8 +201,6 @@ def _write(wanted: list[_Wanted]) -> set[str]:
 
 def _open_submissions(now: datetime, cycle: AuditCycle):
     """The cycle's returns, of agencies taking part, not yet submitted."""
-    from .cycles import cycle_participants
-
     horizon = now - OVERDUE_WINDOW
     return (
         Submission.objects.filter(
@@ -265,8 +267,6 @@ def reminders_due(*, now: datetime | None = None, cycle: AuditCycle | None = Non
     batch of returns is then its own transaction, so a large partnership
     does not hold one long transaction, and a crash part-way loses nothing:
     the next run writes what this one did not."""
-    from .cycles import cycle_submissions_ensure
-
     now = now or timezone.now()
     counts = {Kind.INVITATION: 0, Kind.REMINDER: 0, Kind.OVERDUE: 0}
     cycles = [cycle] if cycle is not None else list(_cycles_in_play(now))

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
 from themes.models import Theme
 
+from .. import policy
 from ..models import Answer, AnswerValue, Evidence, Rag, Submission, SubmissionStatus, ThemeResponse
-from .core import Actor, DomainError, audit_event_record
 from .evidence_files import (
     EVIDENCE_FILE_TYPES,
     evidence_file_inspect,
@@ -26,7 +28,7 @@ EVIDENCE_TYPES = {mime: t.label for mime, t in EVIDENCE_FILE_TYPES.items()}
 
 
 class SubmissionLockedError(DomainError):
-    def __init__(self, message="This return has been submitted, so it cannot be changed."):
+    def __init__(self, message=policy.SUBMITTED):
         super().__init__(message)
 
 
@@ -42,41 +44,18 @@ class StaleThemeError(DomainError):
         return f"{who} saved this theme after you opened it."
 
 
-def submission_can_edit(submission: Submission, now=None) -> tuple[bool, str]:
-    """Whether the return can be changed now, and if not, why (for people)."""
-    now = now or timezone.now()
-    if submission.is_locked:
-        return False, "This return has been submitted, so it cannot be changed."
-    cycle = submission.cycle
-    if now < cycle.opens_at:
-        opens = timezone.localtime(cycle.opens_at)
-        return False, f"This audit opens at {opens:%-I:%M%p on %A %-d %B %Y}".replace("AM", "am").replace(
-            "PM", "pm"
-        ) + "."
-    if now >= submission.deadline:
-        return False, "This audit has closed, so the return can no longer be changed."
-    return True, ""
-
-
-def _ensure_can_edit(submission: Submission) -> None:
-    ok, reason = submission_can_edit(submission)
-    if not ok:
-        if submission.is_locked:
-            raise SubmissionLockedError()
-        raise DomainError(reason)
-
-
-def submission_lock_for_edit(submission: Submission) -> Submission:
-    """The return read afresh under its row lock, refused unless it can be
-    changed now. Every write to a return's content starts here (inside its
-    transaction): the lock orders the write with a concurrent submit, and the
-    check after it sees the submit if that committed first."""
+def submission_lock_for_edit(submission: Submission, *, may=policy.may_edit) -> Submission:
+    """The return read afresh under its row lock, refused unless `may` (a
+    rule of audits/policy.py) allows the change now. Every write to a
+    return's content starts here (inside its transaction): the lock orders the
+    write with a concurrent submit, and the check after it sees the submit if
+    that committed first."""
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("cycle", "partnership")
         .get(pk=submission.pk)
     )
-    _ensure_can_edit(submission)
+    may(submission).refuse(SubmissionLockedError if submission.is_locked else DomainError)
     return submission
 
 
@@ -134,13 +113,13 @@ def evidence_stage_file(*, submission: Submission, theme: Theme, upload, actor: 
     """Keep a file chosen on a page that had other errors, so the person need
     not upload it again. It becomes part of the return only when the theme is
     saved."""
-    submission = submission_lock_for_edit(submission)
+    submission = submission_lock_for_edit(submission, may=policy.may_add_evidence)
     return _store_evidence_file(submission=submission, theme=theme, upload=upload, actor=actor, staged=True)
 
 
 @transaction.atomic
 def evidence_remove(*, submission: Submission, evidence: Evidence, actor: Actor) -> None:
-    submission = submission_lock_for_edit(submission)
+    submission = submission_lock_for_edit(submission, may=policy.may_add_evidence)
     if evidence.submission_id != submission.pk:
         raise DomainError("That evidence belongs to another return.")
     name = str(evidence)

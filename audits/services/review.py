@@ -8,18 +8,22 @@ confirmation and a return for changes of the same return cannot cross.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.dates import UK
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from partnerships.models import Partnership
 from themes.models import Theme
 
+from .. import policy
 from ..models import (
     AuditCycle,
     MeetingAction,
-    OutboundEmail,
     Rag,
     ReturnForChanges,
     ReviewMeeting,
@@ -30,34 +34,19 @@ from ..models import (
     ThemeModeration,
     ThemeResponse,
 )
-from .core import Actor, DomainError, audit_event_record
 from .emails import submission_email_context, submission_email_recipients
 from .links import resume_link_create
-from .outbox import outbound_email_queue
 
-UK = ZoneInfo("Europe/London")
 COMMENT_MAX = 5000
 REASON_MAX = 5000
 
 
 class NotUnderReviewError(DomainError):
-    def __init__(self, submission: Submission):
-        if submission.status == SubmissionStatus.RETURNED:
-            message = (
-                "This return has been returned to the agency for changes. It can be reviewed again "
-                "when they resubmit it."
-            )
-        else:
-            message = "This return has not been submitted yet, so it cannot be reviewed."
-        super().__init__(message)
+    """The return is not submitted (or is with the agency for changes)."""
 
 
 class EvaluationConfirmedError(DomainError):
-    def __init__(self):
-        super().__init__(
-            "The evaluation of this return has been confirmed to the agency, so it cannot be changed. "
-            "Return it for changes if the agency must change it."
-        )
+    """The evaluation has been confirmed to the agency."""
 
 
 class StaleReviewError(DomainError):
@@ -97,13 +86,12 @@ def _review_for_update(submission: Submission) -> SubmissionReview:
 
 
 def _under_review(submission: Submission) -> SubmissionReview:
-    """The locked submission's review, refusing a return that is not
-    submitted or whose evaluation is already confirmed."""
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise NotUnderReviewError(submission)
+    """The locked submission's review, refused unless audits/policy.py's
+    may_review allows it: a submitted return whose evaluation is not yet
+    confirmed."""
+    policy.may_review(submission, review=None).refuse(NotUnderReviewError)
     review = _review_for_update(submission)
-    if review.is_confirmed:
-        raise EvaluationConfirmedError()
+    policy.may_review(submission, review).refuse(EvaluationConfirmedError)
     return review
 
 
@@ -219,8 +207,7 @@ def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> Submis
     The return then counts as evaluated. Confirming twice has the effect of
     confirming once."""
     submission = _lock(submission)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise NotUnderReviewError(submission)
+    policy.may_review(submission, review=None).refuse(NotUnderReviewError)
     review = _review_for_update(submission)
     if review.is_confirmed:
         return review
@@ -333,10 +320,7 @@ def submission_return(
     day; it is required once the deadline has passed, or the agency could not
     change anything."""
     submission = _lock(submission)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        if submission.status == SubmissionStatus.RETURNED:
-            raise DomainError("This return has already been returned to the agency for changes.")
-        raise DomainError("Only a submitted return can be returned for changes.")
+    policy.may_return(submission).refuse()
     reason = _clean_text(reason, limit=REASON_MAX, what="The reason")
     if not reason:
         raise DomainError("Enter the reason for returning it, so the agency knows what to change")

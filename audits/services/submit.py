@@ -6,28 +6,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from themes.models import Theme
 
-from ..models import (
-    IncompletePolicy,
-    OutboundEmail,
-    Rag,
-    Submission,
-    SubmissionStatus,
-    ThemeResponse,
-)
+from .. import policy
+from ..models import IncompletePolicy, Rag, Submission, SubmissionStatus, ThemeResponse
 from ..selectors import submission_theme_rows
 from ..selectors.actions import themes_needing_actions
-from .core import Actor, DomainError, audit_event_record
 from .emails import submission_email_context
-from .outbox import outbound_email_queue
 from .pdf import submission_pdf_record
-from .responses import SubmissionLockedError, submission_can_edit
-
-# What the person submitting confirms; the PDF quotes it as it was confirmed.
-SIGN_OFF_DECLARATION = (
-    "I confirm the person named has approved this return and that it is accurate to the best of our knowledge"
-)
+from .responses import SubmissionLockedError
 
 
 @dataclass(frozen=True)
@@ -144,9 +135,7 @@ def submission_submit(
     if submission.status == SubmissionStatus.SUBMITTED:
         # A double click, a refresh or a replayed POST: already done.
         return submission
-    ok, reason = submission_can_edit(submission)
-    if not ok:
-        raise SubmissionLockedError(reason)
+    policy.may_submit(submission).refuse(SubmissionLockedError)
     if submission.version != expected_version:
         raise StaleSubmissionError()
     if not signed_off_by_name.strip() or not signed_off_by_role.strip():

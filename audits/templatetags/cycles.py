@@ -2,11 +2,11 @@
 
 from django import template
 
+from ..models import AnswerValue
+
 register = template.Library()
 
 
 @register.filter
 def answer_label(value) -> str:
-    from ..models import AnswerValue
-
     return AnswerValue(value).label if value in AnswerValue.values else ""

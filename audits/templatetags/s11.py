@@ -1,59 +1,22 @@
 """Template filters for what people read: UK dates and times in the GOV.UK
 style, RAG as words."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from crispy_forms_gds.layout import Field, Size
 from django import template
 from django.utils import timezone
+
+from core.dates import as_datetime, uk_date, uk_datetime, uk_time
 
 from ..models import RAG_MEANING, Rag
 
 register = template.Library()
 
 
-def _as_datetime(value):
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return value
-
-
-@register.filter
-def uk_time(value) -> str:
-    """'5pm', '8:30am', 'midday', 'midnight' (GOV.UK style), UK time."""
-    value = _as_datetime(value)
-    if not isinstance(value, datetime):
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-@register.filter
-def uk_date(value) -> str:
-    """'Friday 13 May 2022', in UK time."""
-    value = _as_datetime(value)
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    if not isinstance(value, date):
-        return ""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-@register.filter
-def uk_datetime(value) -> str:
-    """'5pm on Friday 13 May 2022', in UK time."""
-    if not _as_datetime(value):
-        return ""
-    return f"{uk_time(value)} on {uk_date(value)}"
+register.filter("uk_time", uk_time)
+register.filter("uk_date", uk_date)
+register.filter("uk_datetime", uk_datetime)
 
 
 @register.filter
@@ -69,7 +32,7 @@ def possessive(value) -> str:
 
 @register.filter
 def days_until(value) -> int | None:
-    value = _as_datetime(value)
+    value = as_datetime(value)
     if not isinstance(value, datetime):
         return None
     return (timezone.localtime(value).date() - timezone.localdate()).days

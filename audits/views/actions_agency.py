@@ -8,21 +8,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.domain import DomainError
 from partnerships.middleware import partnership_reverse as _url
 
+from .. import policy
 from ..actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
 from ..agency_session import agency_required
 from ..forms.actions import ActionItemForm, ActionUpdateForm
 from ..selectors import submission_theme_get
 from ..selectors.actions import AgencyPlan, action_item_get, action_plan
-from ..services import DomainError
 from ..services.actions import (
     action_item_add,
-    action_item_can_change,
     action_item_change,
     action_item_remove,
-    action_plan_state,
-    action_update_allowed,
     action_update_record,
 )
 from ..services.downloads import download_record
@@ -30,16 +28,16 @@ from ..services.downloads import download_record
 
 def _context(access, **extra):
     submission = access.submission
-    can_add, editable, why_not = action_plan_state(submission)
+    can_add = policy.may_add_action(submission)
     return {
         "access": access,
         "submission": submission,
         "cycle": submission.cycle,
         "agency": submission.agency,
-        "can_add": can_add,
-        "editable": editable,
-        "why_not": why_not,
-        "can_update": action_update_allowed(submission),
+        "can_add": bool(can_add),
+        "editable": bool(policy.may_edit(submission)),
+        "why_not": can_add.why_not,
+        "can_update": bool(policy.may_update_actions(submission)),
         **extra,
     }
 
@@ -58,7 +56,7 @@ def plan(request, access):
     themes = action_plan(submission=access.submission)
     for theme_plan in themes:
         for item in theme_plan.items:
-            item.can_change = action_item_can_change(item)
+            item.can_change = bool(policy.may_change_action(item))
     return render(
         request,
         "audits/actions/plan.html",
@@ -76,9 +74,9 @@ def plan(request, access):
 def item_add(request, access, theme_key):
     submission = access.submission
     theme = submission_theme_get(submission=submission, key=theme_key)
-    can_add, _, why_not = action_plan_state(submission)
+    can_add = policy.may_add_action(submission)
     if not can_add:
-        messages.error(request, why_not)
+        messages.error(request, can_add.why_not)
         return redirect(_url(request, "action_plan"))
     form = ActionItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,8 +99,9 @@ def item_add(request, access, theme_key):
 def item_change(request, access, item_id):
     submission = access.submission
     item = action_item_get(submission=submission, pk=item_id)
-    if not action_item_can_change(item):
-        messages.error(request, "This action is part of the submitted return. Record progress on it instead.")
+    may_change = policy.may_change_action(item)
+    if not may_change:
+        messages.error(request, may_change.why_not)
         return redirect(_url(request, "action_plan"))
     form = ActionItemForm(
         request.POST or None,
@@ -135,8 +134,9 @@ def item_change(request, access, item_id):
 @require_http_methods(["GET", "POST"])
 def item_remove(request, access, item_id):
     item = action_item_get(submission=access.submission, pk=item_id)
-    if not action_item_can_change(item):
-        messages.error(request, "This action is part of the submitted return, so it cannot be removed.")
+    may_remove = policy.may_remove_action(item)
+    if not may_remove:
+        messages.error(request, may_remove.why_not)
         return redirect(_url(request, "action_plan"))
     if request.method == "POST":
         try:
@@ -158,8 +158,9 @@ def item_remove(request, access, item_id):
 def item_progress(request, access, item_id):
     submission = access.submission
     item = action_item_get(submission=submission, pk=item_id)
-    if not action_update_allowed(submission):
-        messages.error(request, "You can record progress once the return has been submitted.")
+    may_update = policy.may_update_actions(submission)
+    if not may_update:
+        messages.error(request, may_update.why_not)
         return redirect(_url(request, "action_plan"))
     form = ActionUpdateForm(request.POST or None, initial={"status": item.status})
     if request.method == "POST" and form.is_valid():

@@ -7,20 +7,22 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.audit import audit_event_record
+from core.domain import DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from partnerships.middleware import partnership_reverse as _url
 
-from .. import selectors, services
+from .. import policy, selectors, services
 from ..agency_session import agency_required, agency_session_end
 from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
-from ..models import AnswerValue, OutboundEmail, Rag
+from ..models import AnswerValue, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
 from ..selectors.review import return_for_changes_current
 from ..services.downloads import download_record, evidence_download_detail
 from ..services.emails import submission_email_context
 from ..services.links import resume_link_create
-from ..services.outbox import outbound_email_queue
-from ..services.responses import submission_can_edit
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
 from ..theme_page import answer_sections_link, task_list_action_entry, theme_page_context
 from .evidence import evidence_file_response
@@ -28,13 +30,14 @@ from .evidence import evidence_file_response
 
 def _base_context(access):
     submission = access.submission
-    can_edit, why_not = submission_can_edit(submission)
+    can_edit = policy.may_edit(submission)
+    why_not = can_edit.why_not
     return {
         "access": access,
         "submission": submission,
         "cycle": submission.cycle,
         "agency": submission.agency,
-        "can_edit": can_edit,
+        "can_edit": bool(can_edit),
         "why_not": why_not,
     }
 
@@ -84,9 +87,9 @@ def theme_page(request, access, theme_key):
     if request.method == "POST":
         form = ThemeForm(request.POST, request.FILES, theme=theme)
         action = request.POST.get("action", "continue")
-        can_edit, why_not = submission_can_edit(submission)
+        can_edit = policy.may_edit(submission)
         if not can_edit:
-            messages.error(request, why_not)
+            messages.error(request, can_edit.why_not)
             return redirect(_url(request, "task_list"))
         valid = form.is_valid()
         upload = request.FILES.get("evidence_file")
@@ -102,7 +105,7 @@ def theme_page(request, access, theme_key):
                     submission=submission, theme=theme, upload=upload, actor=access.actor
                 )
                 staged_ids.append(item.pk)
-            except services.DomainError as exc:
+            except DomainError as exc:
                 form.add_error("evidence_file", str(exc))
         if valid:
             try:
@@ -123,7 +126,7 @@ def theme_page(request, access, theme_key):
             except services.StaleThemeError as exc:
                 conflict = _conflict(theme, exc, form)
                 version = exc.current.version
-            except services.DomainError as exc:
+            except DomainError as exc:
                 target = "evidence_file" if upload is not None and "file" in str(exc) else None
                 form.add_error(target, str(exc))
             else:
@@ -251,7 +254,7 @@ def save_later(request, access):
             submission=submission,
             resume_link=link,
         )
-        services.audit_event_record(
+        audit_event_record(
             partnership=request.partnership,
             actor=access.actor,
             verb="link.progression_sent",
@@ -298,7 +301,7 @@ def check_answers(request, access):
         except services.StaleSubmissionError as exc:
             messages.error(request, str(exc))
             return redirect(_url(request, "check_answers"))
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect(_url(request, "confirmation"))
@@ -355,7 +358,7 @@ def evidence_remove(request, access, token):
     theme_key = item.theme.key
     try:
         services.evidence_remove(submission=access.submission, evidence=item, actor=access.actor)
-    except services.DomainError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Removed {item}")

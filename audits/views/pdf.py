@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
-from .. import selectors
+from ..access import cycle_access
 from ..agency_session import agency_required
 from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
 from ..selectors.pdf import submission_pdf_get, submission_pdf_list
@@ -125,7 +125,7 @@ def return_pdf_draft(request, access):
 def reference_sheet(request, cycle_slug, kind):
     if kind not in REFERENCE_SHEETS:  # the URLconf only routes known kinds
         raise ValueError(kind)
-    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     cycle.partnership = request.partnership
     # ?set=<id>: the sheet of another set the cycle gives some of its agencies.
     raw = request.GET.get("set")

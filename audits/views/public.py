@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.client_ip import client_ip
+from core.domain import DomainError
 from partnerships.selectors import partnership_list_public
-from s11portal.client_ip import client_ip
 from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
+from ..access import cycle_access
 from ..agency_session import agency_access_get, agency_session_start
 from ..forms.journey import LinkRequestForm, StartForm
 from ..models import CycleStatus
@@ -32,7 +34,7 @@ def partnership_home(request):
 
 
 def cycle_start(request, cycle_slug):
-    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     themes = theme_list_with_questions(question_set=cycle.question_set)
     question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
     return render(
@@ -53,7 +55,7 @@ def cycle_start(request, cycle_slug):
 
 @require_http_methods(["GET", "POST"])
 def cycle_start_form(request, cycle_slug):
-    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     if cycle.status != CycleStatus.OPEN:
         return redirect("cycle_start", partnership_slug=request.partnership.slug, cycle_slug=cycle.slug)
     # Only agencies taking part in this cycle (its scope) may start a return.
@@ -73,7 +75,7 @@ def cycle_start_form(request, cycle_slug):
             )
         except AgencyNotTakingPartError as exc:
             form.add_error("agency", str(exc))
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             request.session["s11_sent_to"] = form.cleaned_data["email"]
@@ -88,7 +90,7 @@ def check_email(request):
 def question_list(request, cycle_slug):
     """Every question set the cycle's agencies answer, each with the groups
     it is for (one set, the usual case: just its themes)."""
-    cycle = selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     question_sets = cycle_public_question_sets(partnership=request.partnership, cycle=cycle)
     return render(
         request,

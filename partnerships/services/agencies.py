@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from audits.services.core import Actor, DomainError, audit_event_record
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
 
 from ..models import Agency, AgencyContact, Locality, Partnership
 
@@ -298,10 +299,9 @@ def locality_rename(*, locality: Locality, name: str, actor: Actor) -> Locality:
 def locality_uses(*, locality: Locality) -> tuple[int, int]:
     """How many agencies are in the locality, and how many audit cycles
     choose their agencies by it."""
-    from audits.models import AuditCycle  # audits depends on partnerships, not the reverse
-
     agencies = locality.agencies.count()
-    cycles = AuditCycle.scope_localities.through.objects.filter(locality_id=locality.pk).count()
+    # The reverse of AuditCycle.scope_localities: audits is above this app.
+    cycles = locality.scoping_cycles.count()
     return agencies, cycles
 
 

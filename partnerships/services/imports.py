@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from audits.services.core import Actor, DomainError, audit_event_record
-from s11portal.spreadsheets import spreadsheet_row
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.spreadsheets import spreadsheet_row
 
 from ..models import Agency, Locality, Partnership, Sector
 from .agencies import AGENCY_NAME_MAX, agency_contact_add, agency_create, agency_update

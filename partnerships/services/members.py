@@ -23,9 +23,10 @@ from django.utils import timezone
 
 from accounts.models import CredentialReset
 from accounts.services import CredentialResetRefusedError, account_second_factor_reset
-from audits.models import OutboundEmail
-from audits.services.core import Actor, DomainError, audit_event_record
-from audits.services.outbox import outbound_email_queue
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 
 from ..models import Partnership, StaffInvitation, StaffMembership, StaffRole
 from ..permissions import ROLE_DESCRIPTIONS

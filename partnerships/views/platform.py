@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.mfa import second_factor_redirect
-from audits.services.core import Actor
+from core.domain import Actor
 
 from ..forms.members import AccountSearchForm, SecondFactorResetForm
 from ..selectors import platform_account_get, platform_account_search

@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "accounts",
+    "core",
     "partnerships",
     "themes",
     "audits",
     "surveys",
     "lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"20/{S11_LOGIN_LOCKOUT_MINUTES}m/ip,5/{S11_LOGIN_LOCKOUT_MINUTES}m/key",
 }
 # Reverse proxies of ours in front of the app (docker-compose: Caddy, 1).
-# It decides the client IP for every rate limit (s11portal.client_ip): 0
+# It decides the client IP for every rate limit (core.client_ip): 0
 # ignores X-Forwarded-For, N takes the entry the outermost proxy wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

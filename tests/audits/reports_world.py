@@ -15,7 +15,8 @@ from audits.models import (
     SubmissionStatus,
     ThemeResponse,
 )
-from audits.services import Actor, submission_submit
+from audits.services import submission_submit
+from core.domain import Actor
 from partnerships.models import Agency, Locality, Partnership, Sector
 from tests.factories import (
     AgencyFactory,

@@ -2,7 +2,8 @@
 complete and submitted, and a reviewer."""
 
 from audits.models import Submission
-from audits.services import Actor, submission_submit
+from audits.services import submission_submit
+from core.domain import Actor
 from tests.factories import World, submission_complete
 
 SUBMITTER = Actor(name="Sam Submitter", email="sam.submitter@agency.example")

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from audits.actions_export import action_plan_pdf
 from audits.models import Rag
 from audits.selectors.actions import action_plan
-from audits.services import Actor
 from audits.services.actions import ActionItemData, action_item_add
+from core.domain import Actor
 from tests.factories import (
     AuditCycleFactory,
     PartnershipFactory,

@@ -15,21 +15,13 @@ from audits.models import (
     ActionUpdate,
     ActionUpdateRequest,
     Answer,
-    AuditEvent,
     IncompletePolicy,
-    OutboundEmail,
     Rag,
     ResumeLink,
     Submission,
     SubmissionStatus,
 )
-from audits.services import (
-    Actor,
-    DomainError,
-    SubmissionIncompleteError,
-    SubmissionLockedError,
-    submission_submit,
-)
+from audits.services import SubmissionIncompleteError, SubmissionLockedError, submission_submit
 from audits.services.actions import (
     ActionItemData,
     ActionPlanClosedError,
@@ -43,6 +35,8 @@ from audits.services.actions import (
     add_months,
 )
 from audits.services.submit import submission_gaps
+from core.domain import Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from tests.factories import submission_complete, theme_save, two_partnerships
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audits.models import ActionItem, ActionUpdate, Answer, Rag, Submission, SubmissionStatus
-from audits.services import Actor, resume_link_create
+from audits.services import resume_link_create
 from audits.services.actions import ActionItemData, action_item_add, action_update_record
+from core.domain import Actor
 from partnerships.models import StaffRole
 from tests.audits.test_actions_services import submit
 from tests.factories import (

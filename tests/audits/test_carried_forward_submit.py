@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import IncompletePolicy, Submission, SubmissionStatus, ThemeResponse
-from audits.services import Actor, SubmissionIncompleteError, resume_link_create, submission_submit
+from audits.services import SubmissionIncompleteError, resume_link_create, submission_submit
 from audits.services.cycles import submission_carry_forward
 from audits.services.submit import submission_gaps, submission_gaps_block
+from core.domain import Actor
 from tests.factories import (
     AuditCycleFactory,
     SubmissionFactory,

@@ -15,26 +15,16 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from audits.models import (
-    Answer,
-    AuditCycle,
-    AuditEvent,
-    Evidence,
-    OutboundEmail,
-    Submission,
-    SubmissionStatus,
-    ThemeResponse,
-)
+from audits.models import Answer, AuditCycle, Evidence, Submission, SubmissionStatus, ThemeResponse
 from audits.services import (
-    SYSTEM,
-    Actor,
-    DomainError,
-    audit_event_record,
     cycle_create,
     submission_get_or_create,
     submission_reference_new,
     submission_submit,
 )
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Agency, StaffMembership
 from tests.factories import (
     AgencyFactory,

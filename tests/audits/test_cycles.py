@@ -3,29 +3,23 @@ a cycle from the previous one with last answers carried forward."""
 
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from audits.forms.fields import parse_uk_time, uk_moment
-from audits.models import (
-    Answer,
-    AuditCycle,
-    AuditEvent,
-    OutboundEmail,
-    Submission,
-    SubmissionStatus,
-    ThemeResponse,
-)
-from audits.services import Actor, DomainError, resume_link_create, submission_submit
+from audits.models import Answer, AuditCycle, Submission, SubmissionStatus, ThemeResponse
+from audits.selectors.scope import cycle_participants
+from audits.services import resume_link_create, submission_submit
 from audits.services.cycles import (
     CycleSettings,
-    cycle_participants,
     cycle_setup_create,
     cycle_start_from_previous,
 )
+from core.dates import UK
+from core.domain import Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import StaffRole
 from tests.factories import (
     AgencyFactory,
@@ -41,7 +35,6 @@ from tests.staff import staff_client, staff_url
 
 pytestmark = pytest.mark.django_db
 
-UK = ZoneInfo("Europe/London")
 STAFF = Actor(name="Amira Admin", email="admin@partnership.example")
 
 

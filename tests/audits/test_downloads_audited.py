@@ -6,9 +6,10 @@ export names the cycle."""
 import pytest
 from django.test import Client
 
-from audits.models import AuditEvent, Rag
-from audits.services import Actor
+from audits.models import Rag
 from audits.services.downloads import download_record
+from core.domain import Actor
+from core.models import AuditEvent
 from partnerships.models import StaffRole
 from tests.factories import submission_complete, theme_save, two_partnerships
 from tests.staff import sign_in, staff_user

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core import mail
 from django.template import Context, Template
 
-from audits.models import OutboundEmail
-from audits.services import Actor
 from audits.services.emails import submission_email_context
-from audits.services.outbox import email_address, outbound_email_queue, outbound_email_send
+from core.domain import Actor
+from core.models import OutboundEmail
+from core.outbox import email_address, outbound_email_queue, outbound_email_send
 from partnerships.models import StaffRole
 from partnerships.services import staff_member_invite
 from tests.factories import UserFactory, partnership_world

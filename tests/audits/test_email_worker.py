@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import OutboundEmail
 from audits.services import resume_link_create
 from audits.services.emails import submission_email_context
-from audits.services.outbox import outbound_email_queue
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from tests.factories import partnership_world, two_partnerships
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

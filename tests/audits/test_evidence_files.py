@@ -19,10 +19,11 @@ from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
 from audits.models import Evidence
-from audits.services import Actor, evidence_stage_file, resume_link_create
+from audits.services import evidence_stage_file, resume_link_create
 from audits.services.evidence_files import EvidenceFileRefusedError, evidence_file_inspect, evidence_file_name
+from core.clamav import VirusFoundError, VirusScanError, clamd_instream_scan
+from core.domain import Actor
 from partnerships.models import StaffRole
-from s11portal.clamav import VirusFoundError, VirusScanError, clamd_instream_scan
 from tests.factories import two_partnerships
 from tests.staff import staff_client
 

@@ -14,13 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection, transaction
 
 from audits.models import Evidence, Submission, SubmissionStatus
-from audits.services import (
-    Actor,
-    SubmissionLockedError,
-    evidence_remove,
-    evidence_stage_file,
-    submission_submit,
-)
+from audits.services import SubmissionLockedError, evidence_remove, evidence_stage_file, submission_submit
+from core.domain import Actor
 from tests.factories import submission_complete, two_partnerships
 
 ALEX = Actor(name="Alex Patel", email="alex.patel@alpha-council.example")

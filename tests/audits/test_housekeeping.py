@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Evidence
-from audits.services import Actor, evidence_stage_file, resume_link_create, theme_response_save
+from audits.services import evidence_stage_file, resume_link_create, theme_response_save
 from audits.services.housekeeping import storage_orphans_remove
 from audits.tasks import storage_orphans_remove as storage_orphans_task
+from core.domain import Actor
 from tests.audits.test_evidence_files import PDF
 from tests.factories import submission_complete, two_partnerships
 

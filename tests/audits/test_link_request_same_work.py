@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits import tasks
-from audits.models import OutboundEmail
+from core.models import OutboundEmail
 from tests.factories import two_partnerships
 
 pytestmark = pytest.mark.django_db

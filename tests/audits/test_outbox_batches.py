@@ -12,9 +12,9 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from audits.models import OutboundEmail
 from audits.services.emails import submission_email_context
-from audits.services.outbox import outbound_email_queue_many, outbound_emails_send, outbox_sweep
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue_many, outbound_emails_send, outbox_sweep
 from tests.factories import partnership_world
 
 Status = OutboundEmail.Status

@@ -21,13 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from audits.models import AuditCycle, AuditEvent, Submission, SubmissionPdf, SubmissionStatus
-from audits.services import Actor, audit_event_record, resume_link_create, submission_submit
+from audits.models import SIGN_OFF_DECLARATION, AuditCycle, Submission, SubmissionPdf, SubmissionStatus
+from audits.services import resume_link_create, submission_submit
 from audits.services.pdf import submission_pdf_record
-from audits.services.submit import SIGN_OFF_DECLARATION
 from audits.templatetags.s11 import uk_datetime
+from core import pdf as s11_pdf
+from core.audit import audit_event_record
+from core.domain import Actor
+from core.models import AuditEvent
 from partnerships.models import StaffRole
-from s11portal import pdf as s11_pdf
 from tests.factories import theme_save, two_partnerships
 from tests.staff import staff_client, staff_url
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from audits import pdf as rendering
 from audits.models import ActionItem, ActionStatus, SubmissionPdf
-from audits.services import Actor
 from audits.services.actions import ActionItemData, action_item_add, action_update_record
 from audits.services.pdf import submission_pdf_build, submission_pdf_record
 from audits.templatetags.s11 import uk_date
+from core.domain import Actor
 from partnerships.models import StaffRole
 from tests.audits.test_pdf import (  # noqa: F401 (private_storage: autouse fixture)
     agency_client,

@@ -10,10 +10,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from audits.models import AgencyScope, OutboundEmail, Submission
-from audits.services import DomainError
+from audits.models import AgencyScope, Submission
 from audits.services.links import AgencyNotTakingPartError, start_request
 from audits.services.question_sets import cycle_question_set_assign
+from core.domain import DomainError
+from core.models import OutboundEmail
 from partnerships.models import Sector
 from tests.audits.test_pdf import pdf_text
 from tests.factories import (

@@ -4,7 +4,7 @@ partnership: 10 agencies answering 2 themes × 3 questions against 700
 agencies answering 10 themes × 12 (issue 20; docs/performance.md).
 
 Counted as a running server sees them: the partnership and the question
-sets are kept in the process (s11portal/process_cache.py), so each page is
+sets are kept in the process (core/process_cache.py), so each page is
 requested once before it is counted. The savepoints the test's own
 transaction adds around a save are not counted (a server opens that
 transaction with BEGIN, which Django does not log).

@@ -4,7 +4,6 @@
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import responses
@@ -12,10 +11,8 @@ import time_machine
 from django.core import mail
 from django.test import Client, override_settings
 
-from audits.models import OutboundEmail, Submission, SubmissionStatus
-from audits.services import Actor
+from audits.models import Submission, SubmissionStatus
 from audits.services.cycles import cycle_deadline_extend, submission_deadline_extend
-from audits.services.outbox import outbound_email_send, outbox_sweep
 from audits.services.reminders import (
     NothingToRemindError,
     invitation_resend,
@@ -24,6 +21,10 @@ from audits.services.reminders import (
     reminder_send_now,
     reminders_due,
 )
+from core.dates import UK
+from core.domain import Actor
+from core.models import OutboundEmail
+from core.outbox import outbound_email_send, outbox_sweep
 from partnerships.models import StaffRole
 from tests.factories import (
     AgencyFactory,
@@ -35,7 +36,6 @@ from tests.staff import staff_client, staff_url
 
 pytestmark = pytest.mark.django_db
 
-UK = ZoneInfo("Europe/London")
 Kind = OutboundEmail.Kind
 STAFF = Actor(name="Amira Admin", email="admin@partnership.example")
 
@@ -397,7 +397,7 @@ def test_invitation_resend_writes_new_rows_with_fresh_links(spring):
 def test_broker_down_at_the_moment_of_writing_the_sweep_sends_later(
     spring, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from audits import tasks
+    from core import tasks
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("broker unreachable")

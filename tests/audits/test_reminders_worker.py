@@ -10,25 +10,25 @@ import contextlib
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from audits.models import OutboundEmail, Submission, SubmissionStatus
-from audits.services import Actor
+from audits.models import Submission, SubmissionStatus
 from audits.services.cycles import cycle_deadline_extend
-from audits.services.outbox import outbox_sweep
 from audits.services.reminders import reminders_due
-from audits.tasks import send_outbound_email
+from core.dates import UK
+from core.domain import Actor
+from core.models import OutboundEmail
+from core.outbox import outbox_sweep
+from core.tasks import send_outbound_email
 from s11portal.celery import app as celery_app
 from tests.conftest import _reset_broker_connections
 from tests.factories import AgencyFactory, AuditCycleFactory, PartnershipFactory, question_set_with_questions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-UK = ZoneInfo("Europe/London")
 Kind = OutboundEmail.Kind
 Status = OutboundEmail.Status
 

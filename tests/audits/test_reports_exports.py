@@ -4,13 +4,13 @@ XLSX alike, a formula never survives as one, and the files are well made."""
 import csv
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
 from audits.exports import ANSWERS, THEMES, csv_lines, spreadsheet_safe
 from audits.models import Rag, SubmissionStatus
+from core.dates import UK
 from partnerships.models import StaffRole
 from tests.staff import staff_client, staff_url
 
@@ -89,7 +89,7 @@ def test_answers_rows_say_whose_return_and_its_state(reader, world):
     assert first["Theme"] == "Theme 1"
     assert first["Question"] == "Theme 1, question 1?"
     # UK time, as people read it.
-    local = submission.submitted_at.astimezone(ZoneInfo("Europe/London"))
+    local = submission.submitted_at.astimezone(UK)
     assert first["Submitted at (UK time)"] == local.strftime("%Y-%m-%d %H:%M")
     badger = next(r for r in rows if r["Agency"] == "Badger Health")
     assert badger["Localities"] == "Alpha North; Alpha South"

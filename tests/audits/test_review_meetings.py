@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.models import AuditEvent, MeetingAction, ReviewMeeting
-from audits.services import DomainError
+from audits.models import MeetingAction, ReviewMeeting
 from audits.services.review import AgreedAction, meeting_save
+from core.domain import DomainError
+from core.models import AuditEvent
 from partnerships.models import StaffRole
 from tests.factories import AuditCycleFactory, SubmissionFactory, two_partnerships
 from tests.staff import staff_client, staff_url, staff_user

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from audits.models import (
     Answer,
-    AuditEvent,
-    OutboundEmail,
     Rag,
     ReturnForChanges,
     ReviewOutcome,
@@ -24,7 +22,7 @@ from audits.models import (
     ThemeResponse,
 )
 from audits.selectors.review import cycle_review_counts, return_for_changes_current
-from audits.services import DomainError, SubmissionLockedError
+from audits.services import SubmissionLockedError
 from audits.services.review import (
     EvaluationConfirmedError,
     NotUnderReviewError,
@@ -33,6 +31,8 @@ from audits.services.review import (
     submission_return,
     theme_moderation_save,
 )
+from core.domain import DomainError
+from core.models import AuditEvent, OutboundEmail
 from tests.factories import question_set_with_questions, theme_save, two_partnerships
 from tests.staff import staff_user
 

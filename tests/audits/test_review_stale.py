@@ -12,8 +12,8 @@ from django.db import close_old_connections, connection
 from django.test import Client
 
 from audits.models import Rag, ReviewOutcome, SubmissionReview, ThemeModeration
-from audits.services import Actor
 from audits.services.review import StaleReviewError, review_outcome_save, theme_moderation_save
+from core.domain import Actor
 from partnerships.models import StaffRole
 from tests.factories import two_partnerships
 from tests.staff import staff_client, staff_url

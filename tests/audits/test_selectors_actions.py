@@ -24,8 +24,8 @@ from audits.selectors.actions import (
     submissions_due_for_action_updates,
     themes_needing_actions,
 )
-from audits.services import Actor
 from audits.services.actions import ActionItemData, action_item_add
+from core.domain import Actor
 from tests.audits.test_actions_services import submit
 from tests.factories import (
     AgencyFactory,

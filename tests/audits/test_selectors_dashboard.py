@@ -21,7 +21,8 @@ from audits.selectors.dashboard import (
     cycle_question_table,
     cycle_status_counts,
 )
-from audits.services import Actor, resume_link_create, submission_submit
+from audits.services import resume_link_create, submission_submit
+from core.domain import Actor
 from partnerships.models import Sector
 from tests.factories import (
     AgencyFactory,

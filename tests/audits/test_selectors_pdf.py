@@ -3,7 +3,8 @@ from django.http import Http404
 
 from audits.models import SubmissionPdf
 from audits.selectors.pdf import submission_pdf_get, submission_pdf_list
-from audits.services import Actor, submission_submit
+from audits.services import submission_submit
+from core.domain import Actor
 from tests.factories import submission_complete, two_partnerships
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,6 @@ from .review_support import reviewer_actor, submitted_world
 pytestmark = pytest.mark.django_db
 
 COVERED = {
-    "submission_for_review",
     "review_sections",
     "review_theme_get",
     "resume_link_list",
@@ -54,15 +53,6 @@ def world():
         w.link, _ = resume_link_create(submission=w.submission, name="Sam", email=w.contact.email)
         w.actor = actor
     return worlds
-
-
-def test_submission_for_review_refuses_another_partnerships_reference(world):
-    a, b = world
-    assert (
-        sel.submission_for_review(partnership=a.partnership, reference=a.submission.reference) == a.submission
-    )
-    with pytest.raises(Http404):
-        sel.submission_for_review(partnership=a.partnership, reference=b.submission.reference)
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ from audits.selectors.reports import cycle_summary_report, export_sizes
 from audits.selectors.scope import (
     cycle_agencies_taking_part,
     cycle_agencies_without_return,
+    cycle_participants,
     cycle_returns_taking_part,
+    scope_agencies,
 )
-from audits.services.cycles import cycle_participants, cycle_submissions_ensure
+from audits.services.cycles import cycle_submissions_ensure
 from audits.services.question_sets import cycle_question_set_assign
 from partnerships.models import Sector
 from tests.factories import (
@@ -28,7 +30,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-COVERED = {"cycle_returns_taking_part", "cycle_agencies_without_return", "cycle_agencies_taking_part"}
+COVERED = {
+    "cycle_returns_taking_part",
+    "cycle_agencies_without_return",
+    "cycle_agencies_taking_part",
+    "cycle_participants",
+    "scope_agencies",
+}
 SELECTORS = [cycle_returns_taking_part, cycle_agencies_without_return, cycle_agencies_taking_part]
 
 
@@ -63,6 +71,33 @@ def test_selector_given_another_partnerships_cycle_finds_nothing(world, selector
 def test_selector_holds_only_its_partnership(world, selector):
     rows = list(selector(partnership=world.b.partnership, cycle=world.b.cycle))
     assert rows and all(row.partnership_id == world.b.partnership.pk for row in rows)
+
+
+def test_participants_keep_to_the_cycles_partnership_whatever_the_scope_lists(world):
+    """A scope that names another partnership's agency or locality (as a
+    forged form could) still yields only the cycle's own partnership's."""
+    a, b = world.a, world.b
+    a.cycle.agency_scope = AgencyScope.CHOSEN
+    a.cycle.save()
+    a.cycle.chosen_agencies.set([world.nhs, b.agency])
+    assert list(cycle_participants(cycle=a.cycle)) == [world.nhs]
+    a.cycle.agency_scope = AgencyScope.LOCALITY
+    a.cycle.save()
+    world.nhs.localities.set([a.locality])
+    b.agency.localities.set([b.locality])
+    a.cycle.scope_localities.set([a.locality, b.locality])
+    participants = list(cycle_participants(cycle=a.cycle))
+    assert world.nhs in participants
+    assert all(agency.partnership_id == a.partnership.pk for agency in participants)
+    assert list(
+        scope_agencies(
+            partnership_id=a.partnership.pk,
+            scope=AgencyScope.CHOSEN,
+            sectors=[],
+            locality_ids=[],
+            agency_ids=[b.agency.pk, world.police.pk],
+        )
+    ) == [world.police]
 
 
 def test_in_scope_or_started(world):

@@ -14,10 +14,8 @@ from django.core.cache import cache
 from django.urls import resolve
 from django.utils import timezone
 
-from audits.models import AuditEvent, OutboundEmail, ResumeLink
+from audits.models import ResumeLink
 from audits.services import (
-    Actor,
-    DomainError,
     LinkRequestLimitedError,
     resume_link_create,
     resume_link_request,
@@ -27,6 +25,8 @@ from audits.services import (
     start_request,
 )
 from audits.services.links import LINK_REQUESTS_PER_EMAIL, LINK_REQUESTS_PER_IP, resume_link_mint_url
+from core.domain import Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from tests.factories import (
     AgencyFactory,
     AuditCycleFactory,

@@ -9,18 +9,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from audits.models import (
-    AuditEvent,
-    IncompletePolicy,
-    OutboundEmail,
-    Rag,
-    Submission,
-    SubmissionStatus,
-    ThemeResponse,
-)
+from audits.models import IncompletePolicy, Rag, Submission, SubmissionStatus, ThemeResponse
 from audits.services import (
-    Actor,
-    DomainError,
     StaleSubmissionError,
     SubmissionIncompleteError,
     SubmissionLockedError,
@@ -28,6 +18,9 @@ from audits.services import (
     submission_submit,
     theme_response_save,
 )
+from core.dates import UK
+from core.domain import Actor, DomainError
+from core.models import AuditEvent, OutboundEmail
 from tests.factories import (
     AuditCycleFactory,
     SubmissionFactory,
@@ -39,7 +32,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-UK = ZoneInfo("Europe/London")
 ALEX = Actor(name="Alex Patel", email="alex.patel@alpha-council.example")
 
 

@@ -8,16 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.models import Answer, AuditEvent, Evidence, Submission, SubmissionStatus, ThemeResponse
+from audits.models import Answer, Evidence, Submission, SubmissionStatus, ThemeResponse
 from audits.services import (
-    Actor,
-    DomainError,
     StaleThemeError,
     SubmissionLockedError,
     evidence_stage_file,
     submission_submit,
     theme_response_save,
 )
+from core.domain import Actor, DomainError
+from core.models import AuditEvent
 from tests.factories import (
     AuditCycleFactory,
     SubmissionFactory,

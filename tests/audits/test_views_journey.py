@@ -9,9 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Answer, AuditEvent, OutboundEmail, ResumeLink, SubmissionStatus, ThemeResponse
+from audits.models import Answer, ResumeLink, SubmissionStatus, ThemeResponse
 from audits.services import resume_link_create
 from audits.services.actions import ActionItemData, action_item_add
+from core.models import AuditEvent, OutboundEmail
 from tests.factories import CONTRIBUTOR, two_partnerships
 
 TINY_PDF = (

@@ -5,7 +5,8 @@ cycle, an agency and a submitted return, plus one signed-in client per role."""
 from dataclasses import dataclass, field
 
 from audits.models import Submission
-from audits.services import Actor, submission_submit
+from audits.services import submission_submit
+from core.domain import Actor
 from partnerships.models import Partnership
 from tests.factories import World, submission_complete, two_partnerships
 

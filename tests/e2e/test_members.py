@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from audits.services.core import SYSTEM
+from core.domain import SYSTEM
 from partnerships.models import StaffMembership, StaffRole
 from partnerships.services.members import staff_invitation_accept_url, staff_member_invite
 from tests.factories import PartnershipFactory, StaffMembershipFactory, UserFactory

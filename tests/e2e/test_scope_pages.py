@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from audits.services import Actor, resume_link_create
+from audits.services import resume_link_create
 from audits.services.cycles import submission_carry_forward
 from audits.services.question_sets import cycle_question_set_assign
+from core.domain import Actor
 from partnerships.models import Sector
 from tests.factories import (
     AgencyFactory,

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from lifecycle.models import RetentionPolicy
 from partnerships.models import StaffRole
 from tests.staff import staff_client

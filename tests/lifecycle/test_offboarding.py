@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from lifecycle.models import PartnershipDeletion, RetentionPolicy
 from lifecycle.offboarding import partnership_models
 from partnerships.models import Partnership, StaffRole
@@ -84,7 +84,7 @@ def test_export_then_delete_leaves_nothing_of_it_and_everything_of_the_other(
 ):
     a, b = worlds
     a_rows, b_rows, before = rows_by_model(a.partnership), rows_by_model(b.partnership), all_rows()
-    kinds = ("audits.Submission", "audits.AuditEvent", "audits.Answer", "audits.ActionUpdate")
+    kinds = ("audits.Submission", "core.AuditEvent", "audits.Answer", "audits.ActionUpdate")
     assert all(a_rows[label] for label in kinds) and a_rows["audits.Evidence"] and a_rows["themes.Question"]
     users = get_user_model().objects.count()
     evidence_file = a.submission.evidence.get().file.name

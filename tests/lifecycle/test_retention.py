@@ -19,19 +19,19 @@ from audits.models import (
     ActionUpdateRequest,
     Answer,
     AuditCycle,
-    AuditEvent,
     Evidence,
-    OutboundEmail,
     ResumeLink,
     Submission,
     SubmissionPdf,
     SubmissionStatus,
     ThemeResponse,
 )
-from audits.services import Actor, resume_link_create
+from audits.services import resume_link_create
 from audits.services.actions import ActionItemData, action_item_add, action_update_record
-from audits.services.outbox import outbound_email_queue
 from audits.services.submit import submission_submit
+from core.domain import Actor
+from core.models import AuditEvent, OutboundEmail
+from core.outbox import outbound_email_queue
 from lifecycle.models import CycleAnonymisation, RetentionPolicy
 from lifecycle.selectors import retention_preview
 from lifecycle.services import cycle_anonymise, retention_run

@@ -3,8 +3,8 @@ reported with its row and column, nothing saved unless all rows are good."""
 
 import pytest
 
-from audits.models import AuditEvent
-from audits.services import Actor
+from core.domain import Actor
+from core.models import AuditEvent
 from partnerships import services
 from partnerships.models import Agency, AgencyContact, Sector
 from tests.factories import LocalityFactory, two_partnerships

@@ -3,8 +3,8 @@ its partnership and writes an AuditEvent."""
 
 import pytest
 
-from audits.models import AuditEvent
-from audits.services import Actor
+from core.domain import Actor
+from core.models import AuditEvent
 from partnerships import services
 from partnerships.models import Agency, AgencyContact, Locality, Sector
 from tests.factories import AgencyContactFactory, AgencyFactory, LocalityFactory, two_partnerships

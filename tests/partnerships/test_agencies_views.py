@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from partnerships.models import Agency, AgencyContact, Locality, Sector, StaffRole
 from tests.factories import (
     AgencyContactFactory,

@@ -16,8 +16,8 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import CredentialReset
-from audits.models import AuditEvent, OutboundEmail
-from audits.services.core import SYSTEM, Actor
+from core.domain import SYSTEM, Actor
+from core.models import AuditEvent, OutboundEmail
 from partnerships.models import StaffInvitation, StaffMembership, StaffRole
 from partnerships.services import (
     StaffMemberRefusedError,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from accounts.models import CredentialReset
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from partnerships.models import StaffInvitation, StaffMembership, StaffRole
 from tests.accounts.helpers import is_signed_in, post_password
 from tests.factories import StaffMembershipFactory, UserFactory, two_partnerships

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils.html import strip_tags
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from partnerships.models import StaffInvitation, StaffMembership, StaffRole
 from tests.factories import StaffMembershipFactory, UserFactory, two_partnerships
 from tests.staff import staff_client, staff_url

@@ -4,7 +4,7 @@ import time
 
 from django.core import signing
 
-from audits.services import Actor
+from core.domain import Actor
 from surveys.forms import SIGNER_SALT
 from surveys.models import Choice, QuestionKind, Survey, SurveyLink
 from surveys.services import survey_create, survey_reply_record

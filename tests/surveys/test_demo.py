@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from audits.models import Submission
-from partnerships import demo
+from demo import data as demo
 from partnerships.models import Partnership, StaffRole
 from surveys.models import Survey, SurveyReply
 from surveys.selectors import MIN_GROUP, survey_progress, survey_triangulation

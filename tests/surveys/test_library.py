@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.services import DomainError
+from core.domain import DomainError
 from surveys.library import survey_template_keys, survey_template_read
 from surveys.models import Survey, SurveyLink
 from surveys.services import SurveyExistsError, survey_create

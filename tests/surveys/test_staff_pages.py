@@ -7,7 +7,7 @@ import io
 import pytest
 from django.test import Client
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from partnerships.models import StaffRole
 from surveys.models import Survey
 from surveys.services import survey_update

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from audits.models import AuditEvent
-from audits.services import Actor
+from core.domain import Actor
+from core.models import AuditEvent
 from tests.factories import AuditCycleFactory, PartnershipFactory, QuestionSetFactory, SubmissionFactory
 from themes import services
 from themes.models import Question, QuestionSet, Theme

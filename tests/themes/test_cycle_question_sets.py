@@ -5,12 +5,13 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from audits.models import CycleQuestionSet
-from audits.services import DomainError, submission_get_or_create
+from audits.services import submission_get_or_create
 from audits.services.question_sets import (
     RuleExistsError,
     cycle_question_set_assign,
     cycle_question_set_for_agency,
 )
+from core.domain import DomainError
 from partnerships.models import Sector, StaffRole
 from tests.factories import AgencyFactory, QuestionSetFactory, two_partnerships
 from tests.staff import staff_client, staff_url

@@ -8,7 +8,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from audits.models import AuditEvent
+from core.models import AuditEvent
 from partnerships.models import StaffRole
 from tests.factories import PartnershipFactory, two_partnerships
 from tests.staff import staff_client, staff_url

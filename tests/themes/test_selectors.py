@@ -8,6 +8,8 @@ from audits.selectors.question_sets import (
     cycle_agency_question_sets,
     cycle_question_set_rule_get,
     cycle_question_set_rule_list,
+    question_set_list,
+    question_set_usage,
 )
 from audits.services.question_sets import cycle_question_set_assign
 from partnerships.models import Sector
@@ -26,7 +28,7 @@ def test_question_set_list_holds_only_its_partnership_and_knows_what_is_frozen(w
     a, _b = worlds
     unused = QuestionSetFactory(partnership=a.partnership)
 
-    found = {q.pk: q for q in selectors.question_set_list(partnership=a.partnership)}
+    found = {q.pk: q for q in question_set_list(partnership=a.partnership)}
 
     assert set(found) == {a.question_set.pk, unused.pk}
     assert found[a.question_set.pk].frozen and not found[unused.pk].frozen
@@ -79,9 +81,9 @@ def test_theme_list_with_questions_is_the_sets_own(worlds):
 
 def test_question_set_usage_counts_only_its_partnership(worlds):
     a, b = worlds
-    usage = selectors.question_set_usage(partnership=a.partnership, question_set=a.question_set)
+    usage = question_set_usage(partnership=a.partnership, question_set=a.question_set)
     assert usage == {"cycles": [a.cycle], "returns": 1}
-    assert selectors.question_set_usage(partnership=a.partnership, question_set=b.question_set) == {
+    assert question_set_usage(partnership=a.partnership, question_set=b.question_set) == {
         "cycles": [],
         "returns": 0,
     }

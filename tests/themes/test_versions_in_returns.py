@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.models import Answer, AuditCycle, Submission
-from audits.services import Actor, resume_link_create, submission_get_or_create, submission_submit
+from audits.services import resume_link_create, submission_get_or_create, submission_submit
+from core.domain import Actor
 from partnerships.models import StaffRole
 from tests.factories import AgencyFactory, partnership_world, submission_complete
 from tests.staff import staff_client, staff_url

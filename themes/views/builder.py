@@ -10,8 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.forms.journey import ThemeForm as AgencyThemeForm
-from audits.services.core import DomainError
+from audits.selectors import cycle_list
+from audits.selectors.question_sets import question_set_list as question_set_rows
+from audits.selectors.question_sets import question_set_usage
 from audits.theme_page import theme_page_context
+from core.domain import DomainError
 from partnerships.permissions import Perm, role_has_perm
 from partnerships.staff import staff_required
 
@@ -25,13 +28,11 @@ FROZEN_HINT = "Make a new version to change it."
 
 @staff_required(Perm.VIEW)
 def question_set_list(request):
-    from audits.selectors import cycle_list
-
     return render(
         request,
         "themes/list.html",
         {
-            "question_sets": list(selectors.question_set_list(partnership=request.partnership)),
+            "question_sets": list(question_set_rows(partnership=request.partnership)),
             "cycles": list(cycle_list(partnership=request.partnership).select_related("question_set")),
         },
     )
@@ -68,7 +69,7 @@ def question_set_detail(request, pk):
             "frozen": frozen,
             "can_edit": can_manage and not frozen,
             "can_manage": can_manage,
-            "usage": selectors.question_set_usage(partnership=request.partnership, question_set=question_set),
+            "usage": question_set_usage(partnership=request.partnership, question_set=question_set),
             "publish_problems": services.question_set_problems(question_set)
             if question_set.status == question_set.Status.DRAFT
             else [],
@@ -438,7 +439,7 @@ def question_set_diff_view(request, pk):
     question_set = question_set_for(request, pk)
     others = [
         s
-        for s in selectors.question_set_list(partnership=request.partnership).select_related(None)
+        for s in question_set_rows(partnership=request.partnership).select_related(None)
         if s.pk != question_set.pk
     ]
     raw = request.GET.get("from") or (

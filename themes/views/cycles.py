@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.selectors import cycle_get
+from audits.access import cycle_access
 from audits.selectors.question_sets import (
     cycle_agency_question_sets,
     cycle_question_set_rule_get,
     cycle_question_set_rule_list,
 )
-from audits.services.core import DomainError
 from audits.services.question_sets import cycle_question_set_assign, cycle_question_set_unassign
+from core.domain import DomainError
 from partnerships.permissions import Perm
 from partnerships.selectors import agency_list
 from partnerships.staff import staff_required
@@ -24,7 +24,7 @@ from .common import posted, staff_url
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def cycle_question_sets(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     form = RuleForm(
         posted(request),
         question_sets=list(selectors.question_set_published_list(partnership=request.partnership)),
@@ -53,7 +53,7 @@ def cycle_question_sets(request, cycle_slug):
 @staff_required(Perm.MANAGE)
 @require_POST
 def cycle_question_set_rule_delete(request, cycle_slug, rule_pk):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     rule = cycle_question_set_rule_get(partnership=request.partnership, cycle=cycle, pk=rule_pk)
     label = rule.group_label
     cycle_question_set_unassign(rule=rule, actor=request.staff_actor)

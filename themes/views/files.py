@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from audits.services.core import DomainError
+from core.domain import DomainError
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
+from ...access import cycle_access, submission_access
 from ...actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
-from ...selectors import cycle_get
 from ...selectors.actions import (
     AgencyPlan,
     PlanFilters,
@@ -20,7 +20,6 @@ from ...selectors.actions import (
     cycle_action_plans,
     cycle_latest_with_plans,
 )
-from ...selectors.staff import submission_get_by_reference
 from ...services.downloads import download_record
 
 
@@ -54,7 +53,7 @@ def _filters(request, options) -> PlanFilters:
 
 @staff_required(Perm.VIEW)
 def cycle_plans(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     options = cycle_action_plan_filter_options(partnership=request.partnership, cycle=cycle)
     filters = _filters(request, options)
     plans = cycle_action_plans(partnership=request.partnership, cycle=cycle, filters=filters)
@@ -76,7 +75,7 @@ def cycle_plans(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def cycle_plans_xlsx(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     options = cycle_action_plan_filter_options(partnership=request.partnership, cycle=cycle)
     plans = cycle_action_plans(
         partnership=request.partnership, cycle=cycle, filters=_filters(request, options)
@@ -99,7 +98,7 @@ def cycle_plans_xlsx(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def plan(request, reference):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     themes = action_plan(submission=submission)
     items = [item for p in themes for item in p.items]
     return render(
@@ -119,7 +118,7 @@ def plan(request, reference):
 
 @staff_required(Perm.VIEW)
 def plan_pdf(request, reference):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     data = action_plan_pdf(submission=submission, themes=action_plan(submission=submission))
     download_record(
         partnership=request.partnership,
@@ -134,7 +133,7 @@ def plan_pdf(request, reference):
 
 @staff_required(Perm.VIEW)
 def plan_xlsx(request, reference):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     themes = action_plan(submission=submission)
     data = action_plans_xlsx(
         plans=[AgencyPlan(submission, [i for p in themes for i in p.items])],

@@ -7,19 +7,21 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.domain import DomainError
+from core.models import OutboundEmail
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.models import Sector
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
+from ...access import submission_access
 from ...forms.cycles import CycleForm, ExtendForm, NextCycleForm
-from ...models import AgencyScope, OutboundEmail, SubmissionStatus
+from ...models import AgencyScope, SubmissionStatus
 from ...selectors import cycles as selectors
+from ...selectors.scope import cycle_participants
 from ...selectors.staff import cycle_list_with_counts
-from ...services.core import DomainError
 from ...services.cycles import (
     cycle_deadline_extend,
-    cycle_participants,
     cycle_setup_create,
     cycle_setup_update,
     cycle_start_from_previous,
@@ -140,9 +142,7 @@ def cycle_extend(request, cycle_slug):
 @require_http_methods(["GET", "POST"])
 def cycle_extend_agency(request, cycle_slug, reference):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    submission = selectors.cycle_submission_get(
-        partnership=request.partnership, cycle=cycle, reference=reference
-    )
+    submission = submission_access(partnership=request.partnership, cycle=cycle, reference=reference)
     form = ExtendForm(request.POST or None, initial={"deadline": submission.deadline})
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,9 +202,7 @@ def cycle_next(request, cycle_slug):
 @require_POST
 def cycle_invitation_resend(request, cycle_slug, reference):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    submission = selectors.cycle_submission_get(
-        partnership=request.partnership, cycle=cycle, reference=reference
-    )
+    submission = submission_access(partnership=request.partnership, cycle=cycle, reference=reference)
     try:
         count = invitation_resend(submission=submission, actor=request.staff_actor)
     except DomainError as exc:
@@ -232,9 +230,7 @@ def cycle_emails(request, cycle_slug):
 @staff_required(Perm.VIEW)
 def cycle_agency_emails(request, cycle_slug, reference):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    submission = selectors.cycle_submission_get(
-        partnership=request.partnership, cycle=cycle, reference=reference
-    )
+    submission = submission_access(partnership=request.partnership, cycle=cycle, reference=reference)
     return render(
         request,
         "staff/cycles/agency_emails.html",

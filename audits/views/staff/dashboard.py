@@ -12,8 +12,8 @@ from partnerships.permissions import Perm
 from partnerships.selectors import locality_list
 from partnerships.staff import staff_required
 
+from ...access import cycle_access
 from ...forms.dashboard import CycleFilterForm, HeatmapFilterForm
-from ...selectors import cycle_get
 from ...selectors.dashboard import (
     Rating,
     cycle_heatmap,
@@ -40,7 +40,7 @@ def _link_to_reviews(partnership, rows) -> None:
 
 
 def _page(request, cycle_slug, form_class=CycleFilterForm):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     localities = list(locality_list(partnership=request.partnership))
     # An empty query string is an unbound form: no errors, no filters.
     # The page number is not a filter.

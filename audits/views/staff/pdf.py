@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.domain import Actor
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
+from ...access import submission_access
 from ...selectors.pdf import submission_pdf_get, submission_pdf_list
-from ...selectors.staff import submission_get_by_reference
-from ...services import Actor
 from ...services.pdf import submission_pdf_prepare
 from ..pdf import submission_pdf_current_missing, submission_pdf_download
 
@@ -21,7 +21,7 @@ from ..pdf import submission_pdf_current_missing, submission_pdf_download
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required(Perm.VIEW)
 def return_pdf_list(request, reference):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     if request.method == "POST":
         submission_pdf_prepare(submission=submission, actor=Actor.for_user(request.user))
         return redirect(request.path)
@@ -41,7 +41,7 @@ def return_pdf_list(request, reference):
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required(Perm.VIEW)
 def return_pdf_download(request, reference, version):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     record = submission_pdf_get(partnership=request.partnership, submission=submission, version=version)
     return submission_pdf_download(
         request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
+from ...access import cycle_access
 from ...exports import (
     ANSWERS,
     CSV_CONTENT_TYPE,
@@ -22,7 +23,6 @@ from ...exports import (
     xlsx_workbook,
 )
 from ...forms.reports import CompareForm
-from ...selectors import cycle_get
 from ...selectors.reports import (
     Movement,
     cycle_compare_choices,
@@ -46,7 +46,7 @@ def _record_export(request, cycle, file: str) -> None:
 
 @staff_required(Perm.VIEW)
 def cycle_exports(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     sizes = export_sizes(partnership=request.partnership, cycle=cycle)
     downloads = [
         {"kind": ANSWERS, "rows": sizes.answer_rows, "csv": "staff_cycle_export_answers_csv",
@@ -63,7 +63,7 @@ def cycle_exports(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def cycle_export_csv(request, cycle_slug, kind):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     export = KINDS[kind]
     _record_export(request, cycle, f"{kind}.csv")
     rows = export.rows(partnership=request.partnership, cycle=cycle)
@@ -85,13 +85,13 @@ def _xlsx_response(request, cycle, kinds, name):
 
 @staff_required(Perm.VIEW)
 def cycle_export_xlsx(request, cycle_slug, kind):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     return _xlsx_response(request, cycle, [KINDS[kind]], kind)
 
 
 @staff_required(Perm.VIEW)
 def cycle_export_workbook(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     return _xlsx_response(request, cycle, [ANSWERS, THEMES], "answers-and-themes")
 
 
@@ -102,14 +102,14 @@ def cycle_export_workbook(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def cycle_report(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     report = cycle_summary_report(partnership=request.partnership, cycle=cycle)
     return render(request, "staff/reports/report.html", {"cycle": cycle, "report": report})
 
 
 @staff_required(Perm.VIEW)
 def cycle_report_pdf(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     report = cycle_summary_report(partnership=request.partnership, cycle=cycle)
     html = render_to_string(
         "pdf/summary_report.html",
@@ -140,7 +140,7 @@ def cycle_report_pdf(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def cycle_compare(request, cycle_slug):
-    cycle = cycle_get(partnership=request.partnership, slug=cycle_slug)
+    cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     earlier = list(cycle_compare_choices(partnership=request.partnership, cycle=cycle))
     context = {"cycle": cycle, "earlier": earlier, "comparison": None, "form": None}
     if earlier:

@@ -12,18 +12,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.domain import DomainError
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
-from ... import selectors
+from ... import policy
+from ...access import cycle_access, submission_access
 from ...forms.review import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
 from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
-from ...selectors.staff import submission_get_by_reference
-from ...services import DomainError
 from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
 from ...services.links import resume_link_revoke
@@ -43,7 +43,9 @@ def _review_url(request, submission, anchor=""):
 
 
 def _submission(request, reference):
-    return review_selectors.submission_for_review(partnership=request.partnership, reference=reference)
+    return submission_access(
+        partnership=request.partnership, reference=reference, annotate=review_selectors.REVIEW_PAGE_FLAGS
+    )
 
 
 def _refused(request, submission, why_not):
@@ -54,24 +56,18 @@ def _refused(request, submission, why_not):
 
 
 def _review_state(submission) -> dict:
-    """What the reviewer may do with the return now, and why not."""
+    """What the reviewer may do with the return now, and why not: the rules
+    of audits/policy.py, which the review services apply too."""
     review = submission.review_or_none
-    confirmed = bool(review and review.is_confirmed)
-    submitted = submission.status == SubmissionStatus.SUBMITTED
-    if submission.status == SubmissionStatus.RETURNED:
-        why_not = "This return is with the agency for changes. You can review it again when they resubmit it."
-    elif not submitted:
-        why_not = "This return has not been submitted yet."
-    elif confirmed:
-        why_not = "The evaluation has been confirmed to the agency."
-    else:
-        why_not = ""
+    reviewable = policy.may_review(submission, review)
+    returnable = policy.may_return(submission)
     return {
         "review": review,
-        "confirmed": confirmed,
-        "reviewable": submitted and not confirmed,
-        "returnable": submitted,
-        "why_not": why_not,
+        "confirmed": bool(review and review.is_confirmed),
+        "reviewable": bool(reviewable),
+        "returnable": bool(returnable),
+        "why_not": reviewable.why_not,
+        "why_not_return": returnable.why_not,
     }
 
 
@@ -306,7 +302,7 @@ def send_back(request, reference):
     state = _review_state(submission)
     form = ReturnForm(request.POST or None, submission=submission)
     if request.method == "POST" and not state["returnable"]:
-        return _refused(request, submission, state["why_not"])
+        return _refused(request, submission, state["why_not_return"])
     if request.method == "POST" and form.is_valid():
         try:
             submission_return(
@@ -340,7 +336,7 @@ def send_back(request, reference):
 @staff_required(Perm.REVIEW)
 @require_POST
 def link_revoke(request, reference, link_id):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     link = review_selectors.resume_link_get(
         partnership=request.partnership, submission=submission, pk=link_id
     )
@@ -351,7 +347,7 @@ def link_revoke(request, reference, link_id):
 
 @staff_required(Perm.VIEW)
 def evidence_download(request, reference, token):
-    submission = submission_get_by_reference(partnership=request.partnership, reference=reference)
+    submission = submission_access(partnership=request.partnership, reference=reference)
     item = review_selectors.review_evidence_get(
         partnership=request.partnership, submission=submission, token=token
     )
@@ -387,7 +383,7 @@ def history(request, reference):
 
 
 def _cycle(request, cycle_slug):
-    return selectors.cycle_get(partnership=request.partnership, slug=cycle_slug)
+    return cycle_access(partnership=request.partnership, slug=cycle_slug)
 
 
 @staff_required(Perm.VIEW)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.services.core import DomainError
+from core.domain import DomainError
 
 from ... import selectors
 from ...forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm

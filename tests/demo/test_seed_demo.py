@@ -19,9 +19,7 @@ from django.utils.html import escape
 
 from audits.models import (
     AuditCycle,
-    AuditEvent,
     IncompletePolicy,
-    OutboundEmail,
     ResumeLink,
     Submission,
     SubmissionStatus,
@@ -29,7 +27,8 @@ from audits.models import (
 )
 from audits.models.review import SubmissionReview, ThemeModeration
 from audits.selectors.reports import Movement, cycle_compare_choices, cycle_comparison
-from partnerships import demo
+from core.models import AuditEvent, OutboundEmail
+from demo import data as demo
 from partnerships.models import Agency, AgencyContact, Locality, Partnership, StaffMembership
 from themes.models import QuestionSet
 

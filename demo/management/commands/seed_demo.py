@@ -1,4 +1,4 @@
-"""Build the demo world (partnerships/demo.py) and print a way in for every
+"""Build the demo world (demo/data.py) and print a way in for every
 agency and every member of staff.
 
 Run it as often as you like: rows are found by slug or name and made only
@@ -19,7 +19,6 @@ import random
 import secrets
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -31,16 +30,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import AuditCycle, OutboundEmail, Submission, SubmissionStatus
+from audits.models import AuditCycle, Submission, SubmissionStatus
 from audits.services import (
-    SYSTEM,
-    Actor,
     cycle_create,
     resume_link_create,
     submission_get_or_create,
     submission_submit,
     theme_response_save,
 )
+from audits.services.actions import ActionItemData, action_item_add
 from audits.services.pdf import submission_pdf_builds_deferred
 from audits.services.reminders import reminder_send_now, reminders_due
 from audits.services.review import (
@@ -49,7 +47,10 @@ from audits.services.review import (
     submission_return,
     theme_moderation_save,
 )
-from partnerships import demo
+from core.dates import UK
+from core.domain import SYSTEM, Actor
+from core.models import OutboundEmail
+from demo import data as demo
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, agency_update, locality_create
@@ -59,7 +60,6 @@ from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template
 
-UK = ZoneInfo("Europe/London")
 # Action items the demo gives each Amber or Red theme.
 DEMO_ACTIONS = (
     "Review our {theme} policy and brief every team on the changes",
@@ -249,7 +249,7 @@ class Command(BaseCommand):
         cycle's, so the comparison shows movement), and it has closed."""
         if AuditCycle.objects.filter(partnership=partnership, slug=spec.slug).exists():
             return
-        import time_machine
+        import time_machine  # a development dependency: only this step of the demo needs it
 
         opens_at, closes_at = cycle_window(spec, timezone.now())
         with time_machine.travel(opens_at - timedelta(days=14), tick=False):
@@ -361,8 +361,6 @@ class Command(BaseCommand):
             self._action_item(submission, theme, rng, actor)
 
     def _action_item(self, submission, theme, rng, actor) -> None:
-        from audits.services.actions import ActionItemData, action_item_add
-
         topic = theme.title.lower()
         action_item_add(
             submission=submission,

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -103,7 +104,6 @@ def process_cache_watch(*models) -> None:
     """Invalidate on every save or delete of these models (called from the
     apps' ready()). Bulk updates bypass signals: the services that change
     these rows save them one by one."""
-    from django.db.models.signals import post_delete, post_save
 
     def changed(sender, **kwargs):
         process_cache_invalidate()

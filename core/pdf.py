@@ -31,7 +31,7 @@ class ExternalFetchRefusedError(ValueError):
 
 def pdf_url_fetcher(url: str, *args, **kwargs):
     """WeasyPrint's URL fetcher: data: URIs and our static files only."""
-    from weasyprint.urls import default_url_fetcher
+    from weasyprint.urls import default_url_fetcher  # heavy (Pango): loaded only when a PDF is made
 
     if url.startswith("data:"):
         return default_url_fetcher(url, *args, **kwargs)

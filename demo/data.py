@@ -8,8 +8,7 @@ at a `.example` domain (RFC 2606), so no demo email can reach anyone.
 from dataclasses import dataclass, field
 
 from audits.models import IncompletePolicy
-
-from .models import Sector, StaffRole
+from partnerships.models import Sector, StaffRole
 
 # The bodies named in Section 11 of the Children Act 2004. Everyone else
 # (schools, fire, early years, voluntary and faith groups, sport, private

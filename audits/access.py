@@ -1,0 +1,76 @@
+"""Access: the one way to reach a partnership's cycle or return.
+
+In the manner of Zulip's `access_*` helpers: each function takes the
+partnership the request is for (and, when organisations span partnerships,
+will take the organisation too) and answers 404 for a row that does not
+exist and for one of another partnership alike, so a changed id, slug or
+reference in a URL learns nothing. Views fetch through `cycle_access` and
+`submission_access`; selectors and services given a row they did not fetch
+check it with `cycle_owned` and `submission_owned`.
+
+The tenancy tests of this layer are tests/audits/test_access.py; PostgreSQL
+holds the same rule underneath (a submission's cycle, agency and question
+set all belong to its partnership).
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Partnership
+
+from .models import AuditCycle, Submission, SubmissionReview
+
+
+def cycle_access(*, partnership: Partnership, pk=None, slug: str | None = None) -> AuditCycle:
+    """The partnership's cycle by id or by slug (as URLs name it), with its
+    question set."""
+    if (pk is None) == (slug is None):
+        raise TypeError("cycle_access takes one of pk or slug")
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    return get_object_or_404(
+        AuditCycle.objects.select_related("question_set"), partnership=partnership, **lookup
+    )
+
+
+def submission_access(
+    *,
+    partnership: Partnership,
+    pk=None,
+    reference: str | None = None,
+    cycle: AuditCycle | None = None,
+    annotate: dict | None = None,
+) -> Submission:
+    """The partnership's return by id or by reference (S11-2026-…, as staff
+    URLs name it), within `cycle` when given (the cycle's own pages). One
+    query brings what every page about a return shows: its agency, cycle,
+    question set, partnership and review (`review_or_none`, None until a
+    reviewer starts one). `annotate`: what a page needs to know about the
+    return in the same query (audits.selectors.review.REVIEW_PAGE_FLAGS)."""
+    if (pk is None) == (reference is None):
+        raise TypeError("submission_access takes one of pk or reference")
+    lookup = {"pk": pk} if pk is not None else {"reference": reference}
+    if cycle is not None:
+        lookup["cycle"] = cycle
+    queryset = Submission.objects.select_related("agency", "cycle", "question_set", "partnership", "review")
+    if annotate:
+        queryset = queryset.annotate(**annotate)
+    submission = get_object_or_404(queryset, partnership=partnership, **lookup)
+    try:
+        submission.review_or_none = submission.review
+    except SubmissionReview.DoesNotExist:
+        submission.review_or_none = None
+    return submission
+
+
+def cycle_owned(*, partnership: Partnership, cycle: AuditCycle) -> AuditCycle:
+    """A cycle already in hand, checked to be the partnership's."""
+    if cycle.partnership_id != partnership.pk:
+        raise Http404("No such cycle")
+    return cycle
+
+
+def submission_owned(*, partnership: Partnership, submission: Submission) -> Submission:
+    """A return already in hand, checked to be the partnership's."""
+    if submission.partnership_id != partnership.pk:
+        raise Http404("No such return")
+    return submission

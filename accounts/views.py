@@ -14,20 +14,8 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
-REDIRECT_FIELD = "next"
-
-
-def safe_next_url(request) -> str:
-    """The `next` of this request (POST, then GET) if it is a path on this
-    site, else ''. Anything else (another host, a scheme) is dropped."""
-    candidate = request.POST.get(REDIRECT_FIELD) or request.GET.get(REDIRECT_FIELD) or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+from core.views import NEXT_FIELD, safe_next_url
 
 
 class ActivateTOTPView(AllauthActivateTOTPView):
@@ -49,7 +37,7 @@ class ActivateTOTPView(AllauthActivateTOTPView):
         next_url = safe_next_url(self.request)
         if self.did_generate_recovery_codes:
             url = reverse("mfa_view_recovery_codes")
-            return f"{url}?{urlencode({REDIRECT_FIELD: next_url})}" if next_url else url
+            return f"{url}?{urlencode({NEXT_FIELD: next_url})}" if next_url else url
         return next_url or reverse("mfa_index")
 
 

@@ -3,7 +3,7 @@
 from django import forms, template
 from django.urls import reverse
 
-from accounts.views import safe_next_url
+from core.views import safe_next_url
 
 register = template.Library()
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.domain import DomainError
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 
 from .. import policy
@@ -79,14 +80,15 @@ def item_add(request, access, theme_key):
         messages.error(request, can_add.why_not)
         return redirect(_url(request, "action_plan"))
     form = ActionItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_item_add(submission=submission, theme=theme, data=form.data_object(), actor=access.actor)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Action added to {theme.title}")
-            return redirect(_back(request, theme.key))
+    if done := form_post(
+        request,
+        form,
+        lambda data: action_item_add(
+            submission=submission, theme=theme, data=form.data_object(), actor=access.actor
+        ),
+        done=lambda _: (f"Action added to {theme.title}", _back(request, theme.key)),
+    ):
+        return done
     return render(
         request,
         "audits/actions/item_form.html",
@@ -115,14 +117,13 @@ def item_change(request, access, item_id):
             "impact_measure": item.impact_measure,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_item_change(item=item, data=form.data_object(), actor=access.actor)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Action changed")
-            return redirect(_back(request, item.theme.key))
+    if done := form_post(
+        request,
+        form,
+        lambda data: action_item_change(item=item, data=form.data_object(), actor=access.actor),
+        done=lambda _: ("Action changed", _back(request, item.theme.key)),
+    ):
+        return done
     return render(
         request,
         "audits/actions/item_form.html",
@@ -163,19 +164,15 @@ def item_progress(request, access, item_id):
         messages.error(request, may_update.why_not)
         return redirect(_url(request, "action_plan"))
     form = ActionUpdateForm(request.POST or None, initial={"status": item.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_update_record(
-                item=item,
-                progress=form.cleaned_data["progress"],
-                status=form.cleaned_data["status"],
-                actor=access.actor,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Progress recorded")
-            return redirect(_url(request, "action_plan") + f"#item-{item.pk}")
+    if done := form_post(
+        request,
+        form,
+        lambda data: action_update_record(
+            item=item, progress=data["progress"], status=data["status"], actor=access.actor
+        ),
+        done=lambda _: ("Progress recorded", _url(request, "action_plan") + f"#item-{item.pk}"),
+    ):
+        return done
     return render(
         request,
         "audits/actions/progress_form.html",

@@ -110,3 +110,63 @@ def test_success_and_information_banners_are_unchanged(cycle):
     assert "govuk-notification-banner--success" in html
     assert "govuk-error-summary" not in html
     assert "<title>Error: " not in html
+
+
+# A service's refusal (DomainError) on a form page: a form error in the error
+# summary, linked to the field it concerns, the page shown again (200) with
+# what was typed (core.views.form_post).
+
+
+def test_a_refused_extension_is_an_error_on_the_deadline(cycle):
+    client = staff_client(Client(), cycle.partnership, StaffRole.ADMIN)
+    earlier = cycle.closes_at - timedelta(days=2)
+    response = client.post(
+        staff_url(cycle.partnership, "staff_cycle_admin_extend", cycle_slug=cycle.slug),
+        {
+            "deadline_0": str(earlier.day),
+            "deadline_1": str(earlier.month),
+            "deadline_2": str(earlier.year),
+            "deadline_3": "5pm",
+            "reason": "Half term",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "The new closing date must be later than the current one"
+    assert f'<a href="#id_deadline_0">{message}</a>' in _summary(html)
+    assert 'id="div_id_deadline" class="govuk-form-group govuk-form-group--error"' in html
+    assert ">Half term</textarea>" in html
+    assert "<title>Error: " in html
+
+
+def test_a_question_set_name_taken_is_an_error_on_the_name(cycle):
+    client = staff_client(Client(), cycle.partnership, StaffRole.ADMIN)
+    taken = cycle.question_set.name
+    response = client.post(
+        staff_url(cycle.partnership, "staff_question_set_create"),
+        {"name": taken, "description": "", "audience": "statutory"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = _summary(html)
+    assert '<a href="#id_name">' in summary and taken in summary
+    assert "govuk-form-group--error" in html
+    assert "<title>Error: " in html
+
+
+def test_an_email_input_and_radios_with_errors_carry_the_design_systems_classes(cycle):
+    """crispy-forms-gds 2.0.1 drops govuk-input--error from email inputs and
+    the base govuk-radios class from inline radios; the pages render these
+    fields with their own templates, and keep both."""
+    client = staff_client(Client(), cycle.partnership, StaffRole.ADMIN)
+    response = client.post(
+        staff_url(cycle.partnership, "staff_member_add"), {"email": "not an address", "full_name": "Sam"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    email = re.search(r'<input[^>]*name="email"[^>]*>', html)[0]
+    assert re.search(r'class="govuk-input[^"]*\bgovuk-input--error\b', email), email
+    assert 'type="email"' in email
+    radios = re.search(r'<div class="(govuk-radios[^"]*)"[^>]*>\s*<div class="govuk-radios__item">', html)
+    assert radios and "govuk-radios" in radios[1].split(), html
+    assert '<a href="#id_role_1">' in _summary(html)

@@ -15,6 +15,7 @@ from audits.selectors.question_sets import question_set_list as question_set_row
 from audits.selectors.question_sets import question_set_usage
 from audits.theme_page import theme_page_context
 from core.domain import DomainError
+from core.views import form_post
 from partnerships.permissions import Perm, role_has_perm
 from partnerships.staff import staff_required
 
@@ -42,16 +43,19 @@ def question_set_list(request):
 @require_http_methods(["GET", "POST"])
 def question_set_create(request):
     form = QuestionSetForm(posted(request), initial={"audience": "statutory"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            question_set = services.question_set_create(
-                partnership=request.partnership, actor=request.staff_actor, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(request, f"{question_set.name} created. Add its themes and questions.")
-            return redirect(staff_url(request, "staff_question_set", pk=question_set.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_set_create(
+            partnership=request.partnership, actor=request.staff_actor, **data
+        ),
+        done=lambda question_set: (
+            f"{question_set.name} created. Add its themes and questions.",
+            staff_url(request, "staff_question_set", pk=question_set.pk),
+        ),
+        error_field="name",
+    ):
+        return done
     return render(request, "themes/set_form.html", {"form": form, "question_set": None})
 
 
@@ -144,16 +148,19 @@ def question_set_new_version(request, pk):
 def question_set_copy(request, pk):
     question_set = question_set_for(request, pk)
     form = CopyForm(posted(request), initial={"name": f"{question_set.name} (copy)"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.question_set_copy(
-                question_set=question_set, name=form.cleaned_data["name"], actor=request.staff_actor
-            )
-        except DomainError as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(request, f"{copy.name} is a draft copy of {question_set}.")
-            return redirect(staff_url(request, "staff_question_set", pk=copy.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_set_copy(
+            question_set=question_set, name=data["name"], actor=request.staff_actor
+        ),
+        done=lambda copy: (
+            f"{copy.name} is a draft copy of {question_set}.",
+            staff_url(request, "staff_question_set", pk=copy.pk),
+        ),
+        error_field="name",
+    ):
+        return done
     return render(request, "themes/copy.html", {"form": form, "source": question_set, "template": None})
 
 

@@ -11,7 +11,7 @@ from audits.selectors.question_sets import (
     cycle_question_set_rule_list,
 )
 from audits.services.question_sets import cycle_question_set_assign, cycle_question_set_unassign
-from core.domain import DomainError
+from core.views import form_post
 from partnerships.permissions import Perm
 from partnerships.selectors import agency_list
 from partnerships.staff import staff_required
@@ -30,14 +30,13 @@ def cycle_question_sets(request, cycle_slug):
         question_sets=list(selectors.question_set_published_list(partnership=request.partnership)),
         agencies=list(agency_list(partnership=request.partnership)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = cycle_question_set_assign(cycle=cycle, actor=request.staff_actor, **form.rule_kwargs())
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{rule.group_label} will answer {rule.question_set}")
-            return redirect(request.path)
+    if done := form_post(
+        request,
+        form,
+        lambda data: cycle_question_set_assign(cycle=cycle, actor=request.staff_actor, **form.rule_kwargs()),
+        done=lambda rule: (f"{rule.group_label} will answer {rule.question_set}", request.path),
+    ):
+        return done
     return render(
         request,
         "themes/cycle.html",

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from core.domain import DomainError
+from core.views import form_post
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
@@ -93,24 +93,24 @@ def library_template(request, key):
 def library_copy(request, key):
     template = _template(key)
     form = CopyForm(posted(request), initial={"name": template["name"]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            question_set = services.question_set_load_template(
-                partnership=request.partnership,
-                key=key,
-                publish=False,
-                name=form.cleaned_data["name"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(
-                request,
-                f"{question_set} is a draft copy of the built-in {template['name']}. "
-                "Add your local themes and questions, then publish it.",
-            )
-            return redirect(staff_url(request, "staff_question_set", pk=question_set.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_set_load_template(
+            partnership=request.partnership,
+            key=key,
+            publish=False,
+            name=data["name"],
+            actor=request.staff_actor,
+        ),
+        done=lambda question_set: (
+            f"{question_set} is a draft copy of the built-in {template['name']}. "
+            "Add your local themes and questions, then publish it.",
+            staff_url(request, "staff_question_set", pk=question_set.pk),
+        ),
+        error_field="name",
+    ):
+        return done
     return render(
         request, "themes/copy.html", {"form": form, "source": None, "template": template, "key": key}
     )

@@ -4,11 +4,11 @@ emails each agency was sent, and "send a reminder now" (reviewers)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.domain import DomainError
 from core.models import OutboundEmail
+from core.views import form_post, safe_next_url
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.models import Sector
 from partnerships.permissions import Perm
@@ -48,6 +48,10 @@ def _form_context(form, **extra):
     }
 
 
+def _cycle_url(request, cycle) -> str:
+    return _url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug)
+
+
 @staff_required(Perm.MANAGE)
 def cycle_list(request):
     cycles = cycle_list_with_counts(partnership=request.partnership)
@@ -58,19 +62,18 @@ def cycle_list(request):
 @require_http_methods(["GET", "POST"])
 def cycle_create(request):
     form = CycleForm(request.POST or None, **_form_choices(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = cycle_setup_create(
-                partnership=request.partnership,
-                slug=form.cleaned_data["slug"],
-                settings=form.to_settings(),
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{cycle.title} created")
-            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    if done := form_post(
+        request,
+        form,
+        lambda data: cycle_setup_create(
+            partnership=request.partnership,
+            slug=data["slug"],
+            settings=form.to_settings(),
+            actor=request.staff_actor,
+        ),
+        done=lambda cycle: (f"{cycle.title} created", _cycle_url(request, cycle)),
+    ):
+        return done
     return render(request, "staff/cycles/form.html", _form_context(form, creating=True))
 
 
@@ -104,14 +107,15 @@ def cycle_edit(request, cycle_slug):
         creating=False,
         **_form_choices(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle_setup_update(cycle=cycle, settings=form.to_settings(cycle), actor=request.staff_actor)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{cycle.title} updated")
-            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    if done := form_post(
+        request,
+        form,
+        lambda data: cycle_setup_update(
+            cycle=cycle, settings=form.to_settings(cycle), actor=request.staff_actor
+        ),
+        done=lambda _: (f"{cycle.title} updated", _cycle_url(request, cycle)),
+    ):
+        return done
     return render(
         request, "staff/cycles/form.html", _form_context(form, creating=False, cycle=cycle, locked=locked)
     )
@@ -122,19 +126,16 @@ def cycle_edit(request, cycle_slug):
 def cycle_extend(request, cycle_slug):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
     form = ExtendForm(request.POST or None, initial={"deadline": cycle.closes_at})
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle_deadline_extend(
-                cycle=cycle,
-                closes_at=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error("deadline", str(exc))
-        else:
-            messages.success(request, "Deadline extended. Reminders will follow the new date.")
-            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    if done := form_post(
+        request,
+        form,
+        lambda data: cycle_deadline_extend(
+            cycle=cycle, closes_at=data["deadline"], reason=data["reason"], actor=request.staff_actor
+        ),
+        done=lambda _: ("Deadline extended. Reminders will follow the new date.", _cycle_url(request, cycle)),
+        error_field="deadline",
+    ):
+        return done
     return render(request, "staff/cycles/extend.html", {"form": form, "cycle": cycle, "submission": None})
 
 
@@ -144,21 +145,19 @@ def cycle_extend_agency(request, cycle_slug, reference):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
     submission = submission_access(partnership=request.partnership, cycle=cycle, reference=reference)
     form = ExtendForm(request.POST or None, initial={"deadline": submission.deadline})
-    if request.method == "POST" and form.is_valid():
-        try:
-            submission_deadline_extend(
-                submission=submission,
-                until=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error("deadline", str(exc))
-        else:
-            messages.success(request, f"Deadline extended for {submission.agency.name}")
-            return redirect(
-                _url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference)
-            )
+    if done := form_post(
+        request,
+        form,
+        lambda data: submission_deadline_extend(
+            submission=submission, until=data["deadline"], reason=data["reason"], actor=request.staff_actor
+        ),
+        done=lambda _: (
+            f"Deadline extended for {submission.agency.name}",
+            _url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference),
+        ),
+        error_field="deadline",
+    ):
+        return done
     return render(
         request, "staff/cycles/extend.html", {"form": form, "cycle": cycle, "submission": submission}
     )
@@ -181,20 +180,19 @@ def cycle_next(request, cycle_slug):
             "carry_answers": "yes",
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = cycle_start_from_previous(
-                previous=previous,
-                slug=form.cleaned_data["slug"],
-                settings=form.to_settings(previous),
-                actor=request.staff_actor,
-                carry_answers=form.cleaned_data["carry_answers"] == "yes",
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{cycle.title} created from {previous.title}")
-            return redirect(_url(request, "staff_cycle_admin_detail", cycle_slug=cycle.slug))
+    if done := form_post(
+        request,
+        form,
+        lambda data: cycle_start_from_previous(
+            previous=previous,
+            slug=data["slug"],
+            settings=form.to_settings(previous),
+            actor=request.staff_actor,
+            carry_answers=data["carry_answers"] == "yes",
+        ),
+        done=lambda cycle: (f"{cycle.title} created from {previous.title}", _cycle_url(request, cycle)),
+    ):
+        return done
     return render(request, "staff/cycles/next.html", {"form": form, "previous": previous})
 
 
@@ -244,18 +242,6 @@ def cycle_agency_emails(request, cycle_slug, reference):
     )
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    prefix = f"/{request.partnership.slug}/staff/"
-    if (
-        target.startswith(prefix)
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-        and "\\" not in target
-    ):
-        return target
-    return fallback
-
-
 @staff_required(Perm.REVIEW)
 @require_POST
 def cycle_remind(request, cycle_slug):
@@ -263,7 +249,11 @@ def cycle_remind(request, cycle_slug):
     back to the page the form was on (`next`, a staff page of this
     partnership), with a notification banner."""
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    back = _safe_next(request, _url(request, "staff_cycle_emails", cycle_slug=cycle.slug))
+    back = safe_next_url(
+        request,
+        fallback=_url(request, "staff_cycle_emails", cycle_slug=cycle.slug),
+        within=f"/{request.partnership.slug}/staff/",
+    )
     raw_ids = [v for v in request.POST.getlist("agency") if v.isdigit()]
     submissions = selectors.cycle_submissions_by_agency(
         partnership=request.partnership, cycle=cycle, agency_ids=raw_ids

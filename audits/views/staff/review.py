@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.domain import DomainError
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -303,19 +304,21 @@ def send_back(request, reference):
     form = ReturnForm(request.POST or None, submission=submission)
     if request.method == "POST" and not state["returnable"]:
         return _refused(request, submission, state["why_not_return"])
-    if request.method == "POST" and form.is_valid():
-        try:
-            submission_return(
-                submission=submission,
-                reason=form.cleaned_data["reason"],
-                resubmit_by=form.cleaned_data["resubmit_by"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Return sent back to {submission.agency.name} for changes")
-            return redirect(_review_url(request, submission))
+    if done := form_post(
+        request,
+        form,
+        lambda data: submission_return(
+            submission=submission,
+            reason=data["reason"],
+            resubmit_by=data["resubmit_by"],
+            actor=request.staff_actor,
+        ),
+        done=lambda _: (
+            f"Return sent back to {submission.agency.name} for changes",
+            _review_url(request, submission),
+        ),
+    ):
+        return done
     return render(
         request,
         "staff/review/return.html",

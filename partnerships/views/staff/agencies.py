@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.domain import DomainError
+from core.views import form_post
 
 from ... import selectors
 from ...forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
@@ -25,9 +25,8 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _refused(form, exc: DomainError) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
+def _agency_url(request, agency) -> str:
+    return _url(request, "staff_agency_detail", agency_id=agency.pk)
 
 
 # --- Agencies ---------------------------------------------------------------
@@ -65,22 +64,23 @@ def agency_detail(request, agency_id):
 def agency_create(request):
     localities = list(selectors.locality_list(partnership=request.partnership))
     form = AgencyForm(_posted(request), localities=localities, creating=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agency = services.agency_create(
-                partnership=request.partnership,
-                name=data["name"],
-                sector=data["sector"],
-                is_statutory=data["statutory"] == "yes",
-                localities=form.chosen_localities(),
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"{agency.name} added. Add the people to invite and remind.")
-            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.agency_create(
+            partnership=request.partnership,
+            name=data["name"],
+            sector=data["sector"],
+            is_statutory=data["statutory"] == "yes",
+            localities=form.chosen_localities(),
+            actor=request.staff_actor,
+        ),
+        done=lambda agency: (
+            f"{agency.name} added. Add the people to invite and remind.",
+            _agency_url(request, agency),
+        ),
+    ):
+        return done
     return render(request, "staff/agencies/form.html", {"form": form, "creating": True})
 
 
@@ -92,23 +92,21 @@ def agency_edit(request, agency_id):
     form = AgencyForm(
         _posted(request), localities=localities, creating=False, initial=AgencyForm.initial_for(agency)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agency_update(
-                agency=agency,
-                name=data["name"],
-                sector=data["sector"],
-                is_statutory=data["statutory"] == "yes",
-                localities=form.chosen_localities(),
-                is_active=data["active"] == "yes",
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"{agency.name} updated")
-            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.agency_update(
+            agency=agency,
+            name=data["name"],
+            sector=data["sector"],
+            is_statutory=data["statutory"] == "yes",
+            localities=form.chosen_localities(),
+            is_active=data["active"] == "yes",
+            actor=request.staff_actor,
+        ),
+        done=lambda _: (f"{agency.name} updated", _agency_url(request, agency)),
+    ):
+        return done
     return render(request, "staff/agencies/form.html", {"form": form, "creating": False, "agency": agency})
 
 
@@ -121,22 +119,20 @@ def contact_add(request, agency_id):
     agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
     has_contacts = agency.contacts.exists()
     form = ContactForm(_posted(request), creating=True, initial={"primary": "no" if has_contacts else "yes"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contact = services.agency_contact_add(
-                agency=agency,
-                name=data["name"],
-                email=data["email"],
-                job_title=data["job_title"],
-                is_primary=data["primary"] == "yes",
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"{contact.name} added to {agency.name}")
-            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.agency_contact_add(
+            agency=agency,
+            name=data["name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            is_primary=data["primary"] == "yes",
+            actor=request.staff_actor,
+        ),
+        done=lambda contact: (f"{contact.name} added to {agency.name}", _agency_url(request, agency)),
+    ):
+        return done
     return render(
         request, "staff/agencies/contact_form.html", {"form": form, "agency": agency, "creating": True}
     )
@@ -152,21 +148,19 @@ def contact_edit(request, agency_id, contact_id):
         creating=False,
         initial={"name": contact.name, "email": contact.email, "job_title": contact.job_title},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agency_contact_update(
-                contact=contact,
-                name=data["name"],
-                email=data["email"],
-                job_title=data["job_title"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"{contact.name}’s details updated")
-            return redirect(_url(request, "staff_agency_detail", agency_id=agency.pk))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.agency_contact_update(
+            contact=contact,
+            name=data["name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            actor=request.staff_actor,
+        ),
+        done=lambda _: (f"{contact.name}’s details updated", _agency_url(request, agency)),
+    ):
+        return done
     return render(
         request,
         "staff/agencies/contact_form.html",
@@ -265,16 +259,15 @@ def locality_list(request):
 @require_http_methods(["GET", "POST"])
 def locality_create(request):
     form = LocalityForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            locality = services.locality_create(
-                partnership=request.partnership, name=form.cleaned_data["name"], actor=request.staff_actor
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"{locality.name} added")
-            return redirect(_url(request, "staff_localities"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.locality_create(
+            partnership=request.partnership, name=data["name"], actor=request.staff_actor
+        ),
+        done=lambda locality: (f"{locality.name} added", _url(request, "staff_localities")),
+    ):
+        return done
     return render(request, "staff/agencies/locality_form.html", {"form": form, "creating": True})
 
 
@@ -284,17 +277,18 @@ def locality_edit(request, locality_id):
     locality = selectors.locality_get(partnership=request.partnership, pk=locality_id)
     before = locality.name
     form = LocalityForm(_posted(request), initial={"name": locality.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.locality_rename(
-                locality=locality, name=form.cleaned_data["name"], actor=request.staff_actor
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            if locality.name != before:
-                messages.success(request, f"{before} renamed to {locality.name}")
-            return redirect(_url(request, "staff_localities"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.locality_rename(
+            locality=locality, name=data["name"], actor=request.staff_actor
+        ),
+        done=lambda _: (
+            f"{before} renamed to {locality.name}" if locality.name != before else "",
+            _url(request, "staff_localities"),
+        ),
+    ):
+        return done
     return render(
         request,
         "staff/agencies/locality_form.html",

@@ -170,3 +170,14 @@ def test_an_email_input_and_radios_with_errors_carry_the_design_systems_classes(
     radios = re.search(r'<div class="(govuk-radios[^"]*)"[^>]*>\s*<div class="govuk-radios__item">', html)
     assert radios and "govuk-radios" in radios[1].split(), html
     assert '<a href="#id_role_1">' in _summary(html)
+
+
+def test_hostile_agency_ids_in_a_reminder_are_ignored(cycle):
+    client = staff_client(Client(), cycle.partnership, StaffRole.REVIEWER)
+    back = staff_url(cycle.partnership, "staff_cycle_emails", cycle_slug=cycle.slug)
+    response = client.post(
+        staff_url(cycle.partnership, "staff_cycle_remind", cycle_slug=cycle.slug),
+        {"agency": ["²", "9" * 40, "-1", "1e3"], "next": back},
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    assert "Select at least one agency to remind" in client.get(back).content.decode()

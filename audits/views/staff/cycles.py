@@ -254,7 +254,8 @@ def cycle_remind(request, cycle_slug):
         fallback=_url(request, "staff_cycle_emails", cycle_slug=cycle.slug),
         within=f"/{request.partnership.slug}/staff/",
     )
-    raw_ids = [v for v in request.POST.getlist("agency") if v.isdigit()]
+    # Ids only: "²" is a digit to str.isdigit() but not to int(), and a huge number overflows the column.
+    raw_ids = [v for v in request.POST.getlist("agency") if v.isascii() and v.isdigit() and len(v) <= 18]
     submissions = selectors.cycle_submissions_by_agency(
         partnership=request.partnership, cycle=cycle, agency_ids=raw_ids
     )

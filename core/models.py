@@ -58,6 +58,8 @@ class OutboundEmail(models.Model):
         RETURNED = "returned", "Returned for changes"
         # To a member of staff, about no return (partnership staff management).
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
+        # From the public contact form to the partnership's own address.
+        CONTACT = "contact", "Contact form message"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

@@ -245,12 +245,17 @@ def _render(email: OutboundEmail, resume_urls: dict[int, str]) -> EmailMultiAlte
     subject = render_plain(f"emails/{email.template}_subject.txt", context)
     text = render_plain(f"emails/{email.template}.txt", context)
     html = render_to_string(f"emails/{email.template}.html", context)
+    reply_to = email.partnership.reply_to
+    if email.kind == OutboundEmail.Kind.CONTACT:
+        # From the public contact form (to the partnership's own address):
+        # answering it goes to whoever wrote it.
+        reply_to = email.context.get("sender_email") or reply_to
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
         from_email=email_address(email.partnership.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]),
         to=[email_address(email.to_name, email.to_email)],
-        reply_to=[email.partnership.reply_to],
+        reply_to=[reply_to],
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")

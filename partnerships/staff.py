@@ -78,6 +78,7 @@ STAFF_NAV = [
     ("Question sets", "staff_question_sets", Perm.VIEW, ("staff_question", "staff_library")),
     ("Agencies", "staff_agencies", Perm.VIEW, ("staff_agenc", "staff_localit")),
     ("Staff", "staff_members", Perm.MANAGE, ("staff_member",)),
+    ("Guidance", "staff_guidance", Perm.MANAGE, ("staff_guidance",)),
     ("Data", "staff_data", Perm.MANAGE, ("staff_data",)),
 ]
 

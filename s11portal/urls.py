@@ -23,6 +23,7 @@ STAFF_URL_MODULES = [
     "partnerships.urls_staff.members",
     "surveys.urls_staff",
     "lifecycle.urls_staff",
+    "guidance.urls_staff",
 ]
 
 urlpatterns = [
@@ -54,5 +55,6 @@ urlpatterns = [
     ),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("surveys.urls")),
+    path("", include("guidance.urls")),
     path("", include("audits.urls")),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "surveys",
     "lifecycle",
     "demo",
+    "guidance",
 ]
 
 MIDDLEWARE = [

@@ -252,3 +252,23 @@ def test_a_bot_filling_the_hidden_field_is_told_sent_and_nothing_goes(worlds):
     response = contact(Client(), a, website="http://spam.example")
     assert response.status_code == 302
     assert not OutboundEmail.objects.exists()
+
+
+def test_the_message_says_names_as_typed_and_the_html_part_escapes_them(
+    worlds, django_capture_on_commit_callbacks
+):
+    a, _ = worlds
+    a.partnership.name = 'Children\'s "Safeguarding" & <Young> Partners'
+    a.partnership.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=True):
+        contact(Client(), a, name="O'Brien <Pat> & Co", message="A <b>question</b> & more")
+    [message] = mail.outbox
+    assert (
+        message.subject
+        == 'Children\'s "Safeguarding" & <Young> Partners: a message through the Section 11 audit pages'
+    )
+    assert "O'Brien <Pat> & Co (pat@small-charity.example)" in message.body
+    assert "A <b>question</b> & more" in message.body
+    html = message.alternatives[0][0]
+    assert "&lt;b&gt;question&lt;/b&gt;" in html and "<b>question" not in html
+    assert "O&#x27;Brien &lt;Pat&gt; &amp; Co" in html

@@ -9,11 +9,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from audits.models import OutboundEmail
-from audits.services import Actor, DomainError, audit_event_record
 from audits.services.evidence_files import evidence_file_inspect, evidence_file_name
 from audits.services.links import _ip_bucket
-from audits.services.outbox import outbound_email_queue
+from core.audit import audit_event_record
+from core.domain import Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
 from partnerships.models import Partnership
 
 from .models import GuidanceDocument, GuidanceEntry

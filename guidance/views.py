@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.services import DomainError
 from audits.views.evidence import evidence_file_response
+from core.client_ip import client_ip
+from core.domain import DomainError
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
-from s11portal.client_ip import client_ip
 
 from . import selectors
 from .forms import ContactForm, GuidanceDocumentForm, GuidanceEntryForm

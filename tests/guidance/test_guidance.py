@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import AuditEvent, OutboundEmail
+from core.models import AuditEvent, OutboundEmail
 from guidance.formatting import guidance_html
 from guidance.models import GuidanceDocument, GuidanceEntry
 from guidance.services import CONTACT_PER_IP

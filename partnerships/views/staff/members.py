@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.views import form_post
+
 from ...forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
 from ...middleware import partnership_reverse as _url
 from ...models import StaffRole
@@ -45,26 +47,26 @@ def member_list(request):
 @require_http_methods(["GET", "POST"])
 def member_add(request):
     form = StaffMemberAddForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = staff_member_invite(
-                partnership=request.partnership,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                role=form.cleaned_data["role"],
-                actor=request.staff_actor,
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error("email", str(exc))
-        else:
-            # The same words whether or not they had an account already: an
-            # admin learns nothing about other partnerships' staff.
-            messages.success(
-                request,
-                f"We have emailed an invitation to {invitation.email}. {invitation.name} will join "
-                f"as {invitation.get_role_display()} when they accept it.",
-            )
-            return redirect(_url(request, "staff_members"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: staff_member_invite(
+            partnership=request.partnership,
+            email=data["email"],
+            full_name=data["full_name"],
+            role=data["role"],
+            actor=request.staff_actor,
+        ),
+        # The same words whether or not they had an account already: an
+        # admin learns nothing about other partnerships' staff.
+        done=lambda invitation: (
+            f"We have emailed an invitation to {invitation.email}. {invitation.name} will join "
+            f"as {invitation.get_role_display()} when they accept it.",
+            _url(request, "staff_members"),
+        ),
+        error_field="email",
+    ):
+        return done
     return render(request, "staff/members/add.html", {"form": form, "role_options": role_options()})
 
 
@@ -73,22 +75,25 @@ def member_add(request):
 def member_role(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
     form = StaffMemberRoleForm(_data(request), initial={"role": member.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = staff_member_role_change(
-                partnership=request.partnership,
-                membership=member,
-                role=form.cleaned_data["role"],
-                actor=request.staff_actor,
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error("role", str(exc))
-        else:
-            messages.success(request, f"{member.name} is now {member.get_role_display()}")
-            if member.user_id == request.user.pk and member.role != StaffRole.ADMIN:
-                # They have just given up managing staff.
-                return redirect(_url(request, "staff_home"))
-            return redirect(_url(request, "staff_members"))
+
+    def changed(member):
+        # Someone who has just given up managing staff goes to the staff home.
+        gave_up_managing = member.user_id == request.user.pk and member.role != StaffRole.ADMIN
+        return (
+            f"{member.name} is now {member.get_role_display()}",
+            _url(request, "staff_home" if gave_up_managing else "staff_members"),
+        )
+
+    if done := form_post(
+        request,
+        form,
+        lambda data: staff_member_role_change(
+            partnership=request.partnership, membership=member, role=data["role"], actor=request.staff_actor
+        ),
+        done=changed,
+        error_field="role",
+    ):
+        return done
     return render(
         request,
         "staff/members/role.html",
@@ -106,14 +111,18 @@ def member_role(request, membership_id):
 def member_remove(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
     form = forms.Form(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_member_remove(partnership=request.partnership, membership=member, actor=request.staff_actor)
-        except StaffMemberRefusedError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{member.name} removed from {request.partnership.name}")
-            return redirect(_url(request, "staff_members"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: staff_member_remove(
+            partnership=request.partnership, membership=member, actor=request.staff_actor
+        ),
+        done=lambda _: (
+            f"{member.name} removed from {request.partnership.name}",
+            _url(request, "staff_members"),
+        ),
+    ):
+        return done
     return render(
         request,
         "staff/members/remove.html",
@@ -167,16 +176,15 @@ def member_second_factor_reset(request, membership_id):
 def invitation_withdraw(request, invitation_id):
     invitation = staff_invitation_get(partnership=request.partnership, pk=invitation_id)
     form = forms.Form(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_invitation_withdraw(
-                partnership=request.partnership, invitation=invitation, actor=request.staff_actor
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Invitation to {invitation.email} withdrawn")
-            return redirect(_url(request, "staff_members"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: staff_invitation_withdraw(
+            partnership=request.partnership, invitation=invitation, actor=request.staff_actor
+        ),
+        done=lambda _: (f"Invitation to {invitation.email} withdrawn", _url(request, "staff_members")),
+    ):
+        return done
     return render(request, "staff/members/invitation_withdraw.html", {"form": form, "invitation": invitation})
 
 

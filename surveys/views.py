@@ -77,7 +77,10 @@ def survey_answer(request, token):
     else:
         form = SurveyReplyForm(initial={"served": served_stamp()}, questions=questions)
     return render(
-        request, "surveys/answer.html", {"form": form, "link": link, "survey": survey}, status=status
+        request,
+        "surveys/answer.html",
+        {"form": form, "link": link, "survey": survey, "min_group": selectors.MIN_GROUP},
+        status=status,
     )
 
 

@@ -37,6 +37,7 @@ def test_the_page_asks_every_question_with_govuk_radios(client, world):
     assert html.count('class="govuk-radios__input"') == 7 * 5 + 2 * 2
     assert "Strongly disagree" in html and 'name="served"' in html
     assert "<div hidden>" in html  # the honeypot, hidden from people
+    assert "only shown once 5 or more people have replied" in html
 
 
 def test_a_reply_is_stored_and_thanked(client, world):

@@ -99,20 +99,15 @@ def setup() -> None:
                 "questions": [q.pk for q in themes[0].questions.all()],
             }
         )
-    # A reviewer's session (with an authenticator app, as staff pages need).
-    from django.conf import settings as django_settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    # A reviewer's session, signed in with the second factor as staff pages need.
+    from django.test import Client
 
     from partnerships.models import StaffRole
-    from tests.staff import staff_user
+    from tests.staff import sign_in, staff_user
 
-    reviewer = staff_user(partnership, StaffRole.REVIEWER)
-    session = SessionStore()
-    session[SESSION_KEY] = str(reviewer.pk)
-    session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = reviewer.get_session_auth_hash()
-    session.create()
+    reviewer_client = Client()
+    sign_in(reviewer_client, staff_user(partnership, StaffRole.REVIEWER))
+    session_key = reviewer_client.cookies["sessionid"].value
     print(
         json.dumps(
             {
@@ -120,7 +115,7 @@ def setup() -> None:
                 "themes": [t.key for t in themes],
                 "partnership": partnership.pk,
                 "cycle": cycle.pk,
-                "staff_cookie": f"sessionid={session.session_key}",
+                "staff_cookie": f"sessionid={session_key}",
             }
         )
     )
@@ -164,10 +159,14 @@ class Meter:
     def pids(self) -> list[int]:
         with self.conn.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                # Client backends only: not autovacuum, whose work after the
+                # bulk load is not the pages'.
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'",
                 [self.dbname],
             )
             backends = [row[0] for row in cursor.fetchall()]
+        self.backends = set(backends)
         return [self.master, *_children(self.master), *backends]
 
     def snapshot(self) -> dict[int, float]:
@@ -175,7 +174,12 @@ class Meter:
 
     @staticmethod
     def used(before: dict[int, float], after: dict[int, float]) -> float:
-        return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+        # Only processes seen at both ends: the workers and their backends
+        # live for the whole run (persistent connections).
+        return sum(after[pid] - before[pid] for pid in after if pid in before)
+
+    def used_by_database(self, before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(after[pid] - before[pid] for pid in after if pid in before and pid in self.backends)
 
 
 # --- load --------------------------------------------------------------------
@@ -402,10 +406,17 @@ def main() -> None:
         cookies = dict.fromkeys(pages, cookie)
         cookies["dashboard (staff)"] = built["staff_cookie"]
         meter = Meter(server.pid, urllib.parse.urlunsplit(source), dbname)
+        for label, url in pages.items():  # each page answers 200 (wrk counts a redirect as a success)
+            conn = HTTPConnection("127.0.0.1", args.port, timeout=60)
+            conn.request("GET", urllib.parse.urlsplit(url).path, headers={"Cookie": cookies[label]})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, (label, response.status)
         for label, url in pages.items():  # warm: caches, template loader, connections
             done, bad = wrk(url, cookies[label], 1, 2)
             assert done and not bad, (url, done, bad)
         results: dict[str, list[float]] = {label: [] for label in pages}
+        database: dict[str, list[float]] = {label: [] for label in pages}
         print(f"{args.rounds} rounds × {args.seconds:g} s a page, {args.connections} connections (wrk)")
         for n in range(args.rounds):
             order = list(pages.items())
@@ -413,15 +424,17 @@ def main() -> None:
             for label, url in order:
                 before = meter.snapshot()
                 done, bad = wrk(url, cookies[label], args.seconds, args.connections)
-                used = Meter.used(before, meter.snapshot())
+                after = meter.snapshot()
                 assert not bad, (label, bad)
-                results[label].append(1000 * used / done)
+                results[label].append(1000 * Meter.used(before, after) / done)
+                database[label].append(1000 * meter.used_by_database(before, after) / done)
             print(f"  round {n + 1} done", file=sys.stderr)
 
-        print(f"\n{'page':42} {'CPU ms/request (median)':>24} {'min':>7} {'max':>7}")
+        print(f"\n{'page':42} {'CPU ms/request (median)':>24} {'min':>7} {'max':>7} {'of it PostgreSQL':>17}")
         median = {label: statistics.median(v) for label, v in results.items()}
         for label, values in results.items():
-            print(f"{label:42} {median[label]:24.2f} {min(values):7.2f} {max(values):7.2f}")
+            db = statistics.median(database[label])
+            print(f"{label:42} {median[label]:24.2f} {min(values):7.2f} {max(values):7.2f} {db:17.2f}")
         naive = median["floor: naive Django-widgets theme page"]
         plain = median["floor: plain loop over 120 answers"]
         print(

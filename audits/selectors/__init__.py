@@ -1,9 +1,10 @@
 """Reads of audit data. Every function takes the partnership and never
 returns a row of another partnership: a changed id in a URL gets a 404."""
 
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -107,12 +108,12 @@ def submission_theme_rows(*, submission: Submission) -> list[ThemeRow]:
     partnership (the answers are found by submission first: one return's
     rows, never the whole set's)."""
     structure = _structure(submission)
-    answered = dict(
-        Answer.objects.filter(submission=submission)
-        .order_by()
-        .values("question__theme_id")
-        .annotate(n=Count("pk"))
-        .values_list("question__theme_id", "n")
+    # The return's answered question ids (its rows of the (submission,
+    # question) index), counted by theme here: no join to the questions.
+    theme_of = {q.pk: t.pk for t in structure.themes for q in t.questions.all()}
+    answered = Counter(
+        theme_of.get(question_id)
+        for question_id in Answer.objects.filter(submission=submission).values_list("question_id", flat=True)
     )
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     return [

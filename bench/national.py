@@ -182,10 +182,8 @@ def national_fill(
 def explain(conn, *, submission_id: int, partnership_id: int, cycle_id: int) -> None:
     """EXPLAIN ANALYZE of the queries that used to read the whole country."""
     queries = {
-        "task list: answers counted by theme for one return": (
-            """SELECT q.theme_id, count(a.id) FROM audits_answer a
-               JOIN themes_question q ON a.question_id = q.id
-               WHERE a.submission_id = %(s)s GROUP BY q.theme_id"""
+        "task list: one return's answered questions (counted by theme in Python)": (
+            """SELECT a.question_id FROM audits_answer a WHERE a.submission_id = %(s)s"""
         ),
         "dashboard: agencies' localities through the partnership": (
             """SELECT al.agency_id, l.name FROM partnerships_agency_localities al
@@ -194,8 +192,9 @@ def explain(conn, *, submission_id: int, partnership_id: int, cycle_id: int) -> 
         ),
         "answers by question for the cycle": (
             """SELECT a.question_id,
-                   count(a.id) FILTER (WHERE a.value = 'yes'), count(a.id) FILTER (WHERE a.value = 'no'),
-                   count(a.id) FILTER (WHERE a.value = 'na')
+                   count(a.value) FILTER (WHERE a.value = 'yes'),
+                   count(a.value) FILTER (WHERE a.value = 'no'),
+                   count(a.value) FILTER (WHERE a.value = 'na')
                FROM audits_answer a WHERE a.submission_id IN
                    (SELECT id FROM audits_submission WHERE partnership_id = %(p)s AND cycle_id = %(c)s)
                GROUP BY a.question_id"""

@@ -280,6 +280,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--save-seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--sequential", type=int, default=20, help="requests a page, one at a time")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument(
         "--national",
@@ -435,6 +436,20 @@ def main() -> None:
         for label, values in results.items():
             db = statistics.median(database[label])
             print(f"{label:42} {median[label]:24.2f} {min(values):7.2f} {max(values):7.2f} {db:17.2f}")
+        # One request at a time: each page's own latency, with no queue.
+        print(f"\n{'page, one request at a time':42} {'median ms':>10} {'p90 ms':>8}")
+        for label, url in pages.items():
+            conn = HTTPConnection("127.0.0.1", args.port, timeout=60)
+            path = urllib.parse.urlsplit(url).path
+            times = []
+            for _ in range(args.sequential):
+                started = time.perf_counter()
+                conn.request("GET", path, headers={"Cookie": cookies[label]})
+                conn.getresponse().read()
+                times.append((time.perf_counter() - started) * 1000)
+                conn = HTTPConnection("127.0.0.1", args.port, timeout=60)  # sync workers close it
+            print(f"{label:42} {statistics.median(times):10.1f} {_percentile(times, 90):8.1f}")
+
         naive = median["floor: naive Django-widgets theme page"]
         plain = median["floor: plain loop over 120 answers"]
         print(

@@ -5,8 +5,9 @@
 
 What it does (issue 20; docs/performance.md):
 
-1. Makes a fresh database beside the one named (<name>_bench_pages; dropped
-   at the end unless --keep), migrates it and collects static files, under
+1. Makes a fresh database beside the one named (<name>_bench_pages, or
+   <name>_bench_national with --national; dropped at the end unless
+   --keep), migrates it and collects static files, under
    production settings plus the floors' URLs (bench.floors.settings).
 2. Builds a partnership with 16 agencies, each with a return of 10 themes ×
    12 questions, every question answered, and a resume link.
@@ -304,7 +305,8 @@ def main() -> None:
     )
     if not source.scheme.startswith("postgres"):
         sys.exit("bench/run.py needs a PostgreSQL DATABASE_URL")
-    dbname = f"{source.path.lstrip('/') or 'postgres'}_bench_pages"
+    suffix = "bench_national" if args.national else "bench_pages"
+    dbname = f"{source.path.lstrip('/') or 'postgres'}_{suffix}"
     bench_url = urllib.parse.urlunsplit(source._replace(path=f"/{dbname}"))
     admin = psycopg2.connect(urllib.parse.urlunsplit(source))
     admin.autocommit = True

@@ -4,7 +4,7 @@ returns a row of another partnership: a changed id in a URL gets a 404."""
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -81,17 +81,31 @@ class ThemeRow:
 
 def agency_link_get(*, partnership: Partnership, link_id: int) -> ResumeLink | None:
     """The contributor's link with their submission, cycle, agency and
-    partnership, in one query."""
-    return (
+    partnership, in one query; the submission is marked with whether it has
+    any evidence and any action items (`has_evidence`, `has_action_items`),
+    so that pages need not read lists that are empty."""
+    link = (
         ResumeLink.objects.select_related(
             "submission__cycle",
             "submission__agency",
             "submission__partnership",
             "submission__question_set",
         )
+        .annotate(
+            submission_has_evidence=Exists(
+                Evidence.objects.filter(submission_id=OuterRef("submission_id"), staged=False)
+            ),
+            submission_has_action_items=Exists(
+                ActionItem.objects.filter(submission_id=OuterRef("submission_id"))
+            ),
+        )
         .filter(partnership=partnership, pk=link_id)
         .first()
     )
+    if link is not None:
+        link.submission.has_evidence = link.submission_has_evidence
+        link.submission.has_action_items = link.submission_has_action_items
+    return link
 
 
 def _structure(submission: Submission) -> QuestionSetStructure:
@@ -162,8 +176,9 @@ def submission_full(*, submission: Submission):
     answers = submission_answers(submission=submission)
     responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     evidence: dict[int, list[Evidence]] = {}
-    for item in submission_evidence(submission=submission):
-        evidence.setdefault(item.theme_id, []).append(item)
+    if getattr(submission, "has_evidence", True):  # known empty from agency_link_get
+        for item in submission_evidence(submission=submission):
+            evidence.setdefault(item.theme_id, []).append(item)
     sections = []
     for theme in themes:
         questions = [(q, answers.get(q.pk)) for q in theme.questions.all()]

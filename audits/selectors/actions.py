@@ -82,8 +82,9 @@ def action_items_attach(*, sections: list[dict], submission: Submission) -> list
     (`section["action_items"]`), for check your answers, the confirmation
     and the submission PDF: three queries."""
     by_theme: dict[int, list[ActionItem]] = {}
-    for item in action_item_list(submission=submission):
-        by_theme.setdefault(item.theme_id, []).append(item)
+    if getattr(submission, "has_action_items", True):  # known empty from agency_link_get
+        for item in action_item_list(submission=submission):
+            by_theme.setdefault(item.theme_id, []).append(item)
     for section in sections:
         section["action_items"] = by_theme.get(section["theme"].pk, [])
     return sections
@@ -100,8 +101,9 @@ def action_plan(*, submission: Submission, themes=None, responses=None) -> list[
     else:
         by_theme = {r.theme_id: r for r in responses or () if r is not None}
     plans = {t.pk: ThemePlan(t, by_theme.get(t.pk)) for t in themes}
-    for item in action_item_list(submission=submission):
-        plans[item.theme_id].items.append(item)
+    if getattr(submission, "has_action_items", True):  # known empty from agency_link_get
+        for item in action_item_list(submission=submission):
+            plans[item.theme_id].items.append(item)
     return list(plans.values())
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0014_drop_redundant_submission_indexes'),
+        ('audits', '0016_locality_scoping_cycles'),
         ('themes', '0002_local_questions'),
     ]
 

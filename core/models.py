@@ -60,6 +60,8 @@ class OutboundEmail(models.Model):
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
         # From the public contact form to the partnership's own address.
         CONTACT = "contact", "Contact form message"
+        # To someone registering an organisation: confirm the email address.
+        REGISTRATION = "registration", "Registration: confirm email"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

@@ -24,6 +24,7 @@ STAFF_URL_MODULES = [
     "surveys.urls_staff",
     "lifecycle.urls_staff",
     "guidance.urls_staff",
+    "joining.urls_staff",
 ]
 
 urlpatterns = [
@@ -56,5 +57,6 @@ urlpatterns = [
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
     path("", include("surveys.urls")),
     path("", include("guidance.urls")),
+    path("", include("joining.urls")),
     path("", include("audits.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "demo",
     "guidance",
+    "joining",
 ]
 
 MIDDLEWARE = [

@@ -131,8 +131,15 @@ CASES = {
 }
 # Sent through the staff invitation service below; the second-factor reset
 # notice is sent by accounts/tasks.py, outside the outbox (tested there).
-# The public contact form's message is tested in tests/guidance/test_guidance.py.
-OTHER_TEMPLATES = {"staff_invitation", "staff_invitation_existing", "account_second_factor_reset", "contact"}
+# The public contact form's message is tested in tests/guidance/test_guidance.py,
+# the registration's in tests/joining/test_registration.py.
+OTHER_TEMPLATES = {
+    "staff_invitation",
+    "staff_invitation_existing",
+    "account_second_factor_reset",
+    "contact",
+    "registration_verify",
+}
 
 
 def test_every_email_template_is_covered_here():

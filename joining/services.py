@@ -1,0 +1,205 @@
+"""Registering an organisation that is not on the partnership's list:
+`registration_start` (rate-limited; emails the person a link to confirm
+their address, nothing to the partnership's agencies), `registration_verify`,
+then a partnership admin's `registration_approve` (the agency is created
+then, not before) or `registration_decline`."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audits.services.links import _ip_bucket
+from core.audit import audit_event_record
+from core.domain import SYSTEM, Actor, DomainError
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue
+from partnerships.models import Agency, Partnership
+from partnerships.services import agency_create
+
+from .models import AgencyRegistration
+
+VERIFY_SALT = "joining.registration.verify"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+WINDOW_SECONDS = 3600
+PER_IP = 3
+PER_EMAIL = 3
+PER_PARTNERSHIP = 30
+
+
+class RegistrationLimitedError(DomainError):
+    def __init__(self):
+        super().__init__("Too many organisations have been registered from here. Wait an hour and try again.")
+
+
+class RegistrationLinkError(DomainError):
+    def __init__(self):
+        super().__init__("This link has expired or is not right. Register your organisation again.")
+
+
+def _within(key: str, limit: int) -> bool:
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count <= limit
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def registration_rate_check(*, partnership: Partnership, email: str, ip: str | None) -> None:
+    window = int(timezone.now().timestamp() // WINDOW_SECONDS)
+    checks = [
+        (f"s11:register:p:{partnership.pk}:{window}", PER_PARTNERSHIP),
+        (f"s11:register:e:{_digest(email.lower())}:{window}", PER_EMAIL),
+    ]
+    if ip:
+        checks.append((f"s11:register:ip:{_digest(_ip_bucket(ip))}:{window}", PER_IP))
+    for key, limit in checks:
+        if not _within(key, limit):
+            raise RegistrationLimitedError()
+
+
+def registration_verify_url(registration: AgencyRegistration) -> str:
+    token = signing.dumps({"r": registration.pk, "e": registration.contact_email}, salt=VERIFY_SALT)
+    path = reverse(
+        "registration_verify", kwargs={"partnership_slug": registration.partnership.slug, "token": token}
+    )
+    return f"{settings.BASE_URL}{path}"
+
+
+@transaction.atomic
+def registration_start(
+    *,
+    partnership: Partnership,
+    organisation_name: str,
+    sector: str,
+    contact_name: str,
+    contact_email: str,
+    job_title: str = "",
+    ip: str | None,
+) -> AgencyRegistration:
+    registration_rate_check(partnership=partnership, email=contact_email, ip=ip)
+    registration = AgencyRegistration.objects.create(
+        partnership=partnership,
+        organisation_name=organisation_name.strip(),
+        sector=sector,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(),
+        job_title=job_title.strip(),
+    )
+    # The link is signed, not stored: it proves the address, nothing more.
+    outbound_email_queue(
+        partnership=partnership,
+        kind=OutboundEmail.Kind.REGISTRATION,
+        to_email=registration.contact_email,
+        to_name=registration.contact_name,
+        template="registration_verify",
+        context={
+            "organisation_name": registration.organisation_name,
+            "verify_url": registration_verify_url(registration),
+        },
+        dedupe_key=f"registration:{registration.pk}:{uuid.uuid4().hex}",
+    )
+    return registration
+
+
+def registration_from_token(*, partnership: Partnership, token: str) -> AgencyRegistration:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise RegistrationLinkError() from exc
+    registration = AgencyRegistration.objects.filter(
+        partnership=partnership, pk=data.get("r"), contact_email=data.get("e")
+    ).first()
+    if registration is None:
+        raise RegistrationLinkError()
+    return registration
+
+
+@transaction.atomic
+def registration_verify(*, partnership: Partnership, token: str) -> AgencyRegistration:
+    registration = registration_from_token(partnership=partnership, token=token)
+    registration = AgencyRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != AgencyRegistration.Status.UNVERIFIED:
+        return registration  # a second click: nothing more to do
+    registration.status = AgencyRegistration.Status.WAITING
+    registration.verified_at = timezone.now()
+    registration.save(update_fields=["status", "verified_at"])
+    audit_event_record(
+        partnership=partnership,
+        actor=Actor(name=registration.contact_name, email=registration.contact_email),
+        verb="registration.verified",
+        obj=registration,
+        detail={"organisation": registration.organisation_name},
+    )
+    return registration
+
+
+def _decide(partnership, registration) -> AgencyRegistration:
+    if registration.partnership_id != partnership.pk:
+        raise DomainError("That registration belongs to another partnership.")
+    registration = AgencyRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != AgencyRegistration.Status.WAITING:
+        raise DomainError(
+            "This organisation has been dealt with already, or has not confirmed its email address."
+        )
+    return registration
+
+
+@transaction.atomic
+def registration_approve(
+    *, partnership: Partnership, registration: AgencyRegistration, actor: Actor
+) -> Agency:
+    """The organisation becomes an agency (not statutory), with the person as
+    its primary contact: from now it takes part like any other agency."""
+    registration = _decide(partnership, registration)
+    agency = agency_create(
+        partnership=partnership,
+        name=registration.organisation_name,
+        sector=registration.sector,
+        is_statutory=False,
+        contacts=[(registration.contact_name, registration.contact_email)],
+        actor=actor,
+    )
+    registration.status = AgencyRegistration.Status.APPROVED
+    registration.decided_at = timezone.now()
+    registration.decided_by = actor.user
+    registration.agency = agency
+    registration.save(update_fields=["status", "decided_at", "decided_by", "agency"])
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="registration.approved",
+        obj=registration,
+        detail={"organisation": registration.organisation_name, "agency_id": agency.pk},
+    )
+    return agency
+
+
+@transaction.atomic
+def registration_decline(
+    *, partnership: Partnership, registration: AgencyRegistration, actor: Actor = SYSTEM
+) -> AgencyRegistration:
+    registration = _decide(partnership, registration)
+    registration.status = AgencyRegistration.Status.DECLINED
+    registration.decided_at = timezone.now()
+    registration.decided_by = actor.user
+    registration.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="registration.declined",
+        obj=registration,
+        detail={"organisation": registration.organisation_name},
+    )
+    return registration

@@ -24,6 +24,7 @@ from .selectors import (
     cycle_personal_data,
     cycles_due,
     retention_policy_get,
+    years_before,
 )
 from .subject_access import sections_zip, subject_access_sections
 
@@ -127,7 +128,31 @@ def retention_run(*, now=None) -> dict[str, dict[str, int]]:
             done[f"{partnership.slug}/{cycle.slug}"] = cycle_anonymise(
                 partnership=partnership, cycle=cycle, keep_pdfs=policy.keep_submitted_pdfs, now=now
             )
+        emails = returnless_emails_anonymise(partnership=partnership, years=policy.years, now=now)
+        if emails:
+            done[f"{partnership.slug}/emails"] = {"emails": emails}
     return done
+
+
+@transaction.atomic
+def returnless_emails_anonymise(*, partnership: Partnership, years: int, now=None) -> int:
+    """Emails about no return (contact-form messages, registration links,
+    staff invitations) older than the retention period: recipients and
+    content blanked, on the audit log. Returns how many."""
+    cutoff = years_before(now or timezone.now(), years)
+    emails = OutboundEmail.objects.filter(
+        partnership=partnership, submission__isnull=True, created_at__lte=cutoff
+    ).exclude(to_name="", to_email="", context={}, last_error="")
+    emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)
+    count = emails.update(to_name="", to_email="", context={}, last_error="")
+    if count:
+        audit_event_record(
+            partnership=partnership,
+            actor=SYSTEM,
+            verb="retention.emails_anonymised",
+            detail={"emails": count, "older_than_years": years},
+        )
+    return count
 
 
 @transaction.atomic

@@ -286,3 +286,30 @@ def test_the_beat_schedule_runs_the_task(settings):
 
     entry = settings.CELERY_BEAT_SCHEDULE["retention-run"]
     assert entry["task"] == task.name == "lifecycle.retention_run"
+
+
+def test_emails_about_no_return_are_blanked_after_the_period(worlds):
+    a, b = worlds
+    from core.outbox import outbound_email_queue
+
+    for world in (a, b):
+        outbound_email_queue(
+            partnership=world.partnership,
+            kind=OutboundEmail.Kind.CONTACT,
+            to_email=world.partnership.contact_email,
+            template="contact",
+            context={"sender_name": "Pat", "sender_email": "pat@charity.example", "message": "Hello"},
+            dedupe_key=f"test-contact-{world.partnership.pk}",
+        )
+    old = timezone.now() - timedelta(days=365 * 7)
+    OutboundEmail.objects.filter(partnership=a.partnership, kind="contact").update(created_at=old)
+    done = retention_run()
+    assert done["alpha/emails"] == {"emails": 1}
+    contact = OutboundEmail.objects.get(partnership=a.partnership, kind="contact")
+    assert (contact.to_email, contact.context) == ("", {})
+    # B's is recent; the returns' emails of A's open cycle are untouched.
+    assert OutboundEmail.objects.get(partnership=b.partnership, kind="contact").context["message"] == "Hello"
+    assert not OutboundEmail.objects.filter(submission=a.submission, to_email="").exists()
+    assert (
+        AuditEvent.objects.filter(verb="retention.emails_anonymised", partnership=a.partnership).count() == 1
+    )

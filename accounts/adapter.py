@@ -1,5 +1,6 @@
-"""allauth adapters: GOV.UK wording for allauth's own error messages, and
-sign-up closed (staff accounts are made by partnership and platform admins)."""
+"""allauth adapters: GOV.UK wording for allauth's own error messages,
+sign-up closed (staff accounts are made by partnership and platform admins),
+and allauth's emails sent through the outbox (accounts/emails.py)."""
 
 import time
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from core.client_ip import client_ip
+
+from .emails import account_email_queue, password_reset_email_queue
 
 
 def _lockout_message() -> str:
@@ -48,6 +51,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", False)
+
+    def send_password_reset_mail(self, user, email: str, context: dict) -> None:
+        # The context carries the reset key; the outbox row keeps only the
+        # user's id, and a key is made when the email is sent.
+        password_reset_email_queue(user=user, email=email)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        account_email_queue(template_prefix=template_prefix, email=email, context=context)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """allauth asks for the password again before any authenticator

@@ -11,16 +11,21 @@ by Celery beat every minute, queues every pending row whose lease has lapsed.
 Rows are sent in batches of up to settings.S11_OUTBOX_BATCH (100): a task
 takes a batch of ids, and `outbound_emails_send` claims those still pending
 and not held by anyone with SELECT … FOR UPDATE SKIP LOCKED and a lease
-(settings.S11_OUTBOX_LEASE_SECONDS) in one statement, mints the batch's
-resume-link tokens in one UPDATE, renders, sends through one SMTP connection
+(settings.S11_OUTBOX_LEASE_SECONDS) in one statement, renders them, sends
+through one SMTP connection
 (GOV.UK Notify: one API call a message) and marks the sent rows sent in one
 statement. Two workers, or a task and the sweep, or a task redelivered by the
 broker, never send a row twice while the lease holds. A message that fails
 (refused by the server, or its rendering raised) is retried alone after a
 back-off; the rest of its batch is sent and marked as usual. A batch starts
 no send after half its lease, and hands the rest back, so no send outlives
-the lease. Before sending, a deadline email that no longer applies (the
-return was submitted, or the deadline moved) is cancelled instead.
+the lease.
+
+What an email says is not the outbox's business: the app that owns a kind of
+email registers how to render it (core/emails.py: the resume link's token is
+made then, for a batch in one UPDATE), and may say when a row no longer
+applies (a reminder whose return was submitted), which cancels it instead.
+The outbox imports nothing from the apps above it.
 
 A worker killed mid-batch leaves the lease to lapse; the next sweep queues
 the rows again and they are sent with the same Message-IDs. We do not wait for the
@@ -40,30 +45,22 @@ lease must exceed EMAIL_TIMEOUT (150 s against 30 s by default).
 import contextlib
 import logging
 import uuid
-from datetime import datetime, timedelta
-from email.headerregistry import Address
-from email.utils import parseaddr
+from collections import defaultdict
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
-from django.template import Context, engines
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .emails import RenderedEmail, email_kind_get, email_related
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# Kinds about a deadline: cancelled at send time if they no longer apply.
-DEADLINE_KINDS = (
-    OutboundEmail.Kind.INVITATION,
-    OutboundEmail.Kind.REMINDER,
-    OutboundEmail.Kind.OVERDUE,
-)
 
 
 def lease() -> timedelta:
@@ -89,7 +86,9 @@ def outbound_email_queue(
     not_before=None,
 ) -> OutboundEmail:
     """Write an email to the outbox (idempotent on `dedupe_key`) and send it
-    after the surrounding transaction commits."""
+    after the surrounding transaction commits. `partnership` is None for an
+    email about no partnership (a staff account's password reset)."""
+    email_kind_get(kind)  # a kind no app registered would never be sent
     dedupe_key = dedupe_key or f"{kind}:{uuid.uuid4().hex}"
     email, created = OutboundEmail.objects.get_or_create(
         dedupe_key=dedupe_key,
@@ -123,6 +122,7 @@ def outbound_email_queue_many(*, emails: list[OutboundEmail]) -> set[str]:
         return set()
     now = timezone.now()
     for email in emails:
+        email_kind_get(email.kind)
         email.message_id = email.message_id or _message_id()
         email.not_before = email.not_before or now
     OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True, batch_size=500)
@@ -169,20 +169,6 @@ def outbound_email_cancel(*, submissions, kinds, reason: str) -> int:
     ).update(status=OutboundEmail.Status.CANCELLED, last_error=reason[:2000], lease_until=None)
 
 
-def _obsolete_reason(email: OutboundEmail) -> str:
-    """Why a deadline email should not go out any more, or ""."""
-    submission = email.submission
-    if email.kind not in DEADLINE_KINDS or submission is None:
-        return ""
-    if submission.is_locked:
-        return "The return was submitted before this email was sent."
-    deadline = email.context.get("deadline")
-    deadline_moved = deadline and datetime.fromisoformat(deadline) != submission.deadline
-    if email.kind != OutboundEmail.Kind.INVITATION and deadline_moved:
-        return "The deadline moved before this email was sent."
-    return ""
-
-
 def _claim(email_ids: list[int]) -> list[OutboundEmail]:
     """Lease those of these rows that are due and that nobody holds: one
     SELECT … FOR UPDATE SKIP LOCKED (rows another worker has locked are
@@ -198,82 +184,61 @@ def _claim(email_ids: list[int]) -> list[OutboundEmail]:
         if not ids:
             return []
         OutboundEmail.objects.filter(pk__in=ids).update(lease_until=now + lease(), attempts=F("attempts") + 1)
-    return list(
-        OutboundEmail.objects.filter(pk__in=ids)
-        .select_related("partnership", "submission__cycle", "resume_link__partnership")
-        .order_by("pk")
-    )
+    return list(OutboundEmail.objects.filter(pk__in=ids).select_related(*email_related()).order_by("pk"))
 
 
-def email_address(name: str, address: str) -> str:
-    """'Name <address>' for a To or From header, the name quoted when it
-    needs to be ("Bloggs, Jo" <jo@example.org>): the standard library's
-    formatting, so a comma, colon, @ or bracket in a name no longer makes
-    Django refuse the address. A name is one line."""
-    name = " ".join((name or "").split())
-    return str(Address(display_name=name, addr_spec=address)) if name else address
-
-
-def render_plain(template_name: str, context: dict) -> str:
-    """Render a template whose output is not HTML (a subject, a plain-text
-    body) with autoescaping off, here and in what it includes: what people
-    typed ("Children's Services & Young Carers") stays as typed. The HTML
-    part escapes as usual, and pages that show a stored subject escape it
-    when they show it."""
-    template = engines["django"].get_template(template_name).template
-    return template.render(Context(context, autoescape=False))
-
-
-def _render(email: OutboundEmail, resume_urls: dict[int, str]) -> EmailMultiAlternatives:
-    from audits.services.links import resume_links_mint_urls  # until the renderer registry (email helper)
-
-    context = dict(email.context)
-    context["partnership"] = email.partnership
-    context["to_name"] = email.to_name
-    context["base_url"] = settings.BASE_URL
-    if email.resume_link is not None:
-        if email.resume_link_id not in resume_urls:  # the batch's minting failed: this row's alone
-            resume_urls.update(resume_links_mint_urls(links=[email.resume_link]))
-        context["resume_url"] = resume_urls[email.resume_link_id]
-        context["link_expires_at"] = email.resume_link.expires_at
-    if email.kind == OutboundEmail.Kind.STAFF_INVITATION:
-        # Like a resume link, the set-password key and the acceptance token
-        # are made now, never stored.
-        from partnerships.services.members import staff_invitation_email_links  # until the renderer registry
-
-        context.update(staff_invitation_email_links(context))
-    subject = render_plain(f"emails/{email.template}_subject.txt", context)
-    text = render_plain(f"emails/{email.template}.txt", context)
-    html = render_to_string(f"emails/{email.template}.html", context)
-    reply_to = email.partnership.reply_to
-    if email.kind == OutboundEmail.Kind.CONTACT:
-        # From the public contact form (to the partnership's own address):
-        # answering it goes to whoever wrote it.
-        reply_to = email.context.get("sender_email") or reply_to
+def _message(email: OutboundEmail, rendered: RenderedEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=email_address(email.partnership.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]),
-        to=[email_address(email.to_name, email.to_email)],
-        reply_to=[reply_to],
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=rendered.from_email,
+        to=[rendered.to],
+        reply_to=list(rendered.reply_to),
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
     )
-    message.attach_alternative(html, "text/html")
+    if rendered.html:
+        message.attach_alternative(rendered.html, "text/html")
     return message
 
 
-def _mint_links(emails: list[OutboundEmail]) -> dict[int, str]:
-    """The resume URLs of the batch's links, their tokens made now in one
-    UPDATE ({link pk: URL}); {} if that failed (each row then mints its own,
-    so one bad row fails alone)."""
-    from audits.services.links import resume_links_mint_urls  # until the renderer registry (email helper)
-
-    links = {e.resume_link_id: e.resume_link for e in emails if e.resume_link_id}
-    try:
-        return resume_links_mint_urls(links=list(links.values()))
-    except Exception:
-        logger.warning("Minting a batch of %s resume links failed", len(links), exc_info=True)
-        return {}
+def _render_batch(emails: list[OutboundEmail]):
+    """Render the claimed rows by their kinds (core/emails.py): (messages
+    [(pk, message)], cancelled {pk: reason}, failed {pk: error}). A row that
+    raises fails alone."""
+    messages, cancelled, failed = [], {}, {}
+    by_kind: dict[str, list[OutboundEmail]] = defaultdict(list)
+    for email in emails:
+        by_kind[email.kind].append(email)
+    for name, of_kind in by_kind.items():
+        try:
+            kind = email_kind_get(name)
+        except LookupError as exc:
+            failed.update((email.pk, exc) for email in of_kind)
+            continue
+        live = []
+        for email in of_kind:
+            try:
+                reason = kind.obsolete(email) if kind.obsolete else ""
+            except Exception as exc:
+                failed[email.pk] = exc
+                continue
+            if reason:
+                cancelled[email.pk] = reason
+            else:
+                live.append(email)
+        prepared = None
+        if kind.prepare and live:
+            try:
+                prepared = kind.prepare(live)
+            except Exception:
+                # Each row then prepares on its own, so a bad row fails alone.
+                logger.warning("Preparing a batch of %s %s emails failed", len(live), name, exc_info=True)
+        for email in live:
+            try:
+                messages.append((email.pk, _message(email, kind.render(email, prepared))))
+            except Exception as exc:
+                failed[email.pk] = exc
+    return messages, cancelled, failed
 
 
 def _deliver(messages, stop_at) -> tuple[list[int], dict[int, Exception], list[int]]:
@@ -312,22 +277,7 @@ def outbound_emails_send(*, email_ids: list[int]) -> int:
     if not emails:
         return 0
     stop_at = timezone.now() + lease() / 2
-    cancelled: dict[int, str] = {}
-    failed: dict[int, Exception] = {}
-    live = []
-    for email in emails:
-        reason = _obsolete_reason(email)
-        if reason:
-            cancelled[email.pk] = reason
-        else:
-            live.append(email)
-    resume_urls = _mint_links(live)
-    messages = []
-    for email in live:
-        try:
-            messages.append((email.pk, _render(email, resume_urls)))
-        except Exception as exc:
-            failed[email.pk] = exc
+    messages, cancelled, failed = _render_batch(emails)
     sent, refused, untried = _deliver(messages, stop_at)
     failed.update(refused)
     now = timezone.now()

@@ -11,3 +11,7 @@ class PartnershipsConfig(AppConfig):
         from .models import Partnership  # models load once the app registry is ready
 
         process_cache_watch(Partnership)
+
+        from .emails import email_kinds_register
+
+        email_kinds_register()

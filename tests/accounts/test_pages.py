@@ -66,7 +66,7 @@ def test_sign_out(client, member):
     assert_govuk_page(client.get(reverse("account_logout")), "Sign out")
 
 
-def test_password_reset_journey(client, member):
+def test_password_reset_journey(client, member, django_capture_on_commit_callbacks):
     client.logout()
     page = client.get(reverse("account_reset_password"))
     assert_govuk_page(page, "Reset your password")
@@ -74,7 +74,8 @@ def test_password_reset_journey(client, member):
     html = client.post(reverse("account_reset_password"), {"email": "not an address"}).content.decode()
     assert '<a href="#id_email">Enter an email address in the correct format' in html
 
-    response = client.post(reverse("account_reset_password"), {"email": member.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends once the request commits
+        response = client.post(reverse("account_reset_password"), {"email": member.email})
     assert_govuk_page(client.get(response["Location"]), "Check your email")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Reset your password for Section 11 audit"
@@ -96,8 +97,9 @@ def test_password_reset_journey(client, member):
     assert member.check_password(new)
 
 
-def test_a_reset_for_an_unknown_address_does_not_invite_a_sign_up(client):
-    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+def test_a_reset_for_an_unknown_address_does_not_invite_a_sign_up(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302  # the same answer as for a real account
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body

@@ -15,8 +15,9 @@ from django.template import Context, Template
 
 from audits.services.emails import submission_email_context
 from core.domain import Actor
+from core.emails import email_address
 from core.models import OutboundEmail
-from core.outbox import email_address, outbound_email_queue, outbound_email_send
+from core.outbox import outbound_email_queue, outbound_email_send
 from partnerships.models import StaffRole
 from partnerships.services import staff_member_invite
 from tests.factories import UserFactory, partnership_world
@@ -140,6 +141,16 @@ OTHER_TEMPLATES = {
     "contact",
     "registration_verify",
 }
+
+
+def test_every_kind_is_registered_by_the_app_that_sends_it():
+    from core.emails import email_kinds_registered
+
+    assert set(email_kinds_registered()) == {kind for kind, _, _ in CASES.values()} | {
+        Kind.STAFF_INVITATION,
+        Kind.CONTACT,
+        "account",
+    }
 
 
 def test_every_email_template_is_covered_here():

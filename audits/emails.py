@@ -1,0 +1,85 @@
+"""How the outbox sends the emails this app owns (registered from
+AuditsConfig.ready): the row's templates with the row's context, plus the
+resume link's URL, whose token is made at send time (for a batch, in one
+UPDATE) so it is never stored; and, for the emails about a deadline, when
+the email no longer applies (the return was submitted, the deadline moved).
+"""
+
+from datetime import datetime
+
+from core.emails import EmailKind, email_kind_register, rendered_for
+from core.models import OutboundEmail
+
+from .models import ResumeLink
+from .services.links import resume_links_mint_urls
+
+Kind = OutboundEmail.Kind
+
+# The kinds this app sends, those carrying a resume link, and those about a
+# deadline.
+LINK_KINDS = (
+    Kind.LINK,
+    Kind.PROGRESSION,
+    Kind.INVITATION,
+    Kind.REMINDER,
+    Kind.ACTION_UPDATE,
+    Kind.ACTION_UPDATE_REMINDER,
+    Kind.RETURNED,
+)
+DEADLINE_KINDS = (Kind.INVITATION, Kind.REMINDER, Kind.OVERDUE)
+KINDS = (*LINK_KINDS, Kind.RECEIPT, Kind.OVERDUE, Kind.OUTCOME)
+
+
+def _obsolete(row: OutboundEmail) -> str:
+    """Why a deadline email should not go out any more, or ""."""
+    submission = row.submission
+    if submission is None:
+        return ""
+    if submission.is_locked:
+        return "The return was submitted before this email was sent."
+    deadline = row.context.get("deadline")
+    if row.kind != Kind.INVITATION and deadline and datetime.fromisoformat(deadline) != submission.deadline:
+        return "The deadline moved before this email was sent."
+    return ""
+
+
+def _prepare(rows: list[OutboundEmail]) -> dict[int, str]:
+    """The resume URL of each row that carries a link, its token made now."""
+    links: dict[int, ResumeLink] = {row.resume_link_id: row.resume_link for row in rows if row.resume_link_id}
+    urls = resume_links_mint_urls(links=list(links.values()))
+    return {row.pk: urls[row.resume_link_id] for row in rows if row.resume_link_id}
+
+
+def _render(row: OutboundEmail, prepared: dict[int, str] | None):
+    partnership = row.partnership
+    context = {**row.context, "partnership": partnership, "to_name": row.to_name}
+    if row.resume_link_id is not None:
+        urls = prepared if prepared is not None else _prepare([row])
+        context["resume_url"] = urls[row.pk]
+        context["link_expires_at"] = row.resume_link.expires_at
+    return rendered_for(
+        row,
+        template=row.template,
+        context=context,
+        from_name=partnership.name,
+        reply_to=[partnership.reply_to],
+    )
+
+
+def email_kinds_register() -> None:
+    for kind in KINDS:
+        email_kind_register(
+            EmailKind(
+                name=kind,
+                label=Kind(kind).label,
+                render=_render,
+                prepare=_prepare,
+                obsolete=_obsolete if kind in DEADLINE_KINDS else None,
+                # What the outbox fetches with each row, so rendering a batch
+                # makes no query per row.
+                related=("partnership", "submission__cycle", "resume_link__partnership"),
+            )
+        )
+
+
+__all__ = ["email_kinds_register"]

@@ -172,6 +172,24 @@ def rendered_for(
     )
 
 
+def _render_partnership_email(row: OutboundEmail, prepared=None) -> RenderedEmail:
+    partnership = row.partnership
+    context = {**row.context, "partnership": partnership, "to_name": row.to_name}
+    return rendered_for(
+        row,
+        template=row.template,
+        context=context,
+        from_name=partnership.name,
+        reply_to=[partnership.reply_to],
+    )
+
+
+def partnership_email_kind(name: str, label: str) -> EmailKind:
+    """The simplest kind: an email from a partnership whose row's context is
+    all its templates need (nothing to make at send time)."""
+    return EmailKind(name=name, label=label, render=_render_partnership_email, related=("partnership",))
+
+
 __all__ = [
     "EmailKind",
     "RenderedEmail",
@@ -184,6 +202,7 @@ __all__ = [
     "email_related",
     "email_templates_render",
     "one_line",
+    "partnership_email_kind",
     "render_html",
     "render_plain",
     "rendered_for",

@@ -149,6 +149,7 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
     assert set(email_kinds_registered()) == {kind for kind, _, _ in CASES.values()} | {
         Kind.STAFF_INVITATION,
         Kind.CONTACT,
+        Kind.REGISTRATION,
         "account",
     }
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     a list fixed here."""
 
     dependencies = [
-        ("core", "0002_outbound_email_contact_kind"),
+        ("core", "0003_outbound_email_registration_kind"),
         ("partnerships", "0002_reserved_slugs"),
     ]
 

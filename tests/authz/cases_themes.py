@@ -1,4 +1,4 @@
-"""Question-set pages (themes/urls_staff.py). The world's own set is in use
+"""Question-set pages (audits/urls_staff/question_sets.py). The world's own set is in use
 (its cycle is open), so the builder's write pages are tried on a draft made
 for the purpose: a permitted admin then gets the real page, not a refusal."""
 

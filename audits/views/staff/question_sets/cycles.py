@@ -15,9 +15,9 @@ from core.views import form_post
 from partnerships.permissions import Perm
 from partnerships.selectors import agency_list
 from partnerships.staff import staff_required
+from themes import selectors
+from themes.forms import RuleForm
 
-from .. import selectors
-from ..forms import RuleForm
 from .common import posted, staff_url
 
 

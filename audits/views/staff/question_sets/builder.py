@@ -18,10 +18,10 @@ from core.domain import DomainError
 from core.views import form_post
 from partnerships.permissions import Perm, role_has_perm
 from partnerships.staff import staff_required
+from themes import selectors, services
+from themes.diff import question_set_diff
+from themes.forms import CopyForm, QuestionForm, QuestionSetForm, ThemeForm
 
-from .. import selectors, services
-from ..diff import question_set_diff
-from ..forms import CopyForm, QuestionForm, QuestionSetForm, ThemeForm
 from .common import back_to_set, posted, question_set_for, staff_url
 
 FROZEN_HINT = "Make a new version to change it."

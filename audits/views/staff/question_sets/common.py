@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .. import selectors
+from themes import selectors
 
 
 def staff_url(request, name: str, **kwargs) -> str:

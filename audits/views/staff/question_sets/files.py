@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from core.views import form_post
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
+from themes import library, selectors, services
+from themes.forms import CopyForm, ImportForm
 
-from .. import library, selectors, services
-from ..forms import CopyForm, ImportForm
 from .common import posted, question_set_for, staff_url
 
 CONTENT_TYPES = {"yaml": "application/yaml; charset=utf-8", "json": "application/json; charset=utf-8"}

@@ -3,7 +3,7 @@ built-in library at …/setup/library/…"""
 
 from django.urls import path
 
-from .views import builder, cycles, files
+from ..views.staff.question_sets import builder, cycles, files
 
 QS = "setup/question-sets/"
 SET = QS + "<int:pk>/"

@@ -187,6 +187,7 @@ def submission_full(*, submission: Submission):
                 "theme": theme,
                 "questions": questions,
                 "unanswered": [q for q, a in questions if not a],
+                "answered": sum(1 for _, a in questions if a),
                 "response": responses.get(theme.pk),
                 "evidence": evidence.get(theme.pk, []),
             }

@@ -100,3 +100,28 @@ class SurveySetupForm(forms.Form):
         ]
         if editing:
             del self.fields["library_key"]
+
+
+class SurveyShareRemindForm(forms.Form):
+    """Which agencies' contacts to email their survey link: every agency
+    with fewer than five replies, or the agencies ticked."""
+
+    which = forms.ChoiceField(
+        choices=[("few", "Every agency with fewer than 5 replies"), ("ticked", "The agencies I ticked")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which agencies to email"},
+    )
+    agency = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("which") == "ticked" and not data.get("agency"):
+            self.add_error("agency", "Tick at least one agency to email")
+        return data
+
+    def agency_ids(self) -> list[int] | None:
+        return self.cleaned_data["agency"] if self.cleaned_data["which"] == "ticked" else None

@@ -12,6 +12,7 @@ import secrets
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import AuditCycle
@@ -20,10 +21,15 @@ from audits.services.links import _ip_bucket, token_hash
 from core.audit import audit_event_record
 from core.dates import UK
 from core.domain import Actor, DomainError
-from partnerships.models import Partnership
+from core.models import OutboundEmail
+from core.outbox import outbound_email_queue_many
+from partnerships.models import AgencyContact, Partnership
 
+from .emails import KIND as SHARE_KIND
+from .emails import TEMPLATE as SHARE_TEMPLATE
 from .library import survey_template_read
 from .models import Survey, SurveyAnswer, SurveyLink, SurveyQuestion, SurveyReply
+from .selectors import MIN_GROUP, survey_progress
 
 REPLIES_PER_LINK = 300  # an hour: a large agency's whole workforce after a team briefing
 REPLIES_PER_IP = 60  # an hour: many staff share an office's one address
@@ -174,3 +180,60 @@ def survey_reply_record(*, link: SurveyLink, answers: dict[int, str], ip: str | 
         SurveyAnswer(reply=reply, question_id=pk, value=value) for pk, value in answers.items()
     )
     return reply
+
+
+def survey_share_reminders_queue(
+    *, partnership: Partnership, survey: Survey, agency_ids: list[int] | None, base_url: str, actor: Actor
+) -> int:
+    """Email each contact of the chosen agencies (None: every agency with
+    fewer than MIN_GROUP replies) its agency's open link, through the outbox.
+    At most one a contact a day: asking again the same UK day queues nothing
+    new. None once the survey (with its cycle) has closed. Returns how many
+    emails were queued."""
+    if survey.partnership_id != partnership.pk:
+        raise DomainError("The survey belongs to another partnership.")
+    if not survey.is_open():
+        raise SurveyClosedError("The survey has closed: no more reminders can be sent.")
+    progress = survey_progress(partnership=partnership, survey=survey)
+    if agency_ids is None:
+        rows = [row for row in progress if row.replies < MIN_GROUP]
+    else:
+        wanted = set(agency_ids)
+        rows = [row for row in progress if row.agency.pk in wanted]
+    by_agency = {row.agency.pk: row for row in rows}
+    contacts = AgencyContact.objects.filter(agency_id__in=list(by_agency), agency__partnership=partnership)
+    today = timezone.localtime(timezone.now(), UK).date().isoformat()
+    emails = []
+    for contact in contacts.order_by("agency_id", "pk"):
+        row = by_agency[contact.agency_id]
+        path = reverse("survey_answer", kwargs={"partnership_slug": partnership.slug, "token": row.token})
+        emails.append(
+            OutboundEmail(
+                partnership=partnership,
+                kind=SHARE_KIND,
+                template=SHARE_TEMPLATE,
+                to_email=contact.email,
+                to_name=contact.name,
+                dedupe_key=f"{SHARE_KIND}:{survey.pk}:{contact.pk}:{today}",
+                context={
+                    "agency_name": row.agency.name,
+                    "cycle_title": survey.cycle.title,
+                    "survey_title": survey.title,
+                    "survey_url": base_url.rstrip("/") + path,
+                    "replies": row.replies,
+                    "closes_at": survey.cycle.closes_at.isoformat(),
+                    "min_group": MIN_GROUP,
+                },
+            )
+        )
+    with transaction.atomic():
+        queued = len(outbound_email_queue_many(emails=emails))
+        if queued:
+            audit_event_record(
+                partnership=partnership,
+                actor=actor,
+                verb="survey_share_reminders_queued",
+                obj=survey,
+                detail={"agencies": sorted(by_agency), "emails": queued},
+            )
+    return queued

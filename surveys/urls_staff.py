@@ -7,6 +7,11 @@ from . import views
 urlpatterns = [
     path("cycles/<slug:cycle_slug>/survey/", views.survey_overview, name="staff_survey"),
     path(
+        "cycles/<slug:cycle_slug>/survey/remind/",
+        views.survey_share_remind,
+        name="staff_survey_share_remind",
+    ),
+    path(
         "cycles/<slug:cycle_slug>/survey/agencies/<int:agency_id>/",
         views.survey_agency,
         name="staff_survey_agency",

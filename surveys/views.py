@@ -23,12 +23,13 @@ from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
 from . import selectors
-from .forms import BotSuspectedError, SurveyReplyForm, SurveySetupForm, served_stamp
+from .forms import BotSuspectedError, SurveyReplyForm, SurveySetupForm, SurveyShareRemindForm, served_stamp
 from .services import (
     SurveyClosedError,
     SurveyReplyLimitedError,
     survey_create,
     survey_reply_record,
+    survey_share_reminders_queue,
     survey_update,
 )
 
@@ -99,6 +100,10 @@ def _survey(request, cycle_slug):
 
 @staff_required(Perm.VIEW)
 def survey_overview(request, cycle_slug):
+    return _overview(request, cycle_slug)
+
+
+def _overview(request, cycle_slug, *, remind_form=None, status=200):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     survey = selectors.survey_for_cycle(partnership=request.partnership, cycle=cycle)
     context = {"cycle": cycle, "survey": survey, "min_group": selectors.MIN_GROUP}
@@ -106,6 +111,7 @@ def survey_overview(request, cycle_slug):
         progress = selectors.survey_progress(partnership=request.partnership, survey=survey)
         base = settings.BASE_URL.rstrip("/")
         context |= {
+            "remind_form": remind_form or SurveyShareRemindForm(initial={"which": "few"}),
             "progress": [(row, base + _url(request, "survey_answer", token=row.token)) for row in progress],
             "total_replies": sum(row.replies for row in progress),
             "results": selectors.survey_results(partnership=request.partnership, survey=survey),
@@ -114,7 +120,36 @@ def survey_overview(request, cycle_slug):
                 partnership=request.partnership, survey=survey
             ),
         }
-    return render(request, "surveys/staff/overview.html", context)
+    return render(request, "surveys/staff/overview.html", context, status=status)
+
+
+@staff_required(Perm.REVIEW)
+@require_http_methods(["POST"])
+def survey_share_remind(request, cycle_slug):
+    """Email agencies' contacts their survey link (one a contact a day)."""
+    cycle, survey = _survey(request, cycle_slug)
+    progress = selectors.survey_progress(partnership=request.partnership, survey=survey)
+    form = SurveyShareRemindForm(request.POST, agencies=[row.agency for row in progress])
+    if form.is_valid():
+        try:
+            queued = survey_share_reminders_queue(
+                partnership=request.partnership,
+                survey=survey,
+                agency_ids=form.agency_ids(),
+                base_url=settings.BASE_URL,
+                actor=request.staff_actor,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if queued:
+                messages.success(request, f"Emails queued to agency contacts: {queued}.")
+            else:
+                messages.info(
+                    request, "No emails queued: those contacts were emailed today already, or have none."
+                )
+            return redirect(_url(request, "staff_survey", cycle_slug=cycle.slug))
+    return _overview(request, cycle_slug, remind_form=form, status=400)
 
 
 @staff_required(Perm.VIEW)

@@ -133,8 +133,10 @@ CASES = {
 # Sent through the staff invitation service below; the second-factor reset
 # notice is sent by accounts/tasks.py, outside the outbox (tested there).
 # The public contact form's message is tested in tests/guidance/test_guidance.py,
-# the registration's in tests/joining/test_registration.py.
+# the registration's in tests/joining/test_registration.py, the survey
+# link's below.
 OTHER_TEMPLATES = {
+    "survey_share",
     "staff_invitation",
     "staff_invitation_existing",
     "account_second_factor_reset",
@@ -151,6 +153,7 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         Kind.CONTACT,
         Kind.REGISTRATION,
         "account",
+        "survey_share",
     }
 
 
@@ -248,3 +251,27 @@ def test_the_staff_emails_page_escapes_a_stored_subject_once(hostile, django_cap
     ).content.decode()
     assert "Children&#x27;s Services &amp; &lt;Young&gt; &quot;Q&amp;A&quot; Carers" in page
     assert "&amp;amp;" not in page and "&amp;#x27;" not in page and "<Young>" not in page
+
+
+def test_the_survey_link_email_says_names_as_typed(hostile):
+    from surveys.services import survey_share_reminders_queue
+    from tests.surveys.helpers import ADMIN, survey_make
+
+    contact = hostile.agency.contacts.first()
+    contact.name = PERSON
+    contact.save(update_fields=["name"])
+    survey = survey_make(hostile)
+    survey_share_reminders_queue(
+        partnership=hostile.partnership,
+        survey=survey,
+        agency_ids=None,
+        base_url=settings.BASE_URL,
+        actor=ADMIN,
+    )
+    row = OutboundEmail.objects.get(kind="survey_share")
+    message = _sent_for(row)
+    _check(message, names=[PARTNERSHIP, AGENCY, CYCLE, PERSON])
+    assert AGENCY in message.subject and AGENCY in message.body and CYCLE in message.body
+    assert f"{AGENCY}'s" not in message.subject
+    assert f"{settings.BASE_URL}/hostile/survey/" in message.body
+    assert message.to == [email_address(PERSON, contact.email)]

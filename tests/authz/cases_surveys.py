@@ -20,6 +20,14 @@ CASES = [
     Case("staff_survey_export", Perm.VIEW, _survey),
     Case("staff_survey_setup", Perm.MANAGE, _survey),
     Case(
+        "staff_survey_share_remind",
+        Perm.REVIEW,
+        _survey,
+        method="post",
+        data=lambda w: {"which": "few"},
+        ok=(302,),
+    ),
+    Case(
         "staff_survey_setup",
         Perm.MANAGE,
         _survey,

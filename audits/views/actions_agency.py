@@ -49,7 +49,7 @@ def _back(request, item_or_theme_key):
     return_to = request.POST.get("return_to") or request.GET.get("return_to")
     if return_to == "theme" and item_or_theme_key:
         return _url(request, "theme", theme_key=item_or_theme_key) + "#action-plan"
-    return _url(request, "action_plan")
+    return _url(request, "action_plan") + "#main-content"
 
 
 @agency_required

@@ -1,6 +1,11 @@
 """The agency's return: task list, theme pages, save and come back later,
 check answers, submit, confirmation, evidence. Every view needs the agency
-session a resume link starts (agency_required)."""
+session a resume link starts (agency_required).
+
+Redirects after a POST carry a fragment of their own (#main-content, the
+skip link's target, unless they mean a place on the page): a Location
+without one inherits the request's fragment, so after adding evidence
+(#evidence) "Save and continue" would open the next theme far down."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -26,6 +31,13 @@ from ..services.links import resume_link_create
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
 from ..theme_page import answer_sections_link, task_list_action_entry, theme_page_context
 from .evidence import evidence_file_response
+
+TOP = "#main-content"
+
+
+def _top(request, name, **kwargs):
+    """A redirect to the top of a page (see the module's docstring)."""
+    return redirect(_url(request, name, **kwargs) + TOP)
 
 
 def _base_context(access):
@@ -90,7 +102,7 @@ def theme_page(request, access, theme_key):
         can_edit = policy.may_edit(submission)
         if not can_edit:
             messages.error(request, can_edit.why_not)
-            return redirect(_url(request, "task_list"))
+            return _top(request, "task_list")
         valid = form.is_valid()
         upload = request.FILES.get("evidence_file")
         staged_ids = form.staged_ids() if valid else _parse_ids(request.POST.get("staged", ""))
@@ -131,10 +143,10 @@ def theme_page(request, access, theme_key):
                 form.add_error(target, str(exc))
             else:
                 if action == "later":
-                    return redirect(_url(request, "save_later") + f"?theme={theme.key}")
+                    return redirect(_url(request, "save_later") + f"?theme={theme.key}{TOP}")
                 if action == "add_action":
                     return redirect(
-                        _url(request, "action_item_add", theme_key=theme.key) + "?return_to=theme"
+                        _url(request, "action_item_add", theme_key=theme.key) + f"?return_to=theme{TOP}"
                     )
                 if action == "evidence":
                     messages.success(request, f"{theme.title} saved and evidence added")
@@ -142,8 +154,8 @@ def theme_page(request, access, theme_key):
                 next_key, _, _ = _theme_neighbours(submission, theme)
                 messages.success(request, f"{theme.title} saved")
                 if next_key:
-                    return redirect(_url(request, "theme", theme_key=next_key))
-                return redirect(_url(request, "task_list"))
+                    return _top(request, "theme", theme_key=next_key)
+                return _top(request, "task_list")
         staged = [
             e
             for e in selectors.submission_evidence(submission=submission, theme=theme, staged=True)
@@ -264,7 +276,7 @@ def save_later(request, access):
         )
         agency_session_end(request)
         request.session["s11_sent_to"] = link.email
-        return redirect(_url(request, "saved"))
+        return _top(request, "saved")
     return render(
         request, "audits/save_later.html", {**_base_context(access), "form": form, "theme_key": theme_key}
     )
@@ -300,11 +312,11 @@ def check_answers(request, access):
             form.add_error(None, str(exc))
         except services.StaleSubmissionError as exc:
             messages.error(request, str(exc))
-            return redirect(_url(request, "check_answers"))
+            return _top(request, "check_answers")
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect(_url(request, "confirmation"))
+            return _top(request, "confirmation")
     return render(
         request,
         "audits/check_answers.html",
@@ -362,7 +374,7 @@ def evidence_remove(request, access, token):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Removed {item}")
-    return redirect(_url(request, "theme", theme_key=theme_key))
+    return redirect(_url(request, "theme", theme_key=theme_key) + "#evidence")
 
 
 @require_POST

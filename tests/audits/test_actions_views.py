@@ -170,7 +170,7 @@ def test_add_change_and_remove_an_action_from_the_theme_page(world, agency):
             **questions,
         },
     )
-    add_url = url(world, "action_item_add", theme_key=theme.key) + "?return_to=theme"
+    add_url = url(world, "action_item_add", theme_key=theme.key) + "?return_to=theme#main-content"
     assert response.status_code == 302 and response["Location"] == add_url
     assert Answer.objects.filter(submission=world.submission).count() == len(questions)
     next_year = timezone.localdate().year + 1

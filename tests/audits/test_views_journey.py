@@ -164,7 +164,9 @@ def test_theme_save_and_continue_goes_to_the_next_theme(client, world):
     themes = list(world.question_set.themes.order_by("order"))
     response = client.post(url(world, "theme", theme_key=themes[0].key), theme_post(themes[0], 0))
     assert response.status_code == 302
-    assert response["Location"] == url(world, "theme", theme_key=themes[1].key)
+    assert (
+        response["Location"] == url(world, "theme", theme_key=themes[1].key) + "#main-content"
+    )  # the top, whatever the form's address ended in
     assert Answer.objects.filter(submission=world.submission).count() == themes[0].questions.count()
     world.submission.refresh_from_db()
     assert world.submission.status == SubmissionStatus.IN_PROGRESS
@@ -263,7 +265,7 @@ def test_save_and_come_back_later_emails_a_progression_link(client, world):
     assert "govuk-error-summary" in missing
     assert "govuk-notification-banner--success" not in missing
     response = client.post(response["Location"], {"name": "Sam Alpha", "email": "SAM@alpha-council.example"})
-    assert response["Location"] == url(world, "saved")
+    assert response["Location"] == url(world, "saved") + "#main-content"
     assert mail.outbox[-1].subject == (
         f"Your link to come back to your Section 11 return – {world.partnership.name}"
     )
@@ -292,7 +294,7 @@ def test_check_answers_then_submit_locks_the_return(client, world):
         "confirm": "on",
     }
     response = client.post(url(world, "check_answers"), data)
-    assert response["Location"] == url(world, "confirmation")
+    assert response["Location"] == url(world, "confirmation") + "#main-content"
     again = client.post(url(world, "check_answers"), data)  # a replayed POST
     assert again["Location"] == url(world, "confirmation")
     assert AuditEvent.objects.filter(verb="submission.submitted").count() == 1

@@ -135,7 +135,33 @@ def test_start_save_come_back_finish_and_submit(new_context, site, world, outbox
     assert submission.status == SubmissionStatus.SUBMITTED
     assert submission.signed_off_by_name == "Alex Director"
     expect(panel.locator("strong")).to_have_text(submission.reference)
-    expect(page).to_have_url(f"{site}/{world.partnership.slug}/return/submitted/")
+    expect(page).to_have_url(f"{site}/{world.partnership.slug}/return/submitted/#main-content")
     shot(page, f"confirmation-{tag}")
     receipt = [m for m in outbox.all() if "receipt" in m.subject.lower() or submission.reference in m.subject]
     assert receipt, [m.subject for m in outbox.all()]
+
+
+def test_save_and_continue_after_adding_evidence_opens_the_next_theme_at_the_top(page, site, world):
+    """Issue 18 item 1: after "Save and add evidence" the address ends in
+    #evidence; the redirect after "Save and continue" has a fragment of its
+    own, so the next theme opens at its top, not 3,000 pixels down."""
+    from audits.services import resume_link_create
+
+    first, second, _ = world.question_set.themes.order_by("order")
+    _, link = resume_link_create(
+        submission=world.submission, name="Sam Alpha", email=world.contact.email, mint=True
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(link)
+    page.get_by_role("link", name=f"1. {first.title}").click()
+    answer_theme(page, "Yes")
+    choose_rag(page, "Green")
+    page.get_by_label("Link to evidence").fill("https://example.org/policy")
+    page.get_by_role("button", name="Save and add evidence").click()
+    expect(page).to_have_url(re.compile(r"#evidence$"))
+    page.get_by_role("button", name="Save and continue").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(second.title)
+    expect(page).to_have_url(re.compile(r"#main-content$"))
+    expect(heading).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") < 400

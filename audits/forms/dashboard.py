@@ -62,6 +62,18 @@ class HeatmapFilterForm(CycleFilterForm):
         error_messages={"invalid_choice": "Select which rating to show"},
     )
 
+    show_not_started = forms.BooleanField(label="Include agencies not started", required=False)
+
+    def hides_not_started(self) -> bool:
+        """Agencies not started are left out unless asked for, by this box or
+        by choosing statuses (which then say what to show)."""
+        if self.filters().statuses:
+            return False
+        if not self.is_bound:
+            return True
+        self.is_valid()
+        return not self.cleaned_data.get("show_not_started")
+
     def rating_shown(self) -> str:
         if not self.is_bound:
             return Rating.SELF

@@ -522,13 +522,44 @@ class HeatmapRow:
         self.status_label = DashboardStatus(self.status).label
 
 
+@dataclass(frozen=True)
+class HeatmapTotal:
+    """One theme's column of the heatmap counted: how many rows are Red,
+    Amber, Green and not rated (or not moderated)."""
+
+    red: int
+    amber: int
+    green: int
+    unrated: int
+
+
+def _heatmap_totals(themes: list[Theme], rows: list[HeatmapRow]) -> list[HeatmapTotal]:
+    """Each theme's totals from the rows already built (no query)."""
+    totals = []
+    for i in range(len(themes)):
+        counts = Counter(row.cells[i].rag for row in rows)
+        totals.append(
+            HeatmapTotal(
+                red=counts[Rag.RED],
+                amber=counts[Rag.AMBER],
+                green=counts[Rag.GREEN],
+                unrated=len(rows) - counts[Rag.RED] - counts[Rag.AMBER] - counts[Rag.GREEN],
+            )
+        )
+    return totals
+
+
 @dataclass
 class HeatmapGroup:
-    """One question set's themes and the agencies answering it."""
+    """One question set's themes and the agencies answering it, each theme's
+    totals over those rows, and how many agencies not started were left out
+    (`hide_not_started`)."""
 
     question_set: QuestionSet
     themes: list[Theme]
     rows: list[HeatmapRow]
+    totals: list[HeatmapTotal] = field(default_factory=list)
+    not_started_hidden: int = 0
 
 
 RAG_LABELS = dict(Rag.choices)
@@ -540,11 +571,14 @@ def cycle_heatmap(
     cycle: AuditCycle,
     filters: CycleFilters = NO_FILTERS,
     rating: str = Rating.SELF,
+    hide_not_started: bool = False,
 ) -> list[HeatmapGroup]:
     """Each agency's RAG for each theme, as the agency rated it or as the
     partnership moderated it, one group per question set in use (the
     cycle's own first). Agencies without a return are rows of the set they
-    will answer, with nothing rated. Six queries."""
+    will answer, with nothing rated; `hide_not_started` leaves every agency
+    not started out of the rows (each group counts them) and the totals.
+    Six queries."""
     cycle_owned(partnership=partnership, cycle=cycle)
     submissions = _submissions(partnership, cycle, filters)
     returns = list(
@@ -601,7 +635,12 @@ def cycle_heatmap(
         rows = sorted(rows_by_set[pk], key=lambda row: row.agency_name.casefold())
         if pk != cycle.question_set_id and not rows:
             continue
-        groups.append(HeatmapGroup(sets[pk], themes_by_set[pk], rows))
+        hidden = 0
+        if hide_not_started:
+            shown = [row for row in rows if row.status != DashboardStatus.NOT_STARTED]
+            hidden, rows = len(rows) - len(shown), shown
+        themes = themes_by_set[pk]
+        groups.append(HeatmapGroup(sets[pk], themes, rows, _heatmap_totals(themes, rows), hidden))
     return groups
 
 

@@ -126,7 +126,7 @@ def test_dashboard_bad_filters_get_an_error_and_are_ignored(reviewer, world, que
 
 @pytest.mark.parametrize("name", ["staff_cycle_dashboard", "staff_cycle_heatmap"])
 def test_agencies_with_a_return_link_to_its_review(reviewer, world, name):
-    html = reviewer.get(_url(world, name)).content.decode()
+    html = reviewer.get(_url(world, name, "?show_not_started=on")).content.decode()
     reference = world.a.submission.reference
     review = staff_url(world.a.partnership, "staff_return_review", reference=reference)
     assert f'<a class="govuk-link" href="{review}">ALPHA Borough Council</a>' in html
@@ -186,7 +186,7 @@ def test_heatmap_shows_each_rating_as_a_word_and_a_colour(reviewer, world):
     )
     assert '<td class="govuk-table__cell s11-heatmap__cell s11-rag--amber">Amber</td>' in html
     assert '<td class="govuk-table__cell s11-heatmap__cell s11-rag--none">Not rated</td>' in html
-    assert "Agencies&#x27; self-rating by theme (3 agencies)" in html
+    assert "Agencies&#x27; self-rating by theme (2 agencies)" in html  # Alpha Charity has not started
     assert re.search(r'id="id_rating" name="rating" type="radio" value="self" checked', html)
     assert "Bravo" not in html
 
@@ -223,9 +223,65 @@ def test_heatmap_groups_by_question_set_only_when_there_are_several(reviewer, wo
     Submission.objects.filter(pk=SubmissionFactory(cycle=world.a.cycle, agency=club).pk).update(
         question_set=other
     )
+    text = _text(reviewer.get(_url(world, "staff_cycle_heatmap", "?show_not_started=on")))
+    hint = "Scroll sideways to see all {} themes. The last row totals each theme."
+    caption = "Agencies' self-rating by theme: {}"
+    name = world.a.question_set.name
+    assert f"{name} {hint.format(3)} {caption.format(name)}" in text
+    tool = "Voluntary sector tool"
+    assert f"{tool} {hint.format(2)} {caption.format(tool)} (1 agency)" in text
+
+
+def _health(world):
+    """A third return in progress: theme 1 Red, theme 2 Green, theme 3 not rated."""
+    health = AgencyFactory(partnership=world.a.partnership, name="Alpha Health", sector=Sector.NHS)
+    submission = SubmissionFactory(cycle=world.a.cycle, agency=health)
+    theme_save(submission, world.themes[0], rag="red", comments="We will train staff.")
+    theme_save(submission, world.themes[1], rag="green")
+
+
+def test_heatmap_totals_each_theme_and_hides_agencies_not_started(reviewer, world):
+    # Shown: ALPHA Borough Council (Amber, -, -), Alpha Police (submitted, nothing
+    # rated), Alpha Health (Red, Green, -); Alpha Charity has not started.
+    _health(world)
     text = _text(reviewer.get(_url(world, "staff_cycle_heatmap")))
-    assert f"{world.a.question_set.name} Agencies' self-rating by theme: {world.a.question_set.name}" in text
-    assert "Voluntary sector tool Agencies' self-rating by theme: Voluntary sector tool (1 agency)" in text
+    assert "1 agency has not started and is not shown. Show agencies not started" in text
+    assert "Alpha Charity" not in text
+    assert "Scroll sideways to see all 3 themes." in text
+    assert (
+        "Totals 3 agencies"
+        " Red 1 Amber 1 Green 0 Not rated 1"
+        " Red 0 Amber 0 Green 1 Not rated 2"
+        " Red 0 Amber 0 Green 0 Not rated 3"
+    ) in text
+
+
+def test_heatmap_shows_agencies_not_started_when_asked(reviewer, world):
+    _health(world)
+    html = reviewer.get(_url(world, "staff_cycle_heatmap")).content.decode()
+    assert 'href="?show_not_started=on">Show agencies not started</a>' in html
+    response = reviewer.get(_url(world, "staff_cycle_heatmap", "?show_not_started=on"))
+    text = _text(response)
+    assert "Alpha Charity" in text and "has not started and is not shown" not in text
+    assert (
+        "Totals 4 agencies"
+        " Red 1 Amber 1 Green 0 Not rated 2"
+        " Red 0 Amber 0 Green 1 Not rated 3"
+        " Red 0 Amber 0 Green 0 Not rated 4"
+    ) in text
+    assert 'name="show_not_started" type="checkbox" value="on">' in html  # not ticked by default
+    assert 'name="show_not_started" type="checkbox" value="on" checked' in response.content.decode()
+
+
+def test_heatmap_status_filter_decides_for_itself(reviewer, world):
+    # Choosing statuses says what to show: not started included when chosen.
+    text = _text(reviewer.get(_url(world, "staff_cycle_heatmap", "?status=not_started")))
+    assert "Alpha Charity" in text and "not shown" not in text
+
+
+def test_heatmap_moderated_totals_count_not_moderated(reviewer, world):
+    text = _text(reviewer.get(_url(world, "staff_cycle_heatmap", "?rating=moderated")))
+    assert "Totals 2 agencies Red 0 Amber 0 Green 0 Not moderated 2" in text
 
 
 # ---------------------------------------------------------------------------

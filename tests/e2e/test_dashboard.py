@@ -73,6 +73,22 @@ def test_dashboard_pages_have_no_axe_violations(new_context, site, cycle_world, 
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     check("heatmap", url("staff_cycle_heatmap"), "RAG heatmap")
     shot(page, "heatmap")
+    # Issue 18 item 9: a cue and a focusable region for the themes off to the
+    # side, a totals row, and agencies not started hidden with a way to show them.
+    expect(page.get_by_text("Scroll sideways to see all 11 themes.")).to_be_visible()
+    region = page.get_by_role("region", name="Agencies' self-rating by theme")
+    region.focus()
+    expect(region).to_be_focused()
+    expect(page.locator(".s11-heatmap__totals th")).to_contain_text("Totals")
+    expect(page.locator(".s11-heatmap__totals td")).to_have_count(11)
+    expect(page.locator("#not-started-hidden")).to_contain_text("not started and")
+    page.get_by_role("link", name="Show agencies not started").click()
+    expect(page.locator("#not-started-hidden")).to_have_count(0)
+    expect(page.get_by_role("checkbox", name="Include agencies not started")).to_be_checked()
+    checked.append("heatmap, agencies not started shown")
+    violations = axe_violations(page)
+    if violations:
+        failures.append(f"heatmap, agencies not started shown ({page.url}):\n{format_violations(violations)}")
     check("heatmap, moderated", url("staff_cycle_heatmap", "?rating=moderated&sector=police"), "RAG heatmap")
     check("answers by question", url("staff_cycle_questions"), "Answers by question")
     shot(page, "questions")

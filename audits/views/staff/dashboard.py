@@ -108,11 +108,19 @@ def _pagination(request, page) -> dict | None:
 def cycle_heatmap_view(request, cycle_slug):
     cycle, form, _ = _page(request, cycle_slug, HeatmapFilterForm)
     rating = form.rating_shown()
+    hide_not_started = form.hides_not_started()
     groups = cycle_heatmap(
-        partnership=request.partnership, cycle=cycle, filters=form.filters(), rating=rating
+        partnership=request.partnership,
+        cycle=cycle,
+        filters=form.filters(),
+        rating=rating,
+        hide_not_started=hide_not_started,
     )
     for group in groups:
         _link_to_reviews(request.partnership, group.rows)
+    # The same page with the agencies not started shown: the filters kept.
+    query = request.GET.copy()
+    query["show_not_started"] = "on"
     return render(
         request,
         "staff/dashboard/heatmap.html",
@@ -121,6 +129,8 @@ def cycle_heatmap_view(request, cycle_slug):
             "form": form,
             "groups": groups,
             "grouped": len(groups) > 1,
+            "not_started_hidden": sum(group.not_started_hidden for group in groups),
+            "show_not_started_url": "?" + query.urlencode(),
             "rating": rating,
             "rating_label": Rating(rating).label,
             "moderated": rating == Rating.MODERATED,

@@ -165,3 +165,28 @@ def test_save_and_continue_after_adding_evidence_opens_the_next_theme_at_the_top
     expect(page).to_have_url(re.compile(r"#main-content$"))
     expect(heading).to_be_in_viewport()
     assert page.evaluate("window.scrollY") < 400
+
+
+def test_enter_in_the_evidence_link_field_saves_and_continues(page, site, world):
+    """Issue 18 item 2: Enter in a text field presses the form's default
+    button, which is "Save and continue" (a hidden copy first in the form),
+    not the first visible one, "Save and add an action"."""
+    from audits.models import Evidence
+    from audits.services import resume_link_create
+
+    first, second, _ = world.question_set.themes.order_by("order")
+    _, link = resume_link_create(
+        submission=world.submission, name="Sam Alpha", email=world.contact.email, mint=True
+    )
+    page.goto(link)
+    page.get_by_role("link", name=f"1. {first.title}").click()
+    answer_theme(page, "Yes")
+    choose_rag(page, "Green")
+    field = page.get_by_label("Link to evidence")
+    field.fill("https://example.org/policy")
+    field.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(second.title)
+    expect(page.get_by_text(f"{first.title} saved")).to_be_visible()
+    assert Evidence.objects.filter(
+        submission=world.submission, theme=first, url="https://example.org/policy"
+    ).exists()

@@ -119,6 +119,7 @@ def theme_page(request, access, theme_key):
                 staged_ids.append(item.pk)
             except DomainError as exc:
                 form.add_error("evidence_file", str(exc))
+        _staged_remember(request, submission, theme, staged_ids if not valid else [])
         if valid:
             try:
                 services.theme_response_save(
@@ -136,9 +137,11 @@ def theme_page(request, access, theme_key):
                     new_files=[upload] if upload is not None else [],
                 )
             except services.StaleThemeError as exc:
+                _staged_remember(request, submission, theme, staged_ids)
                 conflict = _conflict(theme, exc, form)
                 version = exc.current.version
             except DomainError as exc:
+                _staged_remember(request, submission, theme, staged_ids)
                 target = "evidence_file" if upload is not None and "file" in str(exc) else None
                 form.add_error(target, str(exc))
             else:
@@ -176,6 +179,15 @@ def theme_page(request, access, theme_key):
             comments=response.comments if response else "",
         )
         form = ThemeForm(initial=initial, theme=theme)
+        # A file uploaded while the page had an error, if the person left and
+        # came back in the same session: still shown, still to be saved.
+        staged_ids = _staged_recall(request, submission, theme)
+        if staged_ids:
+            staged = [
+                e
+                for e in selectors.submission_evidence(submission=submission, theme=theme, staged=True)
+                if e.pk in staged_ids
+            ]
 
     next_key, position, total = _theme_neighbours(submission, theme)
     base = _base_context(access)
@@ -207,6 +219,32 @@ def theme_page(request, access, theme_key):
             ),
         },
     )
+
+
+STAGED_SESSION_KEY = "s11_staged_evidence"
+
+
+def _staged_key(submission, theme) -> str:
+    return f"{submission.pk}:{theme.key}"
+
+
+def _staged_remember(request, submission, theme, ids) -> None:
+    """Keep the files held for a theme page (uploaded while it had an error)
+    for the session, so leaving and coming back does not lose them; none
+    (after a save) forgets them."""
+    held = dict(request.session.get(STAGED_SESSION_KEY, {}))
+    key = _staged_key(submission, theme)
+    if ids:
+        held[key] = list(ids)
+    elif key not in held:
+        return
+    else:
+        del held[key]
+    request.session[STAGED_SESSION_KEY] = held
+
+
+def _staged_recall(request, submission, theme) -> list[int]:
+    return list(request.session.get(STAGED_SESSION_KEY, {}).get(_staged_key(submission, theme), ()))
 
 
 def _parse_ids(raw: str) -> list[int]:

@@ -196,6 +196,7 @@ def test_file_chosen_on_a_page_with_errors_is_kept(client, world):
     response = client.post(url(world, "theme", theme_key=theme.key), data)
     html = response.content.decode()
     assert "policy.pdf" in html and "not saved yet" in html
+    assert "This file is not saved until you save the page" in html
     staged = re.search(r'name="staged" value="([\d,]+)"', html).group(1)
     data = theme_post(theme, 0, rag="red", comments="We will train staff by June.", staged=staged)
     response = client.post(url(world, "theme", theme_key=theme.key), data)
@@ -205,6 +206,33 @@ def test_file_chosen_on_a_page_with_errors_is_kept(client, world):
     download = client.get(url(world, "evidence_download", token=item.token))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_a_held_file_survives_leaving_the_page_and_is_forgotten_once_saved(client, world):
+    """Issue 18 item 11: the page says a held file is not saved yet, and
+    keeps it for the session: leave for the task list, come back, and it is
+    still there to save; after the save it is no longer held."""
+    open_return(client, world)
+    first, second = world.question_set.themes.order_by("order")[:2]
+    data = theme_post(first, 0, rag="red", comments="", evidence_file=_upload("policy.pdf", TINY_PDF))
+    html = client.post(url(world, "theme", theme_key=first.key), data).content.decode()
+    assert "This file is not saved until you save the page" in html
+    held = re.search(r'name="staged" value="([\d,]+)"', html).group(1)
+
+    assert client.get(url(world, "task_list")).status_code == 200
+    elsewhere = client.get(url(world, "theme", theme_key=second.key)).content.decode()
+    assert "policy.pdf" not in elsewhere and 'name="staged" value=""' in elsewhere
+    back = client.get(url(world, "theme", theme_key=first.key)).content.decode()
+    assert "policy.pdf" in back and "This file is not saved until you save the page" in back
+    assert f'name="staged" value="{held}"' in back
+
+    data = theme_post(first, 0, rag="red", comments="We will train staff by June.", staged=held)
+    assert client.post(url(world, "theme", theme_key=first.key), data).status_code == 302
+    item = world.submission.evidence.get()
+    assert not item.staged and item.original_name == "policy.pdf"
+    again = client.get(url(world, "theme", theme_key=first.key)).content.decode()
+    assert 'name="staged" value=""' in again and "not saved until" not in again
+    assert "s11_staged_evidence" not in client.session or not client.session["s11_staged_evidence"]
 
 
 def test_file_type_is_checked_from_content_not_name(client, world):

@@ -4,17 +4,15 @@ import hashlib
 import secrets
 import uuid
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from audits.services.evidence_files import evidence_file_inspect, evidence_file_name
-from audits.services.links import _ip_bucket
 from core.audit import audit_event_record
 from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
+from core.ratelimit import ip_key, within_limits
 from partnerships.models import Partnership
 
 from .models import GuidanceDocument, GuidanceEntry
@@ -116,25 +114,12 @@ class ContactLimitedError(DomainError):
         super().__init__("You have sent too many messages. Wait an hour and try again.")
 
 
-def _within(key: str, limit: int) -> bool:
-    cache.add(key, 0, CONTACT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, CONTACT_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
-
-
 def contact_rate_check(*, partnership: Partnership, ip: str | None) -> None:
-    window = int(timezone.now().timestamp() // CONTACT_WINDOW_SECONDS)
-    checks = [(f"s11:contact:p:{partnership.pk}:{window}", CONTACT_PER_PARTNERSHIP)]
+    limits = [(f"p:{partnership.pk}", CONTACT_PER_PARTNERSHIP)]
     if ip:
-        bucket = hashlib.sha256(_ip_bucket(ip).encode()).hexdigest()[:32]
-        checks.append((f"s11:contact:ip:{bucket}:{window}", CONTACT_PER_IP))
-    for key, limit in checks:
-        if not _within(key, limit):
-            raise ContactLimitedError()
+        limits.append((f"ip:{ip_key(ip)}", CONTACT_PER_IP))
+    if not within_limits(scope="contact", window_seconds=CONTACT_WINDOW_SECONDS, limits=limits):
+        raise ContactLimitedError()
 
 
 @transaction.atomic

@@ -4,21 +4,19 @@ their address, nothing to the partnership's agencies), `registration_verify`,
 then a partnership admin's `registration_approve` (the agency is created
 then, not before) or `registration_decline`."""
 
-import hashlib
 import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.services.links import _ip_bucket
 from core.audit import audit_event_record
 from core.domain import SYSTEM, Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
+from core.ratelimit import ip_key, key_digest, within_limits
 from partnerships.models import Agency, Partnership
 from partnerships.services import agency_create
 
@@ -42,31 +40,12 @@ class RegistrationLinkError(DomainError):
         super().__init__("This link has expired or is not right. Register your organisation again.")
 
 
-def _within(key: str, limit: int) -> bool:
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count <= limit
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
 def registration_rate_check(*, partnership: Partnership, email: str, ip: str | None) -> None:
-    window = int(timezone.now().timestamp() // WINDOW_SECONDS)
-    checks = [
-        (f"s11:register:p:{partnership.pk}:{window}", PER_PARTNERSHIP),
-        (f"s11:register:e:{_digest(email.lower())}:{window}", PER_EMAIL),
-    ]
+    limits = [(f"p:{partnership.pk}", PER_PARTNERSHIP), (f"e:{key_digest(email.lower())}", PER_EMAIL)]
     if ip:
-        checks.append((f"s11:register:ip:{_digest(_ip_bucket(ip))}:{window}", PER_IP))
-    for key, limit in checks:
-        if not _within(key, limit):
-            raise RegistrationLimitedError()
+        limits.append((f"ip:{ip_key(ip)}", PER_IP))
+    if not within_limits(scope="register", window_seconds=WINDOW_SECONDS, limits=limits):
+        raise RegistrationLimitedError()
 
 
 def registration_verify_url(registration: AgencyRegistration) -> str:

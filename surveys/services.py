@@ -10,19 +10,18 @@ audits/services/links.py) and by the form's bot check (surveys/forms.py).
 
 import secrets
 
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import AuditCycle
 from audits.selectors.scope import cycle_agencies_taking_part
-from audits.services.links import _ip_bucket, token_hash
 from core.audit import audit_event_record
 from core.dates import UK
 from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue_many
+from core.ratelimit import ip_key, within_limits
 from partnerships.models import AgencyContact, Partnership
 
 from .emails import KIND as SHARE_KIND
@@ -129,29 +128,17 @@ def survey_update(
     return links
 
 
-def _count(key: str, limit: int) -> bool:
-    cache.add(key, 0, REPLY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, REPLY_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
-
-
 def survey_reply_rate_check(*, link: SurveyLink, ip: str | None) -> None:
     """Counts one attempt against the link's and the address's hourly
     limits. The address is only a cache key (hashed, for an hour), never
     stored with the reply."""
-    window = int(timezone.now().timestamp() // REPLY_WINDOW_SECONDS)
-    checks = [(f"s11:survey:link:{link.pk}:{window}", REPLIES_PER_LINK)]
+    limits = [(f"link:{link.pk}", REPLIES_PER_LINK)]
     if ip:
-        checks.append((f"s11:survey:ip:{token_hash(_ip_bucket(ip))}:{window}", REPLIES_PER_IP))
-    for key, limit in checks:
-        if not _count(key, limit):
-            raise SurveyReplyLimitedError(
-                "Too many replies have been sent from here in the last hour. Try again in an hour."
-            )
+        limits.append((f"ip:{ip_key(ip)}", REPLIES_PER_IP))
+    if not within_limits(scope="survey", window_seconds=REPLY_WINDOW_SECONDS, limits=limits):
+        raise SurveyReplyLimitedError(
+            "Too many replies have been sent from here in the last hour. Try again in an hour."
+        )
 
 
 @transaction.atomic

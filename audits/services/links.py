@@ -7,13 +7,11 @@ ends (or an agency's extension's), and the partnership can revoke it.
 """
 
 import hashlib
-import ipaddress
 import logging
 import secrets
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +21,7 @@ from core.audit import audit_event_record
 from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
+from core.ratelimit import ip_key, key_digest, within_limits
 from partnerships.models import Agency, AgencyContact, Partnership
 
 from ..models import AuditCycle, ResumeLink, Submission
@@ -54,33 +53,12 @@ def link_expiry(submission: Submission):
     return max(submission.deadline, cycle.closes_at) + (cycle.links_expire_at - cycle.closes_at)
 
 
-def _ip_bucket(ip: str) -> str:
-    """An IPv6 client is counted by its /64, as allauth does: one
-    subscriber's network has 2**64 addresses to rotate through."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
-
-
 def _rate_limit(*, email: str, ip: str | None) -> None:
-    """Fixed-window counters in the cache (Redis in production)."""
-    window = int(timezone.now().timestamp() // LINK_REQUEST_WINDOW_SECONDS)
-    checks = [(f"s11:linkreq:email:{token_hash(email.lower())}:{window}", LINK_REQUESTS_PER_EMAIL)]
+    limits = [(f"email:{key_digest(email.lower())}", LINK_REQUESTS_PER_EMAIL)]
     if ip:
-        checks.append((f"s11:linkreq:ip:{_ip_bucket(ip)}:{window}", LINK_REQUESTS_PER_IP))
-    for key, limit in checks:
-        cache.add(key, 0, LINK_REQUEST_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, LINK_REQUEST_WINDOW_SECONDS)
-            count = 1
-        if count > limit:
-            raise LinkRequestLimitedError("You have asked for too many links. Wait an hour and try again.")
+        limits.append((f"ip:{ip_key(ip)}", LINK_REQUESTS_PER_IP))
+    if not within_limits(scope="linkreq", window_seconds=LINK_REQUEST_WINDOW_SECONDS, limits=limits):
+        raise LinkRequestLimitedError("You have asked for too many links. Wait an hour and try again.")
 
 
 def resume_link_create(

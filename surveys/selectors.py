@@ -212,13 +212,18 @@ class Triangulation:
         return sum(1 for row in self.rows if row.flagged)
 
 
-def survey_triangulation(*, partnership: Partnership, submission: Submission) -> Triangulation | None:
+def survey_triangulation(
+    *, partnership: Partnership, submission: Submission, sections=None
+) -> Triangulation | None:
     """The agency's answers to the self-assessment questions that survey
     questions test, beside the share of its practitioners who agree. None
     when the cycle has no survey or nobody has replied. Two queries: the
     practitioners' answers counted per question and choice (with the
     questions' text, links and the partnership's threshold), and the
-    agency's answers to the linked questions with their themes' ratings."""
+    agency's answers to the linked questions with their themes' ratings;
+    one when the review page passes the return's `sections` (each with its
+    theme, response and (question, answer) pairs, audits.selectors.review),
+    which hold those answers and ratings already."""
     if submission.partnership_id != partnership.pk:
         return None
     counts = list(
@@ -252,26 +257,35 @@ def survey_triangulation(*, partnership: Partnership, submission: Submission) ->
     for pk, row in questions.items():
         for key in row["question__linked_keys"] or []:
             by_key[key].append(pk)
-    rag = ThemeResponse.objects.filter(submission=submission, theme=OuterRef("question__theme")).values(
-        "rag"
-    )[:1]
-    answers = (
-        Answer.objects.filter(submission=submission, question__key__in=list(by_key))
-        .select_related("question__theme")
-        .annotate(theme_rag=Subquery(rag))
-    )
+    if sections is not None:
+        answered = [
+            (question, section.theme, value, section.response.rag if section.response else "")
+            for section in sections
+            for question, value in section.questions
+            if value is not None and question.key in by_key
+        ]
+    else:
+        rag = ThemeResponse.objects.filter(submission=submission, theme=OuterRef("question__theme")).values(
+            "rag"
+        )[:1]
+        answered = [
+            (answer.question, answer.question.theme, answer.value, answer.theme_rag or "")
+            for answer in Answer.objects.filter(submission=submission, question__key__in=list(by_key))
+            .select_related("question__theme")
+            .annotate(theme_rag=Subquery(rag))
+        ]
     rows = []
-    for answer in answers:
-        for pk in by_key[answer.question.key]:
+    for question, theme, value, theme_rag in answered:
+        for pk in by_key[question.key]:
             tally = tallies[pk]
             rows.append(
                 TriangulationRow(
                     survey_question=questions[pk]["question__text"],
-                    theme_order=answer.question.theme.order,
-                    theme_title=answer.question.theme.title,
-                    question_text=answer.question.text,
-                    answer=answer.value,
-                    rag=answer.theme_rag or "",
+                    theme_order=theme.order,
+                    theme_title=theme.title,
+                    question_text=question.text,
+                    answer=value,
+                    rag=theme_rag,
                     agreeing=sum(n for value, n in tally.items() if value in AGREEING),
                     replies=sum(tally.values()),
                     threshold=questions[pk]["question__survey__disagreement_threshold"],

@@ -3,10 +3,23 @@ partnership and never returns another partnership's row."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 
 from core.dates import uk_date, uk_datetime
 from core.models import AuditEvent
@@ -59,6 +72,19 @@ class ReviewSection:
         return bool(self.moderation and own and self.moderation.rag != own)
 
 
+def _rows_json(model) -> Subquery:
+    """A return's rows of `model` (one a theme) as one JSON list, for an
+    annotation on the return."""
+    fields = {f.attname: F(f.attname) for f in model._meta.concrete_fields}
+    return Subquery(
+        model.objects.filter(submission=OuterRef("pk"))
+        .order_by()
+        .values("submission")
+        .annotate(j=JSONBAgg(JSONObject(**fields)))
+        .values("j")[:1]
+    )
+
+
 # What the review page needs to know about a return, in the query that
 # fetches it (audits.access.submission_access(..., annotate=REVIEW_PAGE_FLAGS)).
 REVIEW_PAGE_FLAGS = {
@@ -82,22 +108,60 @@ REVIEW_PAGE_FLAGS = {
     "has_evidence": Exists(Evidence.objects.filter(submission=OuterRef("pk"), staged=False)),
     "has_moderations": Exists(ThemeModeration.objects.filter(submission=OuterRef("pk"))),
     "has_action_items": Exists(ActionItem.objects.filter(submission=OuterRef("pk"))),
+    # The return's answers, self-ratings and moderations, each as one JSON
+    # list in the same query (review_sections reads them from here: three
+    # queries fewer on the review page).
+    "answers_json": Subquery(
+        Answer.objects.filter(submission=OuterRef("pk"))
+        .order_by()
+        .values("submission")
+        .annotate(j=JSONBAgg(JSONObject(q=F("question_id"), v=F("value"))))
+        .values("j")[:1]
+    ),
+    "responses_json": _rows_json(ThemeResponse),
+    "moderations_json": _rows_json(ThemeModeration),
 }
+
+
+def _rows_from_json(model, rows: list[dict] | None) -> dict:
+    """{theme id: unsaved-looking instance} from _rows_json's list."""
+    fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    out = {}
+    for row in rows or []:
+        # from_db takes the values in the model's field order.
+        values = [
+            parse_datetime(row[f.attname])
+            if isinstance(f, DateTimeField) and row[f.attname]
+            else row[f.attname]
+            for f in fields
+        ]
+        instance = model.from_db("default", names, values)
+        out[instance.theme_id] = instance
+    return out
 
 
 def review_sections(*, partnership: Partnership, submission: Submission) -> list[ReviewSection]:
     """Every theme with its questions and answers, the agency's rating,
     comments and evidence, and the partnership's moderation: four queries,
     whatever the size of the question set (its structure is kept in the
-    process)."""
+    process); one (evidence) when the return was read with REVIEW_PAGE_FLAGS."""
     submission_owned(partnership=partnership, submission=submission)
     themes = question_set_structure(
         partnership=partnership, question_set_id=submission.question_set_id
     ).themes
-    answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
-    responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
+    if hasattr(submission, "answers_json"):  # read with REVIEW_PAGE_FLAGS
+        answers = {row["q"]: row["v"] for row in submission.answers_json or []}
+    else:
+        answers = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
+    if hasattr(submission, "responses_json"):
+        responses = _rows_from_json(ThemeResponse, submission.responses_json)
+    else:
+        responses = {r.theme_id: r for r in ThemeResponse.objects.filter(submission=submission)}
     moderations = {}
-    if getattr(submission, "has_moderations", True):  # known empty from REVIEW_PAGE_FLAGS
+    if hasattr(submission, "moderations_json"):
+        moderations = _rows_from_json(ThemeModeration, submission.moderations_json)
+    elif getattr(submission, "has_moderations", True):  # known empty from REVIEW_PAGE_FLAGS
         moderations = {m.theme_id: m for m in ThemeModeration.objects.filter(submission=submission)}
     evidence: dict[int, list[Evidence]] = {}
     if getattr(submission, "has_evidence", True):

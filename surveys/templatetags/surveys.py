@@ -16,8 +16,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("surveys/_triangulation.html")
-def survey_triangulation_table(partnership, submission):
-    triangulation = survey_triangulation(partnership=partnership, submission=submission)
+def survey_triangulation_table(partnership, submission, sections=None):
+    """`sections`: the review page's, which hold the return's answers and
+    ratings already (one query fewer)."""
+    triangulation = survey_triangulation(partnership=partnership, submission=submission, sections=sections)
     threshold = triangulation.rows[0].threshold if triangulation and triangulation.rows else None
     return {"triangulation": triangulation, "threshold": threshold, "min_group": MIN_GROUP}
 

@@ -94,3 +94,78 @@ def test_pages_stay_within_ten_queries_for_10_and_700_agencies():
 
     assert few == many, (few, many)
     assert max(many.values()) <= BUDGET, many
+
+
+def _review_full(partnership, cycle) -> int:
+    """The review page of a submitted return with evidence (a file and a
+    link), moderated themes, action items and a practitioners' survey with
+    replies."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audits.models import ActionItem, Evidence, ThemeModeration
+    from surveys.services import survey_create
+    from tests.surveys.helpers import ADMIN, link_of, replies_add
+
+    submission = Submission.objects.filter(cycle=cycle, status=SubmissionStatus.SUBMITTED).first()
+    themes = list(submission.question_set.themes.order_by("order"))
+    # Evidence is added while the return is open (the database refuses it
+    # on a submitted one), then the return is submitted again.
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.IN_PROGRESS)
+    for theme in themes:
+        Evidence.objects.create(
+            submission=submission,
+            theme=theme,
+            kind="link",
+            url="https://example.org/p",
+            token=uuid.uuid4().hex,
+        )
+        Evidence.objects.create(
+            submission=submission,
+            theme=theme,
+            kind="file",
+            file=f"evidence/{uuid.uuid4().hex}.pdf",
+            original_name="policy.pdf",
+            token=uuid.uuid4().hex,
+        )
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
+    for theme in themes:
+        ThemeModeration.objects.create(
+            partnership=partnership, submission=submission, theme=theme, rag="amber"
+        )
+        for _ in range(2):
+            ActionItem.objects.create(
+                partnership=partnership,
+                submission=submission,
+                theme=theme,
+                action="Train & <brief> staff",
+                lead_person="Pat",
+                target_date=(timezone.now() + timedelta(days=30)).date(),
+                success_criteria="All trained",
+            )
+    survey = survey_create(
+        partnership=partnership,
+        cycle=cycle,
+        library_key="practitioners",
+        disagreement_threshold=25,
+        actor=ADMIN,
+    )
+    replies_add(link_of(survey, submission.agency), agreeing=4, disagreeing=2)
+    client = staff_client(Client(), partnership, StaffRole.REVIEWER)
+    return _count(
+        client, "get", staff_url(partnership, "staff_return_review", reference=submission.reference)
+    )
+
+
+def test_the_review_page_with_evidence_moderations_actions_and_a_survey_stays_within_ten_queries():
+    small = PartnershipFactory(slug="small")
+    large = PartnershipFactory(slug="large")
+    small_cycle = populate(small, agencies=10, themes=2, questions=3, localities=2)
+    large_cycle = populate(large, agencies=700, themes=10, questions=12, localities=4)
+
+    few, many = _review_full(small, small_cycle), _review_full(large, large_cycle)
+
+    assert few == many, (few, many)
+    assert many <= BUDGET, many

@@ -164,6 +164,20 @@ def task_list_action_entry(*, submission, plans: list[ThemePlan]) -> dict:
     }
 
 
+def _read_only_section(*, theme, rows, response, evidence, items) -> dict:
+    """A submitted theme as one section of audits/_answers.html (the
+    check-answers markup): what was answered, no form controls."""
+    questions = [(row.question, next((r.value for r in row.radios if r.checked), None)) for row in rows]
+    return {
+        "theme": theme,
+        "questions": questions,
+        "answered": sum(1 for _, a in questions if a),
+        "response": response,
+        "evidence": list(evidence),
+        "action_items": list(items),
+    }
+
+
 def theme_page_context(
     *,
     theme,
@@ -183,13 +197,31 @@ def theme_page_context(
     action_items=None,
 ) -> dict:
     """Everything audits/theme.html shows, for an agency's return or (with
-    no submission) the question-set builder's preview of the theme."""
+    no submission) the question-set builder's preview of the theme. A
+    submitted (locked) return's theme is a read-only summary (`read_only`),
+    not a disabled form."""
+    question_rows = _question_rows(form, last)
+    action_section = theme_action_section(
+        submission=submission, theme=theme, rag=response.rag if response else "", items=action_items
+    )
+    read_only = None
+    if submission is not None and submission.is_locked:
+        read_only = _read_only_section(
+            theme=theme,
+            rows=question_rows,
+            response=response,
+            evidence=evidence,
+            items=action_section["items"],
+        )
     return {
+        "read_only": read_only,
+        "read_only_sections": [read_only] if read_only else [],
+        "answer_labels": ANSWER_LABELS,
         "can_edit": can_edit,
         "why_not": why_not,
         "theme": theme,
         "form": form,
-        "question_rows": _question_rows(form, last),
+        "question_rows": question_rows,
         "rag_radios": _rag_radios(form, theme),
         "rag_errors": form.errors.get("rag", ()) if form.is_bound else (),
         "rag_value": _field_value(form, "rag"),
@@ -205,9 +237,7 @@ def theme_page_context(
         "is_last": is_last,
         "evidence_hint": EVIDENCE_TYPES_HINT,
         "max_upload_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-        "action_section": theme_action_section(
-            submission=submission, theme=theme, rag=response.rag if response else "", items=action_items
-        ),
+        "action_section": action_section,
     }
 
 

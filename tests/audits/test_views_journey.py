@@ -559,3 +559,56 @@ def test_bad_theme_input_gets_a_message_and_saves_nothing(client, world, extra, 
     assert re.search(r'value="yes"[^>]*checked', html)  # what was chosen is still chosen
     assert not Answer.objects.exists()
     assert not world.submission.evidence.exists()
+
+
+def test_a_submitted_theme_is_a_read_only_summary(client, world):
+    """Issue 18 item 3: a submitted theme is not a disabled form but a
+    summary: each question with its answer, the rating as a tag, the
+    comments, the evidence (linked) and the theme's actions; no form controls."""
+    from audits.services import submission_submit
+    from tests.factories import theme_save
+
+    first, second, third = world.question_set.themes.order_by("order")
+    theme_save(world.submission, first)
+    theme_save(
+        world.submission,
+        second,
+        value="no",
+        rag="amber",
+        comments="Training is late",
+        new_links=[("https://example.org/plan", "Training plan")],
+    )
+    theme_save(world.submission, third)
+    action_item_add(
+        submission=world.submission,
+        theme=second,
+        data=ActionItemData(
+            action="Train every manager",
+            lead_person="Head of HR",
+            target_date=timezone.localdate() + timedelta(days=90),
+            success_criteria="All trained",
+        ),
+        actor=CONTRIBUTOR,
+    )
+    world.submission.refresh_from_db()
+    submission_submit(
+        submission=world.submission,
+        submitted_by=CONTRIBUTOR,
+        signed_off_by_name="A",
+        signed_off_by_role="B",
+        expected_version=world.submission.version,
+    )
+    open_return(client, world)
+
+    html = client.get(url(world, "theme", theme_key=second.key)).content.decode()
+    main = html.split('id="main-content"', 1)[1]
+    for control in ("<input", "<textarea", "<select", "<button", "disabled", "<form"):
+        assert control not in main, control
+    assert "govuk-summary-list" in main
+    for question in second.questions.all():
+        assert question.text in main
+    assert main.count('<dd class="govuk-summary-list__value">No</dd>') == second.questions.count()
+    assert re.search(r'class="govuk-tag[^"]*s11-rag--amber[^"]*">\s*Amber', main)
+    assert "Training is late" in main
+    assert 'href="https://example.org/plan"' in main and "Training plan" in main
+    assert "Train every manager" in main

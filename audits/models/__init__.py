@@ -265,12 +265,14 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            # With the value in the index (PostgreSQL): counting a cycle's
-            # answers by question reads the index alone, one return's 120
-            # entries at a time, however the planner's statistics stand.
-            models.UniqueConstraint(
-                fields=["submission", "question"], include=["value"], name="answer_unique"
-            ),
+            # On PostgreSQL the constraint's index also carries the value
+            # (INCLUDE, migration 0017), so counting a cycle's answers by
+            # question reads the index alone, one return's 120 entries at a
+            # time, however the planner's statistics stand. Declared here
+            # without it: SQLite cannot make a unique constraint with
+            # non-key columns and would make none at all, and theme saves
+            # (ON CONFLICT on these two columns) need it.
+            models.UniqueConstraint(fields=["submission", "question"], name="answer_unique"),
             models.CheckConstraint(
                 condition=models.Q(value__in=AnswerValue.values), name="answer_value_valid"
             ),

@@ -40,6 +40,7 @@ def test_the_schedule_is_the_beat_schedule():
     }
 
 
+@pytest.mark.django_db  # as above: the tick closes old connections
 def test_a_tick_runs_each_job_when_its_interval_has_passed():
     beat, calls, clock = recording_beat()
     assert set(beat.tick()) == BEAT_TASKS  # the first tick runs everything
@@ -56,6 +57,9 @@ def test_a_tick_runs_each_job_when_its_interval_has_passed():
     assert beat.seconds_to_next() == 60
 
 
+# The tick closes its thread's old connections; on SQLite the test database's
+# connection is open, so the test needs database access.
+@pytest.mark.django_db
 def test_a_failing_job_does_not_stop_the_others(caplog):
     ran = []
 

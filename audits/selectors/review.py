@@ -2,8 +2,8 @@
 partnership and never returns another partnership's row."""
 
 from dataclasses import dataclass, field
+from datetime import UTC
 
-from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import (
     Count,
     DateTimeField,
@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
+from core.aggregates import JSONList
 from core.dates import uk_date, uk_datetime
 from core.models import AuditEvent
 from partnerships.models import Partnership
@@ -80,7 +81,7 @@ def _rows_json(model) -> Subquery:
         model.objects.filter(submission=OuterRef("pk"))
         .order_by()
         .values("submission")
-        .annotate(j=JSONBAgg(JSONObject(**fields)))
+        .annotate(j=JSONList(JSONObject(**fields)))
         .values("j")[:1]
     )
 
@@ -115,12 +116,19 @@ REVIEW_PAGE_FLAGS = {
         Answer.objects.filter(submission=OuterRef("pk"))
         .order_by()
         .values("submission")
-        .annotate(j=JSONBAgg(JSONObject(q=F("question_id"), v=F("value"))))
+        .annotate(j=JSONList(JSONObject(q=F("question_id"), v=F("value"))))
         .values("j")[:1]
     ),
     "responses_json": _rows_json(ThemeResponse),
     "moderations_json": _rows_json(ThemeModeration),
 }
+
+
+def _json_datetime(text: str):
+    """A datetime as the database wrote it into JSON: with its offset on
+    PostgreSQL, naive UTC on SQLite (as Django stores it there)."""
+    value = parse_datetime(text)
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _rows_from_json(model, rows: list[dict] | None) -> dict:
@@ -131,7 +139,7 @@ def _rows_from_json(model, rows: list[dict] | None) -> dict:
     for row in rows or []:
         # from_db takes the values in the model's field order.
         values = [
-            parse_datetime(row[f.attname])
+            _json_datetime(row[f.attname])
             if isinstance(f, DateTimeField) and row[f.attname]
             else row[f.attname]
             for f in fields

@@ -6,6 +6,8 @@ from datetime import datetime
 from crispy_forms_gds.layout import Field, Size
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from core.dates import as_datetime, uk_date, uk_datetime, uk_time
 
@@ -19,15 +21,18 @@ register.filter("uk_date", uk_date)
 register.filter("uk_datetime", uk_datetime)
 
 
-@register.filter
-def possessive(value) -> str:
+@register.filter(needs_autoescape=True)
+def possessive(value, autoescape=True) -> str:
     """Barnet's; but Children's Services' and Young Carers': a name
     ending in a plural s takes the apostrophe alone. An abbreviation ending
-    in a capital S (NHS) is not a plural and keeps 's."""
+    in a capital S (NHS) is not a plural and keeps 's. In HTML the name is
+    escaped and the apostrophe added is written as typed, like the
+    template's own text."""
     name = str(value).rstrip()
     if not name:
         return ""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    ending = "'" if name.endswith("s") else "'s"
+    return mark_safe(conditional_escape(name) + ending) if autoescape else name + ending  # noqa: S308
 
 
 @register.filter

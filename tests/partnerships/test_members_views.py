@@ -4,6 +4,7 @@ an authenticator app through their confirmation pages, with the services'
 refusals shown as GOV.UK errors."""
 
 from datetime import UTC, datetime
+from html import unescape
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -244,3 +245,14 @@ def test_another_partnerships_member_is_not_found(world, name):
     assert client.post(url, {"role": "admin", "reason": "x"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.role == StaffRole.REVIEWER and Authenticator.objects.filter(user=theirs.user).exists()
+
+
+def test_a_partnership_name_ending_in_s_takes_the_apostrophe_alone(client):
+    w = two_partnerships()
+    partnership = w.a.partnership
+    partnership.name = "Children's Services & Carers"
+    partnership.save(update_fields=["name"])
+    admin_client = staff_client(client, partnership, StaffRole.ADMIN)
+    html = unescape(_text(admin_client.get(staff_url(partnership, "staff_members"))))
+    assert "Children's Services & Carers' workspace" in html
+    assert "Carers's" not in html

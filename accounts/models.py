@@ -61,7 +61,7 @@ class CredentialReset(models.Model):
     """A member of staff's second factor reset by someone else: a partnership
     admin (for someone who belongs to that partnership alone) or a platform
     admin. The platform's record of it; the partnership's audit log has its
-    own row. The person is emailed (accounts.tasks.credential_reset_notify)."""
+    own row. The person is emailed through the outbox (accounts/emails.py)."""
 
     class By(models.TextChoices):
         PARTNERSHIP = "partnership", "Partnership admin"

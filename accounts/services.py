@@ -3,17 +3,14 @@
 The rules about who may do it live with the caller (partnership admins:
 partnerships.services.members; platform admins: partnerships/views/platform.py);
 here is what a reset is: the authenticators go, a record is kept, and the
-person is emailed once the change has committed."""
-
-import logging
+person is emailed through the outbox (sent once the change has committed,
+or by the outbox's sweep if the broker was down)."""
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 
+from .emails import second_factor_reset_email_queue
 from .models import CredentialReset, User
-from .tasks import credential_reset_notify
-
-logger = logging.getLogger(__name__)
 
 
 class CredentialResetRefusedError(Exception):
@@ -37,12 +34,5 @@ def account_second_factor_reset(
     reset = CredentialReset.objects.create(
         user=user, by=by, by_name=by_name, reset_by=reset_by, reason=reason, removed=removed
     )
-    transaction.on_commit(lambda: _notify(reset.pk))
+    second_factor_reset_email_queue(reset=reset)
     return reset
-
-
-def _notify(reset_id: int) -> None:
-    try:
-        credential_reset_notify.delay(reset_id)
-    except Exception:  # the broker is down: the reset stands; say so in the log
-        logger.exception("Could not queue the email about credential reset %s", reset_id)

@@ -131,7 +131,8 @@ CASES = {
     ),
 }
 # Sent through the staff invitation service below; the second-factor reset
-# notice is sent by accounts/tasks.py, outside the outbox (tested there).
+# notice goes through the outbox as its own kind (accounts/emails.py; tested in
+# tests/partnerships/test_members_shared_accounts.py).
 # The public contact form's message is tested in tests/guidance/test_guidance.py,
 # the registration's in tests/joining/test_registration.py, the survey
 # link's below.
@@ -153,6 +154,7 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         Kind.CONTACT,
         Kind.REGISTRATION,
         "account",
+        "second_factor_reset",
         "survey_share",
     }
 

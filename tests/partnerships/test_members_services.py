@@ -426,7 +426,7 @@ def test_resetting_deletes_the_app_and_recovery_codes_records_why_and_emails_the
     # The person is told, by whom.
     assert CredentialReset.objects.get().by_name == w.a.partnership.name
     [sent] = mail.outbox
-    assert sent.to == [member.user.email] and "reset" in sent.subject
+    assert sent.to == [f"{member.user.full_name} <{member.user.email}>"] and "reset" in sent.subject
     assert w.a.partnership.name in sent.body
 
 

@@ -4,6 +4,7 @@ person who works for both. Runs on PostgreSQL in CI like every test here."""
 
 import re
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import pytest
@@ -177,7 +178,7 @@ def test_a_person_of_this_partnership_alone_can_be_reset_emailed_and_audited(
     assert not Authenticator.objects.filter(user=solo).exists()
     assert AuditEvent.objects.get(partnership=w.a.partnership, verb="staff.second_factor_reset")
     [sent] = mail.outbox
-    assert sent.to == ["solo@alpha.example"] and w.a.partnership.name in sent.body
+    assert sent.to == ["Solo <solo@alpha.example>"] and w.a.partnership.name in sent.body
 
 
 def test_accepting_needs_the_invited_account_in_a_session_with_a_second_factor(
@@ -235,7 +236,7 @@ def test_platform_admins_reset_anyone_with_a_reason_emailed_and_audited(
     reset = CredentialReset.objects.get()
     assert reset.by == "platform" and reset.reason == "Called her; lost phone" and reset.reset_by == platform
     [sent] = mail.outbox
-    assert sent.to == [lucy.email] and "platform admin" in sent.body
+    assert [parseaddr(to)[1] for to in sent.to] == [lucy.email] and "platform admin" in sent.body
     # Each of her partnerships' logs records it, without the platform's reason.
     for partnership in (w.a.partnership, w.b.partnership):
         event = AuditEvent.objects.get(partnership=partnership, verb="staff.second_factor_reset_by_platform")

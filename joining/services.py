@@ -76,17 +76,15 @@ def registration_start(
         contact_email=contact_email.strip().lower(),
         job_title=job_title.strip(),
     )
-    # The link is signed, not stored: it proves the address, nothing more.
+    # The link is signed when the email is sent (joining/emails.py), never
+    # stored: it proves the address, nothing more.
     outbound_email_queue(
         partnership=partnership,
         kind=OutboundEmail.Kind.REGISTRATION,
         to_email=registration.contact_email,
         to_name=registration.contact_name,
         template="registration_verify",
-        context={
-            "organisation_name": registration.organisation_name,
-            "verify_url": registration_verify_url(registration),
-        },
+        context={"registration_id": registration.pk, "organisation_name": registration.organisation_name},
         dedupe_key=f"registration:{registration.pk}:{uuid.uuid4().hex}",
     )
     return registration

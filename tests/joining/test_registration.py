@@ -16,6 +16,7 @@ from django.urls import reverse
 from audits.models import Submission
 from audits.services.cycles import cycle_participants
 from core.models import AuditEvent, OutboundEmail
+from core.outbox import outbound_email_send
 from joining.models import AgencyRegistration
 from joining.services import PER_IP
 from partnerships.models import Agency, StaffRole
@@ -113,6 +114,34 @@ def test_register_confirm_and_approve(worlds, django_capture_on_commit_callbacks
     # Approving twice does nothing more.
     admin.post(url(a, "staff_registration_approve", registration_id=registration.pk))
     assert Agency.objects.filter(name=FORM["organisation_name"]).count() == 1
+
+
+def test_the_confirmation_link_is_made_when_sent_and_never_stored(worlds):
+    """Anyone who can read the outbox (staff see its rows on the Emails
+    pages, backups hold it) must not be able to confirm someone's address;
+    and an email still waiting when the address is confirmed is not sent."""
+    a, _ = worlds
+    register(Client(), a)  # the send queued on commit does not run here: the row waits
+    row = OutboundEmail.objects.get()
+    assert "verify_url" not in row.context and "/register/confirm/" not in str(row.context)
+    assert outbound_email_send(email_id=row.pk)
+    [message] = mail.outbox
+    assert Client().post("/" + verify_link(message)).status_code == 200
+    assert AgencyRegistration.objects.get().status == "waiting"
+
+    again = OutboundEmail.objects.create(
+        partnership=a.partnership,
+        kind=row.kind,
+        to_email=row.to_email,
+        to_name=row.to_name,
+        template=row.template,
+        context=row.context,
+        dedupe_key="registration:again",
+        message_id="<again@example>",
+    )
+    outbound_email_send(email_id=again.pk)
+    again.refresh_from_db()
+    assert again.status == "cancelled" and len(mail.outbox) == 1
 
 
 def test_an_unconfirmed_registration_cannot_be_approved_and_a_declined_one_makes_no_agency(worlds):

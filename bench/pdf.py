@@ -69,7 +69,7 @@ def main() -> None:
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from audits import pdf as rendering
+    from audits.exports import pdf as rendering
     from audits.models import SubmissionPdf
     from audits.selectors import submission_full
     from audits.services import resume_link_create, submission_submit, theme_response_save

@@ -38,7 +38,7 @@ def main() -> None:
     from django.template import engines
 
     from audits.models import AnswerValue
-    from audits.theme_page import theme_url_maker
+    from audits.views.theme_page import theme_url_maker
 
     theme_url = theme_url_maker("bench")
     sections = []

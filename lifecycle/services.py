@@ -17,8 +17,9 @@ from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Partnership
 from themes.models import QuestionSet
 
+from .exports.offboarding import partnership_counts, partnership_export_write, partnership_storage_names
+from .exports.subject_access import sections_zip, subject_access_sections
 from .models import CycleAnonymisation, PartnershipDeletion, RetentionPolicy
-from .offboarding import partnership_counts, partnership_export_write, partnership_storage_names
 from .selectors import (
     PERSONAL_DETAIL_KEYS,
     cycle_personal_data,
@@ -26,7 +27,6 @@ from .selectors import (
     retention_policy_get,
     years_before,
 )
-from .subject_access import sections_zip, subject_access_sections
 
 logger = logging.getLogger(__name__)
 

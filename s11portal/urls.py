@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from lifecycle import views_platform as offboarding
+from lifecycle.views import platform as offboarding
 from partnerships.views import platform
 from partnerships.views.index import staff_index
 from partnerships.views.invitations import invitation_accept

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audits.access import cycle_access
-from audits.exports import CSV_CONTENT_TYPE, export_filename
+from audits.exports.cycle import CSV_CONTENT_TYPE, export_filename
 from core.client_ip import client_ip
 from core.domain import DomainError
 from core.spreadsheets import spreadsheet_row

@@ -63,11 +63,11 @@ NOT_SERVED = ("emails/", "pdf/", "audits/actions/plan_pdf.html")
 
 
 def _served_templates():
-    root = REPO_ROOT / "templates"
-    for path in sorted(root.rglob("*.html")):
-        name = path.relative_to(root).as_posix()
-        if not name.startswith(NOT_SERVED):
-            yield name, path.read_text()
+    for root in [REPO_ROOT / "templates", *sorted(REPO_ROOT.glob("*/templates"))]:
+        for path in sorted(root.rglob("*.html")):
+            name = path.relative_to(root).as_posix()
+            if not name.startswith(NOT_SERVED):
+                yield name, path.read_text()
 
 
 def test_served_templates_have_no_inline_style_or_script_without_the_nonce():

@@ -29,7 +29,6 @@ from themes.models import Question, Theme
 from themes.selectors import question_set_structure
 
 from ..access import submission_owned
-from ..downloads import download_words
 from ..models import (
     ActionItem,
     Answer,
@@ -48,6 +47,7 @@ from ..models import (
     ThemeResponse,
     evaluated_q,
 )
+from ..models.downloads import download_words
 
 # --- the review page ----------------------------------------------------------
 

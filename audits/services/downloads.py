@@ -15,8 +15,8 @@ from core.domain import Actor
 from core.models import AuditEvent
 from partnerships.models import Partnership
 
-from ..downloads import DOWNLOADS
 from ..models import Submission
+from ..models.downloads import DOWNLOADS
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ from core.domain import SYSTEM, Actor, DomainError
 from core.pdf import pdf_render
 from themes.selectors import theme_list_with_questions
 
-from .. import pdf as rendering
+from ..exports import pdf as rendering
 from ..models import AuditCycle, Submission, SubmissionPdf
 from ..models.pdf import submission_pdf_upload_to
 from ..selectors import submission_full

@@ -13,8 +13,7 @@ from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 
 from .. import policy
-from ..actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
-from ..agency_session import agency_required
+from ..exports.actions import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
 from ..forms.actions import ActionItemForm, ActionUpdateForm
 from ..selectors import submission_theme_get
 from ..selectors.actions import AgencyPlan, action_item_get, action_plan
@@ -25,6 +24,7 @@ from ..services.actions import (
     action_update_record,
 )
 from ..services.downloads import download_record
+from .agency_session import agency_required
 
 
 def _context(access, **extra):

@@ -19,7 +19,6 @@ from core.outbox import outbound_email_queue
 from partnerships.middleware import partnership_reverse as _url
 
 from .. import policy, selectors, services
-from ..agency_session import agency_required, agency_session_end
 from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
@@ -29,8 +28,9 @@ from ..services.downloads import download_record, evidence_download_detail
 from ..services.emails import submission_email_context
 from ..services.links import resume_link_create
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
-from ..theme_page import answer_sections_link, task_list_action_entry, theme_page_context
+from .agency_session import agency_required, agency_session_end
 from .evidence import evidence_file_response
+from .theme_page import answer_sections_link, task_list_action_entry, theme_page_context
 
 TOP = "#main-content"
 

@@ -10,8 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..access import cycle_access
-from ..agency_session import agency_required
-from ..pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
+from ..exports.pdf import REFERENCE_SHEETS, reference_sheet_filename, submission_pdf_filename
 from ..selectors.pdf import submission_pdf_get, submission_pdf_list
 from ..selectors.public import cycle_public_question_set_get
 from ..services.downloads import download_record
@@ -22,6 +21,7 @@ from ..services.pdf import (
     submission_pdf_prepare,
     submission_pdf_ready,
 )
+from .agency_session import agency_required
 
 
 def submission_pdf_current_missing(*, submission, versions) -> bool:

@@ -15,12 +15,12 @@ from themes.selectors import theme_list_with_questions
 
 from .. import selectors, services
 from ..access import cycle_access
-from ..agency_session import agency_access_get, agency_session_start
 from ..forms.journey import LinkRequestForm, StartForm
 from ..models import CycleStatus
 from ..selectors.public import cycle_public_question_sets
 from ..selectors.scope import cycle_agencies_taking_part
 from ..services.links import AgencyNotTakingPartError
+from .agency_session import agency_access_get, agency_session_start
 
 
 def home(request):

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from audits.actions_export import action_plan_pdf
+from audits.exports.actions import action_plan_pdf
 from audits.models import Rag
 from audits.selectors.actions import action_plan
 from audits.services.actions import ActionItemData, action_item_add

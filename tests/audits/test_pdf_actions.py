@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from audits import pdf as rendering
+from audits.exports import pdf as rendering
 from audits.models import ActionItem, ActionStatus, SubmissionPdf
 from audits.services.actions import ActionItemData, action_item_add, action_update_record
 from audits.services.pdf import submission_pdf_build, submission_pdf_record

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from audits.exports import ANSWERS, THEMES, csv_lines, spreadsheet_safe
+from audits.exports.cycle import ANSWERS, THEMES, csv_lines, spreadsheet_safe
 from audits.models import Rag, SubmissionStatus
 from core.dates import UK
 from partnerships.models import StaffRole

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
+from lifecycle.exports.offboarding import partnership_models
 from lifecycle.models import PartnershipDeletion, RetentionPolicy
-from lifecycle.offboarding import partnership_models
 from partnerships.models import Partnership, StaffRole
 from tests.factories import UserFactory, two_partnerships
 from tests.staff import mfa_session, staff_user

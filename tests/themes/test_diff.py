@@ -7,9 +7,9 @@ from partnerships.models import StaffRole
 from tests.factories import QuestionSetFactory, two_partnerships
 from tests.staff import staff_client, staff_url
 from themes import services
-from themes.diff import ADDED, CHANGED, REMOVED, UNCHANGED, FieldChange, question_set_diff
 from themes.models import Question
 from themes.selectors import theme_list_with_questions
+from themes.selectors.diff import ADDED, CHANGED, REMOVED, UNCHANGED, FieldChange, question_set_diff
 
 pytestmark = pytest.mark.django_db
 

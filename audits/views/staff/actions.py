@@ -10,7 +10,7 @@ from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
 from ...access import cycle_access, submission_access
-from ...actions_export import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
+from ...exports.actions import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, export_filename, plan_ratings
 from ...selectors.actions import (
     AgencyPlan,
     PlanFilters,

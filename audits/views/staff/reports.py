@@ -11,7 +11,7 @@ from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
 from ...access import cycle_access
-from ...exports import (
+from ...exports.cycle import (
     ANSWERS,
     CSV_CONTENT_TYPE,
     KINDS,

@@ -51,11 +51,11 @@ from core.dates import UK
 from core.domain import SYSTEM, Actor
 from core.models import OutboundEmail
 from demo import data as demo
+from demo.surveys import survey_demo_seed
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, agency_update, locality_create
 from partnerships.services.members import staff_invitation_accept, staff_member_invite
-from surveys.demo import survey_demo_seed
 from themes.models import QuestionSet
 from themes.selectors import theme_list_with_questions
 from themes.services import question_set_load_template

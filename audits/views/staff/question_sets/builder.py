@@ -13,14 +13,14 @@ from audits.forms.journey import ThemeForm as AgencyThemeForm
 from audits.selectors import cycle_list
 from audits.selectors.question_sets import question_set_list as question_set_rows
 from audits.selectors.question_sets import question_set_usage
-from audits.theme_page import theme_page_context
+from audits.views.theme_page import theme_page_context
 from core.domain import DomainError
 from core.views import form_post
 from partnerships.permissions import Perm, role_has_perm
 from partnerships.staff import staff_required
 from themes import selectors, services
-from themes.diff import question_set_diff
 from themes.forms import CopyForm, QuestionForm, QuestionSetForm, ThemeForm
+from themes.selectors.diff import question_set_diff
 
 from .common import back_to_set, posted, question_set_for, staff_url
 

@@ -19,10 +19,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
-from . import policy
-from .models import RAG_MEANING, AnswerValue, Rag
-from .selectors.actions import ThemePlan
-from .services.evidence_files import EVIDENCE_TYPES_HINT
+from .. import policy
+from ..models import RAG_MEANING, AnswerValue, Rag
+from ..selectors.actions import ThemePlan
+from ..services.evidence_files import EVIDENCE_TYPES_HINT
 
 ANSWER_LABELS = dict(AnswerValue.choices)
 _KEY_MARKER = "S11-THEME-KEY-MARKER"

@@ -12,10 +12,9 @@ import random
 from audits.models import AuditCycle, Submission, SubmissionStatus
 from core.domain import Actor
 from partnerships.models import Partnership
-
-from .models import Choice, QuestionKind, SurveyReply
-from .selectors import survey_for_cycle, survey_questions
-from .services import survey_create, survey_reply_record
+from surveys.models import Choice, QuestionKind, SurveyReply
+from surveys.selectors import survey_for_cycle, survey_questions
+from surveys.services import survey_create, survey_reply_record
 
 # Replies per agency, in order: returns already submitted first. Several at
 # or over five (results shown), a few under (only the count shown), the

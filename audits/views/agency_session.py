@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.domain import Actor
 
-from .models import ResumeLink, Submission
-from .selectors import agency_link_get
+from ..models import ResumeLink, Submission
+from ..selectors import agency_link_get
 
 SESSION_KEY = "s11_agency"
 

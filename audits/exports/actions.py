@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 from core.pdf import pdf_render
 from core.spreadsheets import spreadsheet_row
 
-from .models import Rag, Submission
-from .selectors.actions import AgencyPlan, ThemePlan
+from ..models import Rag, Submission
+from ..selectors.actions import AgencyPlan, ThemePlan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -24,8 +24,8 @@ from core.pdf import pdf_render
 from core.spreadsheets import spreadsheet_cell
 from partnerships.models import Partnership
 
-from .models import AuditCycle
-from .selectors.reports import (
+from ..models import AuditCycle
+from ..selectors.reports import (
     UK,
     AnswerRow,
     ThemeRow,

@@ -16,10 +16,10 @@ from core.domain import Actor, DomainError
 from partnerships.models import Partnership
 from partnerships.views.platform import platform_admin_required
 
-from .forms import PartnershipDeleteForm
-from .models import PartnershipDeletion
-from .offboarding import partnership_counts
-from .services import partnership_delete, partnership_export
+from ..exports.offboarding import partnership_counts
+from ..forms import PartnershipDeleteForm
+from ..models import PartnershipDeletion
+from ..services import partnership_delete, partnership_export
 
 
 @platform_admin_required

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core.dates import uk_datetime
 
-from .models import SIGN_OFF_DECLARATION, ActionStatus, AnswerValue, Submission
-from .selectors.actions import action_item_list
+from ..models import SIGN_OFF_DECLARATION, ActionStatus, AnswerValue, Submission
+from ..selectors.actions import action_item_list
 
 # 1: answers, ratings, comments, evidence. 2: and each theme's action items
 # (`section["actions"]`). A schema-1 snapshot still renders as it did.

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from core.process_cache import ProcessCache
 from partnerships.models import Partnership
 
-from .models import Question, QuestionSet, Theme
+from ..models import Question, QuestionSet, Theme
 
 
 def question_set_get(*, partnership: Partnership, pk) -> QuestionSet:

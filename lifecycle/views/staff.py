@@ -14,9 +14,9 @@ from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
-from . import selectors
-from .forms import RetentionPolicyForm, SubjectAccessForm
-from .services import retention_policy_save, subject_access_export
+from .. import selectors
+from ..forms import RetentionPolicyForm, SubjectAccessForm
+from ..services import retention_policy_save, subject_access_export
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

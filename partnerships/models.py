@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 
 # A partnership's pages live at /<slug>/, beside the site's own top-level
 # paths: a partnership called "staff" or "accounts" would be shadowed by them
-# (or shadow them). tests/partnerships/test_reserved_slugs.py checks that every
+# (or shadow them). tests/partnerships/test_models_reserved_slugs.py checks that every
 # top-level path in s11portal/urls.py is here; the rest are kept for pages a
 # service like this grows (GOV.UK footer pages, health checks, an API).
 RESERVED_SLUGS = frozenset(

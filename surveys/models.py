@@ -3,7 +3,7 @@ agency's frontline staff through one open link per agency.
 
 Anonymous by design: a reply holds the agency it came through and the day it
 arrived, nothing else about whoever sent it: no name, email, IP address,
-user agent, session or time of day (tests/surveys/test_anonymity.py reads
+user agent, session or time of day (tests/surveys/test_models_anonymity.py reads
 these fields). Results are shown only for groups of MIN_GROUP or more
 (surveys.selectors).
 """

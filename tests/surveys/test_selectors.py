@@ -23,8 +23,8 @@ COVERED = {
     "survey_progress",
     "survey_results",
     "survey_results_by_agency",
-    "survey_triangulation",  # tests/surveys/test_triangulation.py
-    "survey_triangulation_across_agencies",  # tests/surveys/test_triangulation.py
+    "survey_triangulation",  # tests/surveys/test_selectors_triangulation.py
+    "survey_triangulation_across_agencies",  # tests/surveys/test_selectors_triangulation.py
 }
 
 

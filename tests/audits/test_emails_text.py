@@ -134,7 +134,7 @@ CASES = {
 # notice goes through the outbox as its own kind (accounts/emails.py; tested in
 # tests/partnerships/test_members_shared_accounts.py).
 # The public contact form's message is tested in tests/guidance/test_guidance.py,
-# the registration's in tests/joining/test_registration.py, the survey
+# the registration's in tests/joining/test_views_registration.py, the survey
 # link's below.
 OTHER_TEMPLATES = {
     "survey_share",

@@ -25,7 +25,7 @@ from tests.factories import UserFactory, two_partnerships
 from tests.staff import mfa_session, staff_user
 from themes.models import QuestionSet
 
-from .test_retention import close_years_ago, private_storage, worked_on  # noqa: F401 (fixture)
+from .test_services_retention import close_years_ago, private_storage, worked_on  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -16,7 +16,7 @@ from lifecycle.models import RetentionPolicy
 from partnerships.models import StaffRole
 from tests.staff import staff_client
 
-from .test_retention import close_years_ago, private_storage, worked_on  # noqa: F401 (fixture)
+from .test_services_retention import close_years_ago, private_storage, worked_on  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,12 @@
 `registration_start` (rate-limited; emails the person a link to confirm
 their address, nothing to the partnership's agencies), `registration_verify`,
 then a partnership admin's `registration_approve` (the agency is created
-then, not before) or `registration_decline`."""
+then, not before) or `registration_decline`. `registrations_sweep` (daily,
+Celery beat) removes what has no further use: registrations never confirmed,
+and the contact details of declined ones."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -24,6 +27,11 @@ from .models import AgencyRegistration
 
 VERIFY_SALT = "joining.registration.verify"
 VERIFY_MAX_AGE = 3 * 24 * 3600
+# A registration never confirmed is deleted this long after it was made (its
+# link expired after three days); a declined one keeps its contact details
+# this long after the decision, for questions about it, then loses them.
+UNCONFIRMED_KEPT_DAYS = 30
+DECLINED_CONTACT_KEPT_DAYS = 90
 WINDOW_SECONDS = 3600
 PER_IP = 3
 PER_EMAIL = 3
@@ -180,3 +188,49 @@ def registration_decline(
         detail={"organisation": registration.organisation_name},
     )
     return registration
+
+
+def registrations_sweep(*, now=None) -> dict[str, int]:
+    """Delete registrations never confirmed after UNCONFIRMED_KEPT_DAYS and
+    blank the contact details of those declined DECLINED_CONTACT_KEPT_DAYS
+    ago, with the emails sent about them; one transaction and one audit
+    entry per partnership. Idempotent. Returns the counts by partnership
+    slug."""
+    now = now or timezone.now()
+    done = {}
+    unconfirmed = AgencyRegistration.objects.filter(
+        status=AgencyRegistration.Status.UNVERIFIED,
+        created_at__lte=now - timedelta(days=UNCONFIRMED_KEPT_DAYS),
+    )
+    declined = AgencyRegistration.objects.filter(
+        status=AgencyRegistration.Status.DECLINED,
+        decided_at__lte=now - timedelta(days=DECLINED_CONTACT_KEPT_DAYS),
+    ).exclude(contact_name="", contact_email="", job_title="")
+    partnership_ids = set(unconfirmed.values_list("partnership", flat=True)) | set(
+        declined.values_list("partnership", flat=True)
+    )
+    for partnership in Partnership.objects.filter(pk__in=partnership_ids).order_by("pk"):
+        with transaction.atomic():
+            gone = list(
+                unconfirmed.filter(partnership=partnership).select_for_update().values_list("pk", flat=True)
+            )
+            blanked = list(
+                declined.filter(partnership=partnership).select_for_update().values_list("pk", flat=True)
+            )
+            emails = OutboundEmail.objects.filter(
+                partnership=partnership,
+                kind=OutboundEmail.Kind.REGISTRATION,
+                context__registration_id__in=gone + blanked,
+            )
+            emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)
+            emails.update(to_name="", to_email="", context={}, last_error="")
+            AgencyRegistration.objects.filter(pk__in=gone).delete()
+            AgencyRegistration.objects.filter(pk__in=blanked).update(
+                contact_name="", contact_email="", job_title=""
+            )
+            counts = {"unconfirmed_deleted": len(gone), "declined_contacts_removed": len(blanked)}
+            audit_event_record(
+                partnership=partnership, actor=SYSTEM, verb="registration.swept", detail=counts
+            )
+            done[partnership.slug] = counts
+    return done

@@ -12,9 +12,14 @@ from audits.models import (
     ActionUpdateRequest,
     AuditCycle,
     Evidence,
+    MeetingAction,
     ResumeLink,
+    ReturnForChanges,
+    ReviewMeeting,
     Submission,
     SubmissionPdf,
+    SubmissionReview,
+    ThemeModeration,
     ThemeResponse,
 )
 from core.models import AuditEvent, OutboundEmail
@@ -33,6 +38,11 @@ WHAT_GOES = {
     "action_items": "Action items: who added them",
     "action_updates": "Action plan progress updates: who recorded them",
     "action_update_requests": "Action plan update requests: who they were sent to",
+    "reviews": "Evaluations: which staff member confirmed and last changed them",
+    "moderations": "Moderated ratings: which staff member set them",
+    "returns_for_changes": "Returns for changes: which staff member sent them back",
+    "meetings": "Meetings: the panel's names and who recorded the meeting",
+    "meeting_actions": "Meetings' agreed actions: their owners' names",
     "resume_links": "Links to returns (deleted)",
     "emails": "Emails sent about returns: recipients and content",
     "audit_events": "History entries: who did it",
@@ -96,6 +106,21 @@ def cycle_personal_data(
             partnership=partnership, item__submission__cycle=cycle
         ).exclude(actor_name="", actor_email=""),
         "action_update_requests": ActionUpdateRequest.objects.filter(**in_cycle).exclude(recipients=[]),
+        "reviews": SubmissionReview.objects.filter(**in_cycle).filter(
+            Q(evaluated_by__isnull=False) | ~Q(evaluated_by_name="") | ~Q(updated_by_name="")
+        ),
+        "moderations": ThemeModeration.objects.filter(**in_cycle).filter(
+            Q(updated_by__isnull=False) | ~Q(updated_by_name="")
+        ),
+        "returns_for_changes": ReturnForChanges.objects.filter(**in_cycle).filter(
+            Q(returned_by__isnull=False) | ~Q(returned_by_name="")
+        ),
+        "meetings": ReviewMeeting.objects.filter(partnership=partnership, cycle=cycle).filter(
+            Q(created_by__isnull=False) | ~Q(panel_members="")
+        ),
+        "meeting_actions": MeetingAction.objects.filter(
+            meeting__partnership=partnership, meeting__cycle=cycle
+        ).exclude(owner=""),
         "resume_links": ResumeLink.objects.filter(**in_cycle),
         "emails": OutboundEmail.objects.filter(**in_cycle).exclude(
             to_name="", to_email="", context={}, last_error=""

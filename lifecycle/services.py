@@ -66,7 +66,8 @@ def cycle_anonymise(
     *, partnership: Partnership, cycle: AuditCycle, keep_pdfs: bool, actor: Actor = SYSTEM, now=None
 ) -> dict[str, int]:
     """Blank the names and emails of everyone who worked on the cycle's
-    returns, delete its resume links (and its submitted PDFs unless kept),
+    returns (agencies' contributors, and the staff who reviewed them and sat
+    on its meetings), delete its resume links (and its submitted PDFs unless kept),
     blank its emails' recipients and content and its history's actors.
     Answers, ratings, comments, evidence files, action plans and every
     figure stay. Writes what it did to the audit log; returns the counts."""
@@ -86,6 +87,11 @@ def cycle_anonymise(
     counts["action_items"] = rows["action_items"].update(created_by_name="", created_by_email="")
     counts["action_updates"] = rows["action_updates"].update(actor_name="", actor_email="")
     counts["action_update_requests"] = rows["action_update_requests"].update(recipients=[])
+    counts["reviews"] = rows["reviews"].update(evaluated_by=None, evaluated_by_name="", updated_by_name="")
+    counts["moderations"] = rows["moderations"].update(updated_by=None, updated_by_name="")
+    counts["returns_for_changes"] = rows["returns_for_changes"].update(returned_by=None, returned_by_name="")
+    counts["meetings"] = rows["meetings"].update(created_by=None, panel_members="")
+    counts["meeting_actions"] = rows["meeting_actions"].update(owner="")
     counts["resume_links"] = rows["resume_links"].delete()[0]
     emails = rows["emails"]
     emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)

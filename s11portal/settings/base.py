@@ -406,6 +406,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Personal data of cycles past their partnership's retention period.
     "retention-run": {"task": "lifecycle.retention_run", "schedule": 86400.0},
+    # Registrations never confirmed, and declined ones' contact details.
+    "registrations-sweep": {"task": "joining.registrations_sweep", "schedule": 86400.0},
 }
 
 # Who runs this installation, for the accessibility statement and the privacy

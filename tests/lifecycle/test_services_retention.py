@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -20,10 +21,15 @@ from audits.models import (
     Answer,
     AuditCycle,
     Evidence,
+    MeetingAction,
     ResumeLink,
+    ReturnForChanges,
+    ReviewMeeting,
     Submission,
     SubmissionPdf,
+    SubmissionReview,
     SubmissionStatus,
+    ThemeModeration,
     ThemeResponse,
 )
 from audits.services import resume_link_create
@@ -112,8 +118,57 @@ def worked_on(world):
         dedupe_key=f"test-receipt-{submission.pk}",
         submission=submission,
     )
+    reviewed(world, submission, themes[0])
     world.submission = submission
     return world
+
+
+def reviewed(world, submission, theme):
+    """A reviewer's records of the return: an earlier return for changes, a
+    moderated rating, the confirmed evaluation and a meeting about it."""
+    reviewer = get_user_model().objects.create_user(
+        email=f"rev@{world.partnership.slug}.example", password="x", full_name="Rita Reviewer"
+    )
+    ReturnForChanges.objects.create(
+        partnership=world.partnership,
+        submission=submission,
+        reason="Please add the policy.",
+        submission_version=1,
+        returned_at=timezone.now(),
+        returned_by=reviewer,
+        returned_by_name="Rita Reviewer",
+    )
+    ThemeModeration.objects.create(
+        partnership=world.partnership,
+        submission=submission,
+        theme=theme,
+        rag="amber",
+        comment="Agreed.",
+        updated_by=reviewer,
+        updated_by_name="Rita Reviewer",
+    )
+    SubmissionReview.objects.create(
+        partnership=world.partnership,
+        submission=submission,
+        outcome="assured",
+        message="Thank you.",
+        evaluated_at=timezone.now(),
+        evaluated_by=reviewer,
+        evaluated_by_name="Rita Reviewer",
+        updated_by_name="Rita Reviewer",
+    )
+    meeting = ReviewMeeting.objects.create(
+        partnership=world.partnership,
+        cycle=submission.cycle,
+        held_on=timezone.localdate(),
+        panel_members="Pat Chair, independent chair\nRita Reviewer",
+        notes="Discussed training.",
+        created_by=reviewer,
+    )
+    meeting.submissions.add(submission)
+    MeetingAction.objects.create(
+        meeting=meeting, action="Check training", owner="Rita Reviewer", due_on=timezone.localdate()
+    )
 
 
 def close_years_ago(cycle, years: float):
@@ -142,6 +197,22 @@ def personal(world) -> dict:
         "links": ResumeLink.objects.filter(submission=s).count(),
         "emails": set(OutboundEmail.objects.filter(submission=s).values_list("to_name", "to_email")),
         "events": set(AuditEvent.objects.filter(submission=s).values_list("actor_name", "actor_email")),
+        "review": set(
+            SubmissionReview.objects.filter(submission=s).values_list(
+                "evaluated_by", "evaluated_by_name", "updated_by_name"
+            )
+        ),
+        "moderations": set(
+            ThemeModeration.objects.filter(submission=s).values_list("updated_by", "updated_by_name")
+        ),
+        "returns": set(
+            ReturnForChanges.objects.filter(submission=s).values_list("returned_by", "returned_by_name")
+        ),
+        "meetings": set(
+            ReviewMeeting.objects.filter(submissions=s).values_list(
+                "created_by", "panel_members", "actions__owner"
+            )
+        ),
     }
 
 
@@ -159,6 +230,12 @@ def figures(world) -> dict:
         "updates": list(ActionUpdate.objects.filter(item__submission=s).values_list("progress", "status")),
         "events": AuditEvent.objects.filter(submission=s).count(),
         "verbs": sorted(AuditEvent.objects.filter(submission=s).values_list("verb", flat=True)),
+        "review": list(SubmissionReview.objects.filter(submission=s).values_list("outcome", "message")),
+        "moderations": list(ThemeModeration.objects.filter(submission=s).values_list("rag", "comment")),
+        "returns": list(ReturnForChanges.objects.filter(submission=s).values_list("reason", flat=True)),
+        "meetings": list(
+            ReviewMeeting.objects.filter(submissions=s).values_list("notes", "held_on", "actions__action")
+        ),
     }
 
 
@@ -192,6 +269,10 @@ def test_an_old_cycle_loses_exactly_the_personal_data_and_keeps_the_figures(worl
         "links": 0,
         "emails": {("", "")},
         "events": {("", "")},
+        "review": {(None, "", "")},
+        "moderations": {(None, "")},
+        "returns": {(None, "")},
+        "meetings": {(None, "", "")},
     }
     assert not OutboundEmail.objects.filter(submission=a.submission).exclude(context={}).exists()
     # Nothing but names and emails went: answers, ratings, comments, evidence

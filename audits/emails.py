@@ -7,11 +7,15 @@ the email no longer applies (the return was submitted, the deadline moved).
 
 from datetime import datetime
 
+from django.conf import settings
+from django.urls import reverse
+
 from core.emails import EmailKind, email_kind_register, rendered_for
 from core.models import OutboundEmail
 
-from .models import ResumeLink
+from .models import NotificationKind, ResumeLink
 from .services.links import resume_links_mint_urls
+from .services.notifications import DIGEST_EMAIL_KIND, NOTIFICATION_EMAIL_KINDS
 
 Kind = OutboundEmail.Kind
 
@@ -66,6 +70,33 @@ def _render(row: OutboundEmail, prepared: dict[int, str] | None):
     )
 
 
+# What the Emails page calls each staff notification.
+STAFF_LABELS = {
+    NotificationKind.SUBMITTED: "Staff notification: return submitted",
+    NotificationKind.RESUBMITTED: "Staff notification: return resubmitted",
+    NotificationKind.CHALLENGE: "Staff notification: challenge or response",
+    NotificationKind.EVIDENCE_ANSWERED: "Staff notification: evidence answered",
+    NotificationKind.ACTION_PLAN: "Staff notification: action plan updated",
+}
+
+
+def _render_staff(row: OutboundEmail, prepared=None):
+    """A notification to a member of staff, or their daily digest: the
+    row's context holds the staff pages' paths, made absolute here."""
+    partnership = row.partnership
+    context = {**row.context, "partnership": partnership, "to_name": row.to_name}
+    if context.get("path"):
+        context["url"] = settings.BASE_URL + context["path"]
+    context["items"] = [
+        {**item, "url": settings.BASE_URL + item["path"] if item.get("path") else ""}
+        for item in context.get("items", [])
+    ]
+    context["preferences_url"] = settings.BASE_URL + reverse(
+        "staff_notification_preferences", kwargs={"partnership_slug": partnership.slug}
+    )
+    return rendered_for(row, template=row.template, context=context, from_name=partnership.name)
+
+
 def email_kinds_register() -> None:
     for kind in KINDS:
         email_kind_register(
@@ -80,6 +111,19 @@ def email_kinds_register() -> None:
                 related=("partnership", "submission__cycle", "resume_link__partnership"),
             )
         )
+
+    for kind, name in NOTIFICATION_EMAIL_KINDS.items():
+        email_kind_register(
+            EmailKind(name=name, label=STAFF_LABELS[kind], render=_render_staff, related=("partnership",))
+        )
+    email_kind_register(
+        EmailKind(
+            name=DIGEST_EMAIL_KIND,
+            label="Staff notifications: daily digest",
+            render=_render_staff,
+            related=("partnership",),
+        )
+    )
 
 
 __all__ = ["email_kinds_register"]

@@ -10,6 +10,7 @@ from celery import shared_task
 from .services.actions import action_update_schedule_run
 from .services.housekeeping import storage_orphans_remove as storage_orphans_remove_run
 from .services.links import resume_link_send_task as resume_link_send
+from .services.notifications import staff_notification_digests_task as staff_notification_digests
 from .services.pdf import build_submission_pdf
 from .services.pdf import submission_pdfs_sweep_task as submission_pdfs_sweep
 from .services.reminders import reminders_due as reminders_due_run
@@ -19,6 +20,7 @@ __all__ = [
     "build_submission_pdf",
     "reminders_due",
     "resume_link_send",
+    "staff_notification_digests",
     "storage_orphans_remove",
     "submission_pdfs_sweep",
 ]

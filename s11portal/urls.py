@@ -18,6 +18,7 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.cycles",
     "audits.urls_staff.actions",
     "audits.urls_staff.reports",
+    "audits.urls_staff.notifications",
     "audits.urls_staff.question_sets",
     "partnerships.urls_staff.agencies",
     "partnerships.urls_staff.members",

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_event_record
@@ -24,10 +25,19 @@ from partnerships.models import Partnership
 from themes.models import Theme
 
 from .. import policy
-from ..models import ActionItem, ActionStatus, ActionUpdate, ActionUpdateRequest, Submission, SubmissionStatus
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    ActionUpdate,
+    ActionUpdateRequest,
+    NotificationKind,
+    Submission,
+    SubmissionStatus,
+)
 from ..selectors.actions import submissions_due_for_action_updates
 from .emails import submission_email_context, submission_email_recipients
 from .links import resume_link_create
+from .notifications import staff_notification_queue
 
 TEXT_MAX = 5000
 LEAD_MAX = 200
@@ -113,6 +123,24 @@ def _touch(submission: Submission, editable: bool) -> None:
     Submission.objects.filter(pk=submission.pk).update(**update)
 
 
+def _tell_staff(*, submission: Submission, event_key: str, summary: str, actor: Actor) -> None:
+    """A change to a submitted return's action plan is news to staff (while
+    the return is being written, it is not): those who want it are told,
+    not the member of staff who made it."""
+    staff_notification_queue(
+        partnership=submission.partnership,
+        kind=NotificationKind.ACTION_PLAN,
+        submission=submission,
+        event_key=event_key,
+        summary=summary,
+        path=reverse(
+            "staff_action_plan",
+            kwargs={"partnership_slug": submission.partnership.slug, "reference": submission.reference},
+        ),
+        exclude_user_id=actor.user.pk if actor.user is not None else None,
+    )
+
+
 def _validate(data: ActionItemData, was: date | None = None) -> ActionItemData:
     errors = action_item_rules_check(data=data, was=was)
     if errors:
@@ -152,6 +180,13 @@ def action_item_add(
         obj=item,
         detail={"theme": theme.title, "action": data.action[:200], "after_submit": not editable},
     )
+    if not editable:
+        _tell_staff(
+            submission=submission,
+            event_key=f"action-added:{item.pk}",
+            summary=f"Added an action to its action plan ({theme.title})",
+            actor=actor,
+        )
     return item
 
 
@@ -168,7 +203,8 @@ def action_item_change(*, item: ActionItem, data: ActionItemData, actor: Actor) 
     for name, value in data.__dict__.items():
         setattr(item, name, value)
     item.save(update_fields=[*ActionItemData.__dataclass_fields__, "updated_at"])
-    _touch(submission, bool(policy.may_edit(submission)))
+    editable = bool(policy.may_edit(submission))
+    _touch(submission, editable)
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,
@@ -180,6 +216,13 @@ def action_item_change(*, item: ActionItem, data: ActionItemData, actor: Actor) 
             "changed": sorted(k for k, v in before.items() if getattr(item, k) != v),
         },
     )
+    if not editable:
+        _tell_staff(
+            submission=submission,
+            event_key=f"action-changed:{item.pk}:{item.updated_at.isoformat()}",
+            summary=f"Changed an action on its action plan ({item.theme.title})",
+            actor=actor,
+        )
     return item
 
 
@@ -194,7 +237,8 @@ def action_item_remove(*, item: ActionItem, actor: Actor) -> None:
     detail = {"theme": item.theme.title, "action": item.action[:200]}
     pk = item.pk
     item.delete()
-    _touch(submission, bool(policy.may_edit(submission)))
+    editable = bool(policy.may_edit(submission))
+    _touch(submission, editable)
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,
@@ -202,6 +246,13 @@ def action_item_remove(*, item: ActionItem, actor: Actor) -> None:
         submission=submission,
         detail={**detail, "item": pk},
     )
+    if not editable:
+        _tell_staff(
+            submission=submission,
+            event_key=f"action-removed:{pk}",
+            summary=f"Removed an action from its action plan ({detail['theme']})",
+            actor=actor,
+        )
 
 
 @transaction.atomic
@@ -238,6 +289,12 @@ def action_update_record(*, item: ActionItem, progress: str, status: str, actor:
         submission=submission,
         obj=item,
         detail={"theme": item.theme.title, "status": [update.status_before, status]},
+    )
+    _tell_staff(
+        submission=submission,
+        event_key=f"action-update:{update.pk}",
+        summary=f"Recorded progress on an action ({item.theme.title}): {ActionStatus(status).label}",
+        actor=actor,
     )
     return update
 

@@ -13,10 +13,11 @@ from core.outbox import outbound_email_queue
 from themes.models import Theme
 
 from .. import policy
-from ..models import IncompletePolicy, Rag, Submission, SubmissionStatus, ThemeResponse
+from ..models import IncompletePolicy, NotificationKind, Rag, Submission, SubmissionStatus, ThemeResponse
 from ..selectors import submission_theme_rows
 from ..selectors.actions import themes_needing_actions
 from .emails import submission_email_context
+from .notifications import staff_notification_queue
 from .pdf import submission_pdf_record
 from .responses import SubmissionLockedError
 
@@ -186,6 +187,13 @@ def submission_submit(
             "themes_defaulted_red": [gap.theme.title for gap in gaps],
             "resubmission": resubmission,
         },
+    )
+    staff_notification_queue(
+        partnership=submission.partnership,
+        kind=NotificationKind.RESUBMITTED if resubmission else NotificationKind.SUBMITTED,
+        submission=submission,
+        event_key=f"submitted:{submission.pk}:v{submission.version}",
+        summary="Submitted its return again after changes" if resubmission else "Submitted its return",
     )
     # The submitted version, kept for its PDF, which is built once this commits.
     submission_pdf_record(submission=submission, actor=submitted_by)

@@ -296,6 +296,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 S11_OUTBOX_LEASE_SECONDS = int(os.environ.get("S11_OUTBOX_LEASE_SECONDS", "300"))
 # Rows one outbox task claims, renders and sends through one connection.
 S11_OUTBOX_BATCH = int(os.environ.get("S11_OUTBOX_BATCH", "100"))
+# Staff notifications' daily digests go from this hour, UK time (0-23).
+S11_DIGEST_HOUR = int(os.environ.get("S11_DIGEST_HOUR", "7"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -404,6 +406,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.reminders_due",
         "schedule": float(os.environ.get("S11_REMINDERS_EVERY_SECONDS", "300")),
     },
+    # Staff notifications' daily digests: sent from S11_DIGEST_HOUR UK time, one a
+    # member a day however often this runs (hourly, so a missed run costs an
+    # hour; audits/services/notifications.py).
+    "staff-notification-digests": {"task": "audits.staff_notification_digests", "schedule": 3600.0},
     # Personal data of cycles past their partnership's retention period.
     "retention-run": {"task": "lifecycle.retention_run", "schedule": 86400.0},
     # Registrations never confirmed, and declined ones' contact details.

@@ -14,6 +14,12 @@ from django.core import mail
 from django.template import Context, Template
 
 from audits.services.emails import submission_email_context
+from audits.services.notifications import (
+    DIGEST_EMAIL_KIND,
+    NOTIFICATION_EMAIL_KINDS,
+    staff_notification_digests_send,
+    staff_notification_queue,
+)
 from core.domain import Actor
 from core.emails import email_address
 from core.models import OutboundEmail
@@ -143,6 +149,9 @@ OTHER_TEMPLATES = {
     "account_second_factor_reset",
     "contact",
     "registration_verify",
+    # Staff notifications and their daily digest: tested below.
+    "staff_notification",
+    "staff_digest",
 }
 
 
@@ -156,6 +165,8 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         "account",
         "second_factor_reset",
         "survey_share",
+        *NOTIFICATION_EMAIL_KINDS.values(),
+        DIGEST_EMAIL_KIND,
     }
 
 
@@ -210,6 +221,41 @@ def test_every_email_about_a_return_says_names_as_typed(hostile, template):
         assert f"{settings.BASE_URL}/hostile/r/" in message.body
     assert message.to == [email_address(PERSON, "pat@hostile.example")]
     assert message.from_email == email_address(PARTNERSHIP, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+
+
+def test_staff_notifications_and_digests_say_names_as_typed(hostile):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from audits.models import StaffNotificationPreference
+    from partnerships.models import StaffMembership
+    from tests.staff import staff_user
+
+    each = StaffMembership.objects.get(user=staff_user(hostile.partnership, StaffRole.REVIEWER))
+    each.display_name = PERSON
+    each.save(update_fields=["display_name"])
+    daily = StaffMembership.objects.get(user=staff_user(hostile.partnership, StaffRole.ADMIN))
+    StaffNotificationPreference.objects.create(
+        partnership=hostile.partnership, membership=daily, kind="challenge", frequency="daily"
+    )
+    with time_machine.travel(datetime(2026, 11, 3, 6, 0, tzinfo=UTC), tick=False):
+        staff_notification_queue(
+            partnership=hostile.partnership,
+            kind="challenge",
+            submission=hostile.submission,
+            event_key="challenge:1",
+            summary=f"Challenged the rating of {CYCLE}",
+        )
+    message = _sent_for(OutboundEmail.objects.get(kind="staff_challenge"))
+    _check(message, names=[PARTNERSHIP, AGENCY, CYCLE, PERSON])
+    assert AGENCY in message.subject and PARTNERSHIP in message.subject
+    assert message.to == [email_address(PERSON, each.user.email)]
+
+    staff_notification_digests_send(now=datetime(2026, 11, 3, 9, 0, tzinfo=UTC))
+    message = _sent_for(OutboundEmail.objects.get(kind=DIGEST_EMAIL_KIND))
+    _check(message, names=[PARTNERSHIP, AGENCY, CYCLE])
+    assert f"{AGENCY}: Challenged the rating of {CYCLE}" in message.body
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new account", "existing account"])

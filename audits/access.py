@@ -8,11 +8,21 @@ reference in a URL learns nothing. Views fetch through `cycle_access` and
 `submission_access`; selectors and services given a row they did not fetch
 check it with `cycle_owned` and `submission_owned`.
 
+An organisation (organisations/) spans partnerships: its members reach the
+returns of the agencies it has accepted links with, and only those.
+`linked_submissions` and `linked_submission_access` take those agencies'
+(partnership, agency) pairs, which the organisations app gives from its
+accepted links; a return is reached only if both its partnership and its
+agency are in one pair.
+
 The tenancy tests of this layer are tests/audits/test_access.py; PostgreSQL
 holds the same rule underneath (a submission's cycle, agency and question
 set all belong to its partnership).
 """
 
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -74,3 +84,32 @@ def submission_owned(*, partnership: Partnership, submission: Submission) -> Sub
     if submission.partnership_id != partnership.pk:
         raise Http404("No such return")
     return submission
+
+
+def _linked_filter(agencies: Iterable[tuple[int, int]]) -> Q | None:
+    pairs = list(agencies)
+    if not pairs:
+        return None
+    condition = Q()
+    for partnership_id, agency_id in pairs:
+        condition |= Q(partnership_id=partnership_id, agency_id=agency_id)
+    return condition
+
+
+def linked_submissions(*, agencies: Iterable[tuple[int, int]]) -> QuerySet[Submission]:
+    """Every return of these (partnership id, agency id) pairs, across
+    partnerships and cycles, with its agency, cycle and partnership."""
+    condition = _linked_filter(agencies)
+    queryset = Submission.objects.select_related("agency", "cycle", "partnership")
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def linked_submission_access(*, agencies: Iterable[tuple[int, int]], pk) -> Submission:
+    """One return of these (partnership id, agency id) pairs by id, or 404,
+    the same for a return that does not exist and one of any other agency."""
+    condition = _linked_filter(agencies)
+    if condition is None:
+        raise Http404("No such return")
+    return get_object_or_404(
+        Submission.objects.select_related("agency", "cycle", "partnership", "question_set"), condition, pk=pk
+    )

@@ -27,6 +27,7 @@ RESERVED_SLUGS = frozenset(
         "static",
         "media",
         "r",
+        "organisations",
         "api",
         "health",
         "healthz",

@@ -26,6 +26,7 @@ STAFF_URL_MODULES = [
     "lifecycle.urls_staff",
     "guidance.urls_staff",
     "joining.urls_staff",
+    "organisations.urls_staff",
 ]
 
 urlpatterns = [
@@ -56,6 +57,7 @@ urlpatterns = [
         name="platform_partnership_export",
     ),
     *(path(STAFF, include(module)) for module in STAFF_URL_MODULES),
+    path("", include("organisations.urls")),
     path("", include("surveys.urls")),
     path("", include("guidance.urls")),
     path("", include("joining.urls")),

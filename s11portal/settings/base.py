@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "demo",
     "guidance",
     "joining",
+    "organisations",
 ]
 
 MIDDLEWARE = [

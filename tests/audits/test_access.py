@@ -8,17 +8,31 @@ _check_cycle and _same_partnership."""
 import pytest
 from django.http import Http404
 
-from audits.access import cycle_access, cycle_owned, submission_access, submission_owned
+from audits.access import (
+    cycle_access,
+    cycle_owned,
+    linked_submission_access,
+    linked_submissions,
+    submission_access,
+    submission_owned,
+)
 from audits.models import ReviewOutcome
 from audits.services.review import review_outcome_save
 from core.domain import Actor
-from tests.factories import two_partnerships
+from tests.factories import AgencyFactory, SubmissionFactory, two_partnerships
 
 from .review_support import submitted_world
 
 pytestmark = pytest.mark.django_db
 
-COVERED = {"cycle_access", "submission_access", "cycle_owned", "submission_owned"}
+COVERED = {
+    "cycle_access",
+    "submission_access",
+    "cycle_owned",
+    "submission_owned",
+    "linked_submissions",
+    "linked_submission_access",
+}
 
 
 @pytest.fixture
@@ -104,3 +118,20 @@ def test_one_way_to_name_the_row():
         cycle_access(partnership=None)
     with pytest.raises(TypeError):
         submission_access(partnership=None, pk=1, reference="S11-2026-ABCDEFGH")
+
+
+def test_linked_access_needs_the_partnership_and_the_agency_of_one_pair(world):
+    """An organisation's accepted links give (partnership, agency) pairs: a
+    return is reached only when both are one pair's, never an agency id
+    crossed with another partnership's."""
+    a, b = world.a, world.b
+    other = SubmissionFactory(cycle=a.cycle, agency=AgencyFactory(partnership=a.partnership))
+    pairs = [(a.partnership.pk, a.agency.pk), (b.partnership.pk, b.agency.pk)]
+    assert set(linked_submissions(agencies=pairs)) == {a.submission, b.submission}
+    assert linked_submission_access(agencies=pairs, pk=b.submission.pk) == b.submission
+    crossed = [(a.partnership.pk, b.agency.pk)]
+    assert not linked_submissions(agencies=crossed).exists()
+    for agencies, pk in [(pairs, other.pk), (crossed, b.submission.pk), ([], a.submission.pk)]:
+        with pytest.raises(Http404):
+            linked_submission_access(agencies=agencies, pk=pk)
+    assert not linked_submissions(agencies=[]).exists()

@@ -1,0 +1,120 @@
+"""Forms for organisations, with GOV.UK error messages. They check what was
+typed; the rules are the services'."""
+
+from django import forms
+
+from partnerships.models import Sector
+
+from .models import IdentifierType, OrganisationRole
+
+EMAIL_ERRORS = {
+    "required": "Enter an email address",
+    "invalid": "Enter an email address in the correct format, like name@example.org",
+    "max_length": "Email address must be 254 characters or fewer",
+}
+
+
+def _email(label: str, **kwargs) -> forms.EmailField:
+    return forms.EmailField(label=label, max_length=254, error_messages=EMAIL_ERRORS, **kwargs)
+
+
+class _Clean:
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Organisation name or identifier",
+        max_length=200,
+        required=False,
+        help_text="For example an NHS ODS code (RXN), a police force code, a charity or company number.",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
+
+
+class LinkForm(forms.Form):
+    organisation = forms.IntegerField(min_value=1, error_messages={"required": "Choose an organisation"})
+
+
+class OrganisationProposeForm(forms.Form):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the organisation’s name",
+            "max_length": "Name must be 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=[("", "Choose the kind"), *list(Sector.choices)],
+        error_messages={
+            "required": "Choose the kind of organisation",
+            "invalid_choice": "Choose the kind of organisation",
+        },
+    )
+    identifier_type = forms.ChoiceField(
+        label="Type of identifier (optional)",
+        choices=[("", "No identifier"), *list(IdentifierType.choices)],
+        required=False,
+        error_messages={"invalid_choice": "Choose a type of identifier from the list"},
+    )
+    identifier = forms.CharField(
+        label="Identifier (optional)",
+        max_length=40,
+        required=False,
+        error_messages={"max_length": "Identifier must be 40 characters or fewer"},
+    )
+    admin_name = forms.CharField(
+        label="Full name of the person who will run it",
+        max_length=200,
+        error_messages={
+            "required": "Enter the full name of the person who will run it",
+            "max_length": "Full name must be 200 characters or fewer",
+        },
+    )
+    admin_email = _email(
+        "Their email address",
+        help_text="They become the organisation’s admin and are asked to accept the link.",
+    )
+
+    def clean_admin_email(self):
+        return self.cleaned_data["admin_email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("identifier", "").strip() and not data.get("identifier_type"):
+            self.add_error("identifier_type", "Choose the type of identifier")
+        if data.get("identifier_type") and not data.get("identifier", "").strip():
+            self.add_error("identifier", "Enter the identifier, or choose no identifier")
+        return data
+
+
+class SignInForm(_Clean, forms.Form):
+    email = _email("Email address")
+
+
+class MemberInviteForm(_Clean, forms.Form):
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={
+            "required": "Enter their full name",
+            "max_length": "Full name must be 200 characters or fewer",
+        },
+    )
+    email = _email("Email address", help_text="We will email them a link to sign in.")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=OrganisationRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("refuse", "Refuse")],
+        error_messages={"required": "Choose accept or refuse", "invalid_choice": "Choose accept or refuse"},
+    )

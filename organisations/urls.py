@@ -1,0 +1,29 @@
+"""The organisations' own pages, outside any partnership: /organisations/…
+(organisations/views/members.py). "organisations" is a reserved partnership
+slug."""
+
+from django.urls import path
+
+from .views import members as views
+
+ORG = "organisations/<int:organisation_id>/"
+
+urlpatterns = [
+    path("organisations/", views.index, name="organisation_index"),
+    path("organisations/sign-in/", views.sign_in, name="organisation_sign_in"),
+    path("organisations/sign-in/sent/", views.sign_in_sent, name="organisation_sign_in_sent"),
+    path("organisations/sign-in/<str:token>/", views.sign_in_link, name="organisation_sign_in_link"),
+    path("organisations/sign-out/", views.sign_out, name="organisation_sign_out"),
+    path(ORG, views.home, name="organisation_home"),
+    path(ORG + "links/", views.links, name="organisation_links"),
+    path(ORG + "links/<int:link_id>/decide/", views.link_decide, name="organisation_link_decide"),
+    path(ORG + "members/", views.members, name="organisation_members"),
+    path(ORG + "members/invite/", views.member_invite, name="organisation_member_invite"),
+    path(ORG + "members/<int:member_id>/remove/", views.member_remove, name="organisation_member_remove"),
+    path(ORG + "returns/<int:submission_id>/open/", views.return_open, name="organisation_return_open"),
+    path(
+        ORG + "returns/<int:submission_id>/pdf/<int:version>/",
+        views.return_pdf,
+        name="organisation_return_pdf",
+    ),
+]

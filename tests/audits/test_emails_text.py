@@ -167,6 +167,7 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         "survey_share",
         *NOTIFICATION_EMAIL_KINDS.values(),
         DIGEST_EMAIL_KIND,
+        "organisation",  # its texts: tests/organisations/test_sign_in.py
     }
 
 

@@ -153,3 +153,21 @@ def test_a_resume_link_still_works_for_someone_who_is_not_a_member():
     assert client.get(reverse("organisation_home", args=[w.org.pk]))["Location"] == reverse(
         "organisation_sign_in"
     )
+
+
+def test_organisation_emails_say_names_as_typed(mailoutbox):
+    w = org_world()
+    w.org.name = 'Northshire & "West" <Police>'
+    w.org.save(update_fields=["name"])
+    w.admin.refresh_from_db()
+    invited = organisation_member_invite(
+        organisation=w.org, name="O'Brien, Pat & Co", email="ob@example.org", role="admin", by=w.admin
+    )
+    row = OutboundEmail.objects.get(template="organisation_invitation", to_email=invited.email)
+    outbound_emails_send(email_ids=[row.pk])
+    message = mailoutbox[-1]
+    assert 'Northshire & "West" <Police>' in message.subject
+    assert 'Northshire & "West" <Police>' in message.body and "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "Northshire &amp; &quot;West&quot; &lt;Police&gt;" in html
+    assert message.to == ['"O\'Brien, Pat & Co" <ob@example.org>']

@@ -1,0 +1,118 @@
+"""An organisation member in a real browser: asks for a sign-in link, follows
+the emailed link, sees the returns of both partnerships, opens one in the
+agency journey; the admin accepts a partnership's link and invites a member;
+a partnership admin finds the organisation from the agency's page. axe-core
+(WCAG 2.2 A and AA, and reflow at 320px) on every new page."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from organisations.models import AgencyLink
+from partnerships.models import StaffRole
+from tests.factories import AgencyFactory
+from tests.organisations.support import org_world
+from tests.staff import staff_client
+
+from .test_accessibility import AxeAudit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIGN_IN_LINK_RE = re.compile(r"https?://\S+?/organisations/sign-in/[\w-]{20,}/")
+
+
+def test_organisation_pages(new_context, site, outbox, shot):
+    w = org_world()
+    waiting = AgencyFactory(partnership=w.worlds.b.partnership, name="Northshire Police (Bravo custody)")
+    AgencyLink.objects.create(organisation=w.org, partnership=w.worlds.b.partnership, agency=waiting)
+    page = new_context().new_page()
+    axe = AxeAudit(page, reflow=True)
+
+    page.goto(site + reverse("organisation_sign_in"))
+    axe.check("sign in", "Sign in to your organisation")
+    page.get_by_role("button", name="Email me a link").click()
+    axe.check("sign in with errors", "Sign in to your organisation")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label("Email address").fill(w.admin.email)
+    page.get_by_role("button", name="Email me a link").click()
+    axe.check("check your email", "Check your email")
+    link = SIGN_IN_LINK_RE.search(outbox.last_to(w.admin.email).body).group(0)
+
+    page.goto(link)
+    axe.check("home", "Your Section 11 returns")
+    body = page.locator("main")
+    expect(body).to_contain_text(w.worlds.a.submission.reference)
+    expect(body).to_contain_text(w.worlds.b.submission.reference)
+    expect(body).not_to_contain_text(w.other_submission.reference)
+    shot(page, "organisation-home")
+
+    page.get_by_role("link", name="Accept or refuse").click()
+    axe.check("agency links", "Agency links")
+    page.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Accepted")
+    axe.check("agency links after accepting", "Agency links")
+
+    page.get_by_role("link", name="Members").click()
+    axe.check("members", "Members")
+    page.get_by_role("link", name="Invite a member").click()
+    axe.check("invite", "Invite a member")
+    page.get_by_label("Full name").fill("Robin Analyst")
+    page.get_by_role("button", name="Send invitation").click()
+    axe.check("invite with errors", "Invite a member")
+    expect(page.get_by_label("Full name")).to_have_value("Robin Analyst")
+    page.get_by_label("Email address").fill("robin@northshire-police.example")
+    page.get_by_label("Member", exact=True).check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Robin Analyst invited")
+    page.get_by_role("link", name="Remove Robin Analyst").click()
+    axe.check("remove member", "Remove Robin Analyst?")
+    page.get_by_role("button", name="Remove Robin Analyst").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed")
+
+    page.get_by_role("link", name="Returns").click()
+    page.get_by_role(
+        "button", name=re.compile(f"Open the .* return for {w.worlds.b.partnership.name}")
+    ).click()
+    expect(page.locator("main")).to_contain_text(w.worlds.b.submission.reference)
+    axe.assert_clean()
+
+
+def test_partnership_admin_links_an_agency(new_context, site, shot):
+    w = org_world()
+    agency = AgencyFactory(partnership=w.worlds.a.partnership, name="Mid Trust (Alpha)")
+    client = staff_client(Client(), w.worlds.a.partnership, StaffRole.ADMIN, email="admin@alpha.example")
+    context = new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": site,
+            }
+        ]
+    )
+    page = context.new_page()
+    axe = AxeAudit(page, reflow=True)
+    page.goto(site + reverse("staff_agency_detail", args=[w.worlds.a.partnership.slug, agency.pk]))
+    page.get_by_role("link", name=re.compile("^Organisation")).click()
+    axe.check("agency organisation", "Organisation")
+    page.get_by_label("Organisation name or identifier").fill("NS01")
+    page.get_by_role("button", name="Search").click()
+    axe.check("search results", "Organisation")
+    page.get_by_role("link", name="Propose a new organisation").click()
+    axe.check("propose", "Propose a new organisation")
+    page.get_by_label("Identifier (optional)", exact=True).fill("RX9")
+    page.get_by_role("button", name="Propose and send the link").click()
+    axe.check("propose with errors", "Propose a new organisation")
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_label("Organisation name or identifier").fill("northshire")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Link to Northshire Police").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Link proposed")
+    axe.check("agency organisation, proposed", "Organisation")
+    shot(page, "staff-agency-organisation")
+    axe.assert_clean()

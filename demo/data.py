@@ -648,3 +648,59 @@ RETURN_REASON = (
     "bank and agency staff, and the rating of Green is not yet supported. Please add the latest "
     "audit results and review the rating before submitting again."
 )
+
+
+# ---------------------------------------------------------------------------
+# Organisations (issue 13): the body behind agencies that answer for both
+# demo partnerships. The demo's police and NHS rows are different bodies in
+# life; here each pair stands for one organisation serving two partnerships.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    name: str
+    kind: str
+    identifier_type: str
+    identifier: str
+    # (partnership slug, agency name) pairs linked (and accepted).
+    agencies: tuple[tuple[str, str], ...]
+    # (name, email, role): the first is the admin.
+    members: tuple[tuple[str, str, str], ...]
+
+
+ORGANISATIONS = (
+    OrganisationSpec(
+        name="Northern Police (demo force)",
+        kind=Sector.POLICE,
+        identifier_type="police_force",
+        identifier="DEMO01",
+        agencies=(("csap", "Lancashire Constabulary"), ("sheffield", "South Yorkshire Police")),
+        members=(
+            ("Rachel Dunn", "rachel.dunn@northern-police.example", "admin"),
+            ("Tom Ellis", "tom.ellis@northern-police.example", "member"),
+        ),
+    ),
+    OrganisationSpec(
+        name="Northern Teaching Hospitals NHS Foundation Trust (demo trust)",
+        kind=Sector.NHS,
+        identifier_type="ods",
+        identifier="RDEMO",
+        agencies=(
+            ("csap", "Lancashire Teaching Hospitals NHS Foundation Trust"),
+            ("sheffield", "Sheffield Teaching Hospitals NHS Foundation Trust"),
+        ),
+        members=(("Priya Shah", "priya.shah@northern-hospitals.example", "admin"),),
+    ),
+    OrganisationSpec(
+        name="The Probation Service",
+        kind=Sector.PROBATION,
+        identifier_type="",
+        identifier="",
+        agencies=(
+            ("csap", "National Probation Service – Lancashire"),
+            ("sheffield", "National Probation Service – South Yorkshire"),
+        ),
+        members=(("Gareth Lloyd", "gareth.lloyd@probation.example", "admin"),),
+    ),
+)

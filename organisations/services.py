@@ -5,9 +5,11 @@ their sign-in links, and opening a linked agency's return.
 Each is atomic and recorded: on the agency's partnership's audit log when it
 concerns that partnership's agency, and on the organisation's own log."""
 
+import logging
 import secrets
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,6 +35,8 @@ from .models import (
     OrganisationRole,
     OrganisationSignInLink,
 )
+
+logger = logging.getLogger(__name__)
 
 EMAIL_KIND = "organisation"
 SIGN_IN_LINK_DAYS = 7
@@ -367,20 +371,38 @@ def sign_in_link_create(*, email: str) -> tuple[OrganisationSignInLink, str]:
     return link, sign_in_link_mint_url(link=link)
 
 
-@transaction.atomic
 def sign_in_link_request(*, email: str, ip: str | None = None) -> None:
     """ "Email me a sign-in link": counted against the per-address and per-IP
-    limits; a link goes only to an address that is some organisation's
-    member, and the page says the same either way."""
+    limits, then one task queued on commit that looks the address up and
+    sends a link if it is a member's (`sign_in_link_send`). Known and unknown
+    addresses do exactly this same work in the request, so neither the reply
+    nor its timing says whether an address is a member's (as resume links,
+    docs/security.md 12)."""
     email = email.strip().lower()
     limits = [(f"email:{key_digest(email)}", SIGN_IN_REQUESTS_PER_EMAIL)]
     if ip:
         limits.append((f"ip:{ip_key(ip)}", SIGN_IN_REQUESTS_PER_IP))
     if not within_limits(scope="orgsignin", window_seconds=SIGN_IN_REQUEST_WINDOW_SECONDS, limits=limits):
         raise SignInLimitedError("You have asked for too many links. Wait an hour and try again.")
+    transaction.on_commit(lambda: _queue_sign_in_link_send(email=email))
+
+
+def _queue_sign_in_link_send(*, email: str) -> None:
+    try:
+        sign_in_link_send_task.delay(email)
+    except Exception:
+        # The broker is down: dropped rather than done here (which would take
+        # longer for a member's address); the page asks to try again.
+        logger.warning("Could not queue a sign-in link request; the broker is unavailable", exc_info=True)
+
+
+@transaction.atomic
+def sign_in_link_send(*, email: str) -> bool:
+    """Send a sign-in link if this address is some organisation's member
+    (run by the task `sign_in_link_request` queues)."""
     membership = OrganisationMembership.objects.filter(email=email).order_by("pk").first()
     if membership is None:
-        return
+        return False
     signin = _sign_in_link_new(email=email)
     outbound_email_queue(
         partnership=None,
@@ -390,6 +412,12 @@ def sign_in_link_request(*, email: str, ip: str | None = None) -> None:
         template="organisation_sign_in",
         context={"sign_in_link_pk": signin.pk},
     )
+    return True
+
+
+@shared_task(name="organisations.sign_in_link_send", ignore_result=True)
+def sign_in_link_send_task(email: str) -> None:
+    sign_in_link_send(email=email)
 
 
 def sign_in_link_resolve(*, token: str, now=None) -> OrganisationSignInLink | None:

@@ -36,6 +36,8 @@ pytestmark = pytest.mark.django_db
 
 # agency <partnership> <link> <the agency's name, which has spaces>
 AGENCY_LINE = re.compile(r"^agency \S+ http\S+ \S.*$")
+# organisation <email> <the URL that signs them in>
+ORGANISATION_LINE = re.compile(r"^organisation \S+@\S+ http\S+/organisations/sign-in/[\w-]+/$")
 STAFF_LINE = re.compile(r"^staff \S+ (admin|reviewer|read_only|platform_admin) \S+@\S+ \S+ [A-Z2-7]+=*$")
 
 
@@ -48,7 +50,7 @@ def seed() -> list[str]:
 def parse(lines):
     agencies, staff = [], []
     for line in lines:
-        if line.startswith("#"):
+        if line.startswith("#") or ORGANISATION_LINE.match(line):
             continue
         assert AGENCY_LINE.match(line) or STAFF_LINE.match(line), f"unexpected output line: {line!r}"
         kind, *fields = line.split(" ")
@@ -131,7 +133,7 @@ def test_output_is_one_line_per_login():
     lines = seed()
 
     agencies, staff = parse(lines)
-    assert all(line.startswith(("agency ", "staff ", "#")) for line in lines)
+    assert all(line.startswith(("agency ", "staff ", "organisation ", "#")) for line in lines)
     assert len(agencies) == Agency.objects.count()
     assert {slug for slug, _ in agencies} == {"csap", "sheffield"}
     roles = {(s["partnership"], s["role"]) for s in staff}
@@ -320,3 +322,26 @@ def test_compare_movement_and_moderation_can_be_seen():
             assert OutboundEmail.objects.filter(
                 submission=submission, kind=OutboundEmail.Kind.OUTCOME
             ).exists()
+
+
+def test_every_organisation_member_signs_in_with_the_printed_url_and_sees_both_partnerships():
+    from urllib.parse import urlsplit
+
+    from organisations.models import OrganisationMembership
+
+    lines = [line for line in seed() if line.startswith("organisation ")]
+    assert (
+        len(lines)
+        == OrganisationMembership.objects.count()
+        == sum(len(o.members) for o in demo.ORGANISATIONS)
+    )
+    assert {o.kind for o in demo.ORGANISATIONS} >= {"police", "nhs", "probation"}
+    for line in lines:
+        assert ORGANISATION_LINE.match(line), line
+        _, email, url = line.split(" ")
+        client = Client()
+        client.get(urlsplit(url).path)
+        membership = OrganisationMembership.objects.select_related("organisation").get(email=email)
+        body = client.get(reverse("organisation_home", args=[membership.organisation_id])).content.decode()
+        for spec in demo.PARTNERSHIPS:
+            assert escape(spec.name) in body, (email, spec.name)

@@ -52,6 +52,8 @@ from core.domain import SYSTEM, Actor
 from core.models import OutboundEmail
 from demo import data as demo
 from demo.surveys import survey_demo_seed
+from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership
+from organisations.services import agency_link_decide, agency_link_propose, sign_in_link_create
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, agency_update, locality_create
@@ -124,14 +126,53 @@ class Command(BaseCommand):
                 agency_lines += agencies
                 staff_lines += staff
             staff_lines.append(self._platform_admin())
+            organisation_lines = self._organisations()
         # Printed only once everything is committed, so every line works.
-        self.stdout.write("# s11portal demo: one line per way in (agency resume links, then staff sign-ins)")
-        for line in agency_lines + staff_lines:
+        self.stdout.write(
+            "# s11portal demo: one line per way in (agency links, staff sign-ins, organisation members)"
+        )
+        for line in agency_lines + staff_lines + organisation_lines:
             self.stdout.write(line)
         self.stdout.write(
             f"# Staff sign in at {settings.BASE_URL}{reverse('account_login')} with the password, "
             "then a code from an authenticator app set up with the TOTP secret"
         )
+
+    # --- organisations --------------------------------------------------------
+
+    def _organisations(self) -> list[str]:
+        """Each demo organisation, its members, and its accepted links to an
+        agency in each partnership; one line per member:
+        `organisation <email> <URL that signs them in>`."""
+        lines = []
+        for spec in demo.ORGANISATIONS:
+            organisation = Organisation.objects.filter(name=spec.name).first() or Organisation.objects.create(
+                name=spec.name,
+                kind=spec.kind,
+                identifier_type=spec.identifier_type,
+                identifier=spec.identifier,
+            )
+            members = [
+                OrganisationMembership.objects.get_or_create(
+                    organisation=organisation, email=email, defaults={"name": name, "role": role}
+                )[0]
+                for name, email, role in spec.members
+            ]
+            for slug, agency_name in spec.agencies:
+                agency = Agency.objects.get(partnership__slug=slug, name=agency_name)
+                if AgencyLink.objects.filter(agency=agency, status=LinkStatus.ACCEPTED).exists():
+                    continue
+                admin = (
+                    agency.partnership.memberships.filter(role=StaffRole.ADMIN).select_related("user").first()
+                )
+                link = agency_link_propose(
+                    agency=agency, organisation=organisation, actor=Actor.for_user(admin.user)
+                )
+                agency_link_decide(link=link, by=members[0], accept=True)
+            for member in members:
+                _, url = sign_in_link_create(email=member.email)
+                lines.append(f"organisation {member.email} {url}")
+        return lines
 
     # --- partnerships ---------------------------------------------------------
 

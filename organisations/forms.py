@@ -118,3 +118,43 @@ class DecisionForm(forms.Form):
         choices=[("accept", "Accept"), ("refuse", "Refuse")],
         error_messages={"required": "Choose accept or refuse", "invalid_choice": "Choose accept or refuse"},
     )
+
+
+class CopyChooseForm(forms.Form):
+    """Which return to copy from and which to copy into (the choices are the
+    organisation's returns; the view gives them)."""
+
+    source = forms.TypedChoiceField(
+        label="Copy from",
+        coerce=int,
+        error_messages={
+            "required": "Choose the return to copy from",
+            "invalid_choice": "Choose the return to copy from",
+        },
+    )
+    target = forms.TypedChoiceField(
+        label="Copy into",
+        coerce=int,
+        help_text="Only returns of open audits that are not submitted can be changed.",
+        error_messages={
+            "required": "Choose the return to copy into",
+            "invalid_choice": "Choose the return to copy into",
+        },
+    )
+
+    def __init__(self, *args, sources, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose a return"), *sources]
+        self.fields["target"].choices = [("", "Choose a return"), *targets]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("target"):
+            self.add_error("target", "Choose a different return to copy into")
+        return data
+
+
+class CopyThemeForm(forms.Form):
+    source = forms.IntegerField(min_value=1)
+    target = forms.IntegerField(min_value=1)
+    theme = forms.SlugField(max_length=60)

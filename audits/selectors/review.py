@@ -342,6 +342,19 @@ def _words(event: AuditEvent) -> tuple[str, str]:
             parts.append(f"{d['evidence_added']} evidence added")
         summary = f" ({', '.join(parts)})" if parts else ""
         return f"Saved the theme “{d.get('theme', '')}”{summary}", ""
+    if verb == "organisation.theme_copied_in":
+        return (
+            f"Copied the theme “{d.get('theme', '')}” from another return of {d.get('organisation', '')} "
+            f"({d.get('answers_copied', 0)} answers, the rating and comments)",
+            "",
+        )
+    if verb == "organisation.theme_copied_out":
+        return (
+            f"The theme “{d.get('theme', '')}” was copied into another return of {d.get('organisation', '')}",
+            "",
+        )
+    if verb == "organisation.return_opened":
+        return f"Opened the return as a member of {d.get('organisation', '')}", ""
     if verb == "evidence.removed":
         return f"Removed evidence “{d.get('evidence', '')}” from “{d.get('theme', '')}”", ""
     if verb == "submission.submitted":

@@ -3,6 +3,8 @@ link, the organisation's home, its agency links (admins accept or refuse
 each partnership's proposal) and its members (admins invite and remove).
 Views parse input, call one service and redirect."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,8 +21,9 @@ from core.client_ip import client_ip
 from core.domain import DomainError
 from core.views import form_post
 
-from .. import selectors, services
-from ..forms import DecisionForm, MemberInviteForm, SignInForm
+from .. import selectors, services, services_copy
+from ..forms import CopyChooseForm, CopyThemeForm, DecisionForm, MemberInviteForm, SignInForm
+from ..services_copy import theme_copy_preview
 from ..session import member_email, member_required, organisation_session_end, organisation_session_start
 
 
@@ -30,7 +33,7 @@ def _org_url(name: str, membership, **kwargs) -> str:
 
 def org_context(membership, current: str) -> dict:
     """Header navigation and what every organisation page says about itself."""
-    items = [("Returns", "organisation_home")]
+    items = [("Returns", "organisation_home"), ("Copy answers", "organisation_copy")]
     if membership.is_admin:
         items += [("Agency links", "organisation_links"), ("Members", "organisation_members")]
     return {
@@ -272,3 +275,65 @@ def return_pdf(request, membership, submission_id, version):
         raise Http404("This copy is not ready yet")
     submission_pdf_download_record(record=record, actor=services.member_actor(membership))
     return pdf_file_response(record)
+
+
+# --- Answer once, submit to many -------------------------------------------------
+
+
+def _return_label(submission) -> str:
+    where = f"{submission.partnership.name}: {submission.agency.name}"
+    return f"{where}, {submission.cycle.title} ({submission.reference})"
+
+
+@never_cache
+@member_required()
+@require_http_methods(["GET", "HEAD"])
+def copy(request, membership):
+    """Choose two of the organisation's returns, then see per theme what
+    copying would change and what has no match, and copy theme by theme."""
+    accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
+    returns = selectors.organisation_returns(links=accepted)
+    sources = [(s.pk, _return_label(s)) for s in returns]
+    targets = [(s.pk, _return_label(s)) for s in returns if s.can_open and not s.is_locked]
+    form = CopyChooseForm(request.GET or None, sources=sources, targets=targets)
+    previews = source = target = None
+    if request.GET and form.is_valid():
+        by_pk = {s.pk: s for s in returns}
+        source, target = by_pk[form.cleaned_data["source"]], by_pk[form.cleaned_data["target"]]
+        previews = theme_copy_preview(source=source, target=target)
+    return render(
+        request,
+        "organisations/copy.html",
+        {
+            **org_context(membership, "organisation_copy"),
+            "form": form,
+            "previews": previews,
+            "source": source,
+            "target": target,
+            "source_label": source and _return_label(source),
+            "target_label": target and _return_label(target),
+        },
+    )
+
+
+@member_required()
+@require_POST
+def copy_theme(request, membership):
+    form = CopyThemeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the returns and the theme again")
+        return redirect(_org_url("organisation_copy", membership))
+    accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
+    pairs = selectors.organisation_agency_pairs(links=accepted)
+    source = linked_submission_access(agencies=pairs, pk=form.cleaned_data["source"])
+    target = linked_submission_access(agencies=pairs, pk=form.cleaned_data["target"])
+    try:
+        services_copy.theme_copy(
+            membership=membership, source=source, target=target, theme_key=form.cleaned_data["theme"]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Theme copied into {target.reference}")
+    query = urlencode({"source": source.pk, "target": target.pk})
+    return redirect(f"{_org_url('organisation_copy', membership)}?{query}")

@@ -52,6 +52,19 @@ def _link(w):
 
 CASES = [
     OrgCase("organisation_home", False),
+    OrgCase("organisation_copy", False),
+    # The source's theme is not answered: refused with a message, back to the page.
+    OrgCase(
+        "organisation_copy_theme",
+        False,
+        method="post",
+        data=lambda w: {
+            "source": w.worlds.a.submission.pk,
+            "target": w.worlds.b.submission.pk,
+            "theme": "theme-1",
+        },
+        ok=(302,),
+    ),
     OrgCase("organisation_links", True),
     OrgCase(
         "organisation_link_decide",

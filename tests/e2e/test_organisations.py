@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from organisations.models import AgencyLink
 from partnerships.models import StaffRole
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, submission_complete
 from tests.organisations.support import org_world
 from tests.staff import staff_client
 
@@ -73,11 +73,33 @@ def test_organisation_pages(new_context, site, outbox, shot):
     page.get_by_role("button", name="Remove Robin Analyst").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed")
 
-    page.get_by_role("link", name="Returns").click()
-    page.get_by_role(
-        "button", name=re.compile(f"Open the .* return for {w.worlds.b.partnership.name}")
-    ).click()
-    expect(page.locator("main")).to_contain_text(w.worlds.b.submission.reference)
+    # Answer once, submit to many: alpha's return was answered; copy each
+    # theme into bravo's, then submit both, each with its own sign-off.
+    submission_complete(w.worlds.a.submission)
+    page.get_by_role("link", name="Copy answers").click()
+    axe.check("copy", "Copy answers between returns")
+    page.get_by_label("Copy from").select_option(value=str(w.worlds.a.submission.pk))
+    page.get_by_label("Copy into").select_option(value=str(w.worlds.b.submission.pk))
+    page.get_by_role("button", name="Show what would change").click()
+    axe.check("copy preview", "Copy answers between returns")
+    for n in (1, 2, 3):
+        page.get_by_role("button", name=re.compile(f"^Copy this theme.*Theme {n}$")).click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Theme copied")
+    axe.check("copy preview after copying", "Copy answers between returns")
+
+    for w_ in (w.worlds.b, w.worlds.a):
+        page.get_by_role("link", name="Returns").click()
+        page.get_by_role("button", name=re.compile(f"Open the .* return for {w_.partnership.name}")).click()
+        expect(page.locator("main")).to_contain_text(w_.submission.reference)
+        page.get_by_role("link", name="Check your answers and submit").click()
+        page.get_by_label("Full name").fill("Chief Constable Dunn")
+        page.get_by_label("Role").fill("Chief Constable")
+        page.get_by_text("I confirm the person named has approved this return").click()
+        page.get_by_role("button", name="Submit your return").click()
+        expect(page.locator(".govuk-panel--confirmation")).to_contain_text("Return submitted")
+        w_.submission.refresh_from_db()
+        assert w_.submission.status == "submitted"
+        page.goto(site + reverse("organisation_home", args=[w.org.pk]))
     axe.assert_clean()
 
 

@@ -1,0 +1,177 @@
+"""Answer once, submit to many (issue 13 item 4): an organisation member
+copies one theme's answers, rating and comments from one of the
+organisation's returns into another, for the questions that are the same.
+
+"The same" is the stable key a built-in library question carries into every
+partnership's copy: the theme's key and the question's key. A partnership's
+own (local) questions have no match. The copy is an ordinary theme save of
+the target return (its policy, lock and version check apply), and both
+returns' histories record it without naming the other partnership."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from audits.models import Answer, AnswerValue, Rag, Submission, ThemeResponse
+from audits.services.responses import theme_response_save
+from core.audit import audit_event_record
+from themes.models import Question, Theme
+
+from .models import OrganisationMembership
+from .services import OrganisationRefusedError, member_actor
+
+
+def _question_key(question: Question, theme: Theme) -> tuple[str, str] | None:
+    if question.is_local:
+        return None
+    return (theme.key, question.key)
+
+
+@dataclass
+class CopyRow:
+    text: str
+    current: str  # the target's answer now ("" for none)
+    new: str  # the source's answer
+
+
+@dataclass
+class ThemeCopyPreview:
+    key: str
+    title: str
+    rows: list[CopyRow] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # the target's questions with no source answer
+    rag_current: str = ""
+    rag_new: str = ""
+    comments_change: bool = False
+    source_saved: bool = False
+
+    @property
+    def changes(self) -> int:
+        return (
+            sum(1 for r in self.rows if r.current != r.new)
+            + (self.rag_current != self.rag_new)
+            + int(self.comments_change)
+        )
+
+
+def _label(value: str) -> str:
+    return AnswerValue(value).label if value in AnswerValue.values else "Not answered"
+
+
+def _rag_label(value: str) -> str:
+    return Rag(value).label if value in Rag.values else "Not rated"
+
+
+def _themes(submission: Submission) -> list[Theme]:
+    return list(
+        Theme.objects.filter(question_set_id=submission.question_set_id)
+        .order_by("order")
+        .prefetch_related("questions")
+    )
+
+
+def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeCopyPreview]:
+    """For each theme of the target: what copying the source's theme would
+    change (question by question), and the target's questions that have no
+    match. Both returns must already be the organisation's (the view reached
+    them through audits.access)."""
+    source_themes = {t.key: t for t in _themes(source)}
+    source_answers = dict(Answer.objects.filter(submission=source).values_list("question_id", "value"))
+    target_answers = dict(Answer.objects.filter(submission=target).values_list("question_id", "value"))
+    responses = {
+        (r.submission_id, r.theme_id): r
+        for r in ThemeResponse.objects.filter(submission__in=[source, target])
+    }
+    previews = []
+    for theme in _themes(target):
+        preview = ThemeCopyPreview(key=theme.key, title=theme.title)
+        source_theme = source_themes.get(theme.key)
+        by_key = {}
+        if source_theme is not None:
+            by_key = {
+                _question_key(q, source_theme): q for q in source_theme.questions.all() if not q.is_local
+            }
+            source_response = responses.get((source.pk, source_theme.pk))
+            preview.source_saved = source_response is not None and source_response.version > 0
+            target_response = responses.get((target.pk, theme.pk))
+            preview.rag_current = target_response.rag if target_response else ""
+            preview.rag_new = source_response.rag if source_response else ""
+            preview.comments_change = bool(source_response) and (
+                (target_response.comments if target_response else "") != source_response.comments
+            )
+        for question in theme.questions.all():
+            match = by_key.get(_question_key(question, theme))
+            if match is None or match.pk not in source_answers:
+                preview.unmatched.append(question.text)
+                continue
+            preview.rows.append(
+                CopyRow(
+                    text=question.text,
+                    current=_label(target_answers.get(question.pk, "")),
+                    new=_label(source_answers[match.pk]),
+                )
+            )
+        preview.rag_current, preview.rag_new = _rag_label(preview.rag_current), _rag_label(preview.rag_new)
+        previews.append(preview)
+    return previews
+
+
+@transaction.atomic
+def theme_copy(
+    *, membership: OrganisationMembership, source: Submission, target: Submission, theme_key: str
+) -> ThemeResponse:
+    """Copy one theme from `source` into `target` (both already reached
+    through the organisation's accepted links). Refused if the returns are
+    one, the theme is not in both, or the source's theme was never saved;
+    the target's own rules (open, not locked, N/A reasons) apply as for any
+    save."""
+    if source.pk == target.pk:
+        raise OrganisationRefusedError("Choose two different returns")
+    target_theme = next((t for t in _themes(target) if t.key == theme_key), None)
+    source_theme = next((t for t in _themes(source) if t.key == theme_key), None)
+    if target_theme is None or source_theme is None:
+        raise OrganisationRefusedError("This theme is not in both returns")
+    source_response = ThemeResponse.objects.filter(submission=source, theme=source_theme).first()
+    if source_response is None or source_response.version == 0:
+        raise OrganisationRefusedError(
+            f"“{source_theme.title}” has not been answered in the return you copy from"
+        )
+    by_key = {_question_key(q, source_theme): q.pk for q in source_theme.questions.all() if not q.is_local}
+    source_answers = dict(
+        Answer.objects.filter(submission=source, question__theme=source_theme).values_list(
+            "question_id", "value"
+        )
+    )
+    answers = {}
+    for question in target_theme.questions.all():
+        source_id = by_key.get(_question_key(question, target_theme))
+        if source_id in source_answers:
+            answers[question.pk] = source_answers[source_id]
+    target_response = ThemeResponse.objects.filter(submission=target, theme=target_theme).first()
+    actor = member_actor(membership)
+    response = theme_response_save(
+        submission=target,
+        theme=target_theme,
+        answers=answers,
+        rag=source_response.rag,
+        comments=source_response.comments,
+        expected_version=target_response.version if target_response else 0,
+        actor=actor,
+    )
+    organisation = membership.organisation.name
+    detail = {"theme": target_theme.title, "organisation": organisation, "answers_copied": len(answers)}
+    audit_event_record(
+        partnership=target.partnership,
+        actor=actor,
+        verb="organisation.theme_copied_in",
+        submission=target,
+        detail=detail,
+    )
+    audit_event_record(
+        partnership=source.partnership,
+        actor=actor,
+        verb="organisation.theme_copied_out",
+        submission=source,
+        detail=detail,
+    )
+    return response

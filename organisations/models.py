@@ -206,7 +206,7 @@ class OrganisationEvent(models.Model):
 
 class OrganisationReturnAccess(models.Model):
     """A member opening a linked agency's open return: the resume link made
-    for them (audits.agency_session then serves the journey as for any
+    for them (audits.views.agency_session then serves the journey as for any
     contributor). Removing the member or ending the agency's link revokes
     every link recorded here, so the access lasts no longer than they do."""
 

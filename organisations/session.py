@@ -8,7 +8,7 @@ allauth account of the same address (with its second factor, if it has one).
 Memberships are read on every request: a removed member loses the
 organisation from their next request.
 
-Opening a return hands over to the agency session (audits.agency_session)
+Opening a return hands over to the agency session (audits.views.agency_session)
 with a resume link made for the member (organisations.services
 .organisation_return_open), so the agency journey and its one access layer
 serve them as any contributor.

@@ -13,17 +13,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.access import linked_submission_access
-from audits.agency_session import agency_session_start
 from audits.selectors.pdf import submission_pdf_get
 from audits.services.pdf import submission_pdf_download_record, submission_pdf_ready
+from audits.views.agency_session import agency_session_start
 from audits.views.pdf import pdf_file_response
 from core.client_ip import client_ip
 from core.domain import DomainError
 from core.views import form_post
 
-from .. import selectors, services, services_copy
+from .. import selectors, services
 from ..forms import CopyChooseForm, CopyThemeForm, DecisionForm, MemberInviteForm, SignInForm
-from ..services_copy import theme_copy_preview
+from ..services import copy as services_copy
+from ..services.copy import theme_copy_preview
 from ..session import member_email, member_required, organisation_session_end, organisation_session_start
 
 

@@ -141,8 +141,11 @@ CASES = {
 # tests/partnerships/test_members_shared_accounts.py).
 # The public contact form's message is tested in tests/guidance/test_guidance.py,
 # the registration's in tests/joining/test_views_registration.py, the survey
-# link's below.
+# link's below; the organisations' in tests/organisations/test_services_sign_in.py.
 OTHER_TEMPLATES = {
+    "organisation_invitation",
+    "organisation_link_proposed",
+    "organisation_sign_in",
     "survey_share",
     "staff_invitation",
     "staff_invitation_existing",
@@ -167,7 +170,7 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         "survey_share",
         *NOTIFICATION_EMAIL_KINDS.values(),
         DIGEST_EMAIL_KIND,
-        "organisation",  # its texts: tests/organisations/test_sign_in.py
+        "organisation",  # its texts: tests/organisations/test_services_sign_in.py
     }
 
 

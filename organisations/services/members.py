@@ -24,7 +24,7 @@ from core.outbox import outbound_email_queue
 from core.ratelimit import ip_key, key_digest, within_limits
 from partnerships.models import Agency
 
-from .models import (
+from ..models import (
     LIVE_LINK_STATUSES,
     AgencyLink,
     LinkStatus,

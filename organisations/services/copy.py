@@ -17,8 +17,8 @@ from audits.services.responses import theme_response_save
 from core.audit import audit_event_record
 from themes.models import Question, Theme
 
-from .models import OrganisationMembership
-from .services import OrganisationRefusedError, member_actor
+from ..models import OrganisationMembership
+from .members import OrganisationRefusedError, member_actor
 
 
 def _question_key(question: Question, theme: Theme) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ from audits.services.responses import SubmissionLockedError
 from core.domain import Actor
 from core.models import AuditEvent
 from organisations.services import OrganisationRefusedError
-from organisations.services_copy import theme_copy, theme_copy_preview
+from organisations.services.copy import theme_copy, theme_copy_preview
 from tests.factories import submission_complete, theme_save
 from themes.models import Question
 

@@ -158,3 +158,37 @@ class CopyThemeForm(forms.Form):
     source = forms.IntegerField(min_value=1)
     target = forms.IntegerField(min_value=1)
     theme = forms.SlugField(max_length=60)
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "Title must be 300 characters or fewer"},
+    )
+
+
+class EvidenceAttachForm(forms.Form):
+    """Which open return and theme to attach a library file to: choices
+    "<return id>:<theme key>", which the view gives."""
+
+    where = forms.ChoiceField(
+        label="Attach to",
+        error_messages={
+            "required": "Choose a return and theme",
+            "invalid_choice": "Choose a return and theme",
+        },
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["where"].choices = [("", "Choose a return and theme"), *choices]
+
+    def target(self) -> tuple[int, str]:
+        pk, key = self.cleaned_data["where"].split(":", 1)
+        return int(pk), key

@@ -225,3 +225,33 @@ class OrganisationReturnAccess(models.Model):
 
     def __str__(self):
         return f"{self.membership} opened return link {self.resume_link_id}"
+
+
+def organisation_evidence_upload_to(instance, filename):
+    # Never the uploader's filename (kept in original_name), as for a return's evidence.
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+    name = f"{instance.token}.{extension}" if extension.isalnum() and len(extension) <= 5 else instance.token
+    return f"organisation-evidence/{instance.organisation_id}/{name}"
+
+
+class OrganisationEvidence(models.Model):
+    """A file in the organisation's evidence library: uploaded once, and
+    copied into a partnership's own storage each time it is attached to one
+    of that partnership's returns (so partnerships' files stay apart)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="evidence")
+    token = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to=organisation_evidence_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    added_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name

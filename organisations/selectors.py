@@ -12,6 +12,7 @@ from audits.access import linked_submissions
 from audits.models import ActionItem, ActionUpdate, SubmissionPdf, SubmissionReview, ThemeResponse
 from audits.services.links import link_expiry
 from partnerships.models import Agency, Partnership
+from themes.models import Theme
 
 from .models import (
     LIVE_LINK_STATUSES,
@@ -19,6 +20,7 @@ from .models import (
     IdentifierType,
     LinkStatus,
     Organisation,
+    OrganisationEvidence,
     OrganisationMembership,
 )
 
@@ -191,3 +193,25 @@ def organisation_returns(*, links: list[AgencyLink], now=None) -> list:
         submission.outcome = review.get_outcome_display() if review and review.is_confirmed else ""
         submission.can_open = submission.cycle.opens_at <= now < link_expiry(submission)
     return submissions
+
+
+# --- The evidence library ---------------------------------------------------------
+
+
+def organisation_evidence_list(*, organisation: Organisation) -> list[OrganisationEvidence]:
+    return list(OrganisationEvidence.objects.filter(organisation=organisation))
+
+
+def organisation_evidence_get(*, organisation: Organisation, pk) -> OrganisationEvidence:
+    return get_object_or_404(OrganisationEvidence, organisation=organisation, pk=pk)
+
+
+def question_set_themes(*, question_set_ids) -> dict[int, list[Theme]]:
+    """The themes of these question sets (the organisation's open returns'),
+    by question set, in order."""
+    themes: dict[int, list[Theme]] = {}
+    for theme in Theme.objects.filter(question_set_id__in=question_set_ids).order_by(
+        "question_set_id", "order"
+    ):
+        themes.setdefault(theme.question_set_id, []).append(theme)
+    return themes

@@ -17,6 +17,10 @@ urlpatterns = [
     path(ORG, views.home, name="organisation_home"),
     path(ORG + "copy/", views.copy, name="organisation_copy"),
     path(ORG + "copy/theme/", views.copy_theme, name="organisation_copy_theme"),
+    path(ORG + "evidence/", views.evidence, name="organisation_evidence"),
+    path(
+        ORG + "evidence/<int:evidence_id>/attach/", views.evidence_attach, name="organisation_evidence_attach"
+    ),
     path(ORG + "links/", views.links, name="organisation_links"),
     path(ORG + "links/<int:link_id>/decide/", views.link_decide, name="organisation_link_decide"),
     path(ORG + "members/", views.members, name="organisation_members"),

@@ -22,8 +22,17 @@ from core.domain import DomainError
 from core.views import form_post
 
 from .. import selectors, services
-from ..forms import CopyChooseForm, CopyThemeForm, DecisionForm, MemberInviteForm, SignInForm
+from ..forms import (
+    CopyChooseForm,
+    CopyThemeForm,
+    DecisionForm,
+    EvidenceAttachForm,
+    EvidenceUploadForm,
+    MemberInviteForm,
+    SignInForm,
+)
 from ..services import copy as services_copy
+from ..services import evidence as services_evidence
 from ..services.copy import theme_copy_preview
 from ..session import member_email, member_required, organisation_session_end, organisation_session_start
 
@@ -34,7 +43,11 @@ def _org_url(name: str, membership, **kwargs) -> str:
 
 def org_context(membership, current: str) -> dict:
     """Header navigation and what every organisation page says about itself."""
-    items = [("Returns", "organisation_home"), ("Copy answers", "organisation_copy")]
+    items = [
+        ("Returns", "organisation_home"),
+        ("Copy answers", "organisation_copy"),
+        ("Evidence library", "organisation_evidence"),
+    ]
     if membership.is_admin:
         items += [("Agency links", "organisation_links"), ("Members", "organisation_members")]
     return {
@@ -338,3 +351,80 @@ def copy_theme(request, membership):
         messages.success(request, f"Theme copied into {target.reference}")
     query = urlencode({"source": source.pk, "target": target.pk})
     return redirect(f"{_org_url('organisation_copy', membership)}?{query}")
+
+
+# --- The evidence library --------------------------------------------------------
+
+
+@never_cache
+@member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+def evidence(request, membership):
+    form = EvidenceUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if done := form_post(
+        request,
+        form,
+        lambda data: services_evidence.organisation_evidence_upload(
+            membership=membership, upload=data["file"], title=data["title"]
+        ),
+        done=lambda item: (
+            f"{item.original_name} added to the library",
+            _org_url("organisation_evidence", membership),
+        ),
+        error_field="file",
+    ):
+        return done
+    return render(
+        request,
+        "organisations/evidence.html",
+        {
+            **org_context(membership, "organisation_evidence"),
+            "form": form,
+            "items": selectors.organisation_evidence_list(organisation=membership.organisation),
+        },
+    )
+
+
+@never_cache
+@member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+def evidence_attach(request, membership, evidence_id):
+    item = selectors.organisation_evidence_get(organisation=membership.organisation, pk=evidence_id)
+    accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
+    returns = [s for s in selectors.organisation_returns(links=accepted) if s.can_open and not s.is_locked]
+    themes = selectors.question_set_themes(question_set_ids={s.question_set_id for s in returns})
+    choices = [
+        (f"{s.pk}:{theme.key}", f"{_return_label(s)} – {theme.title}")
+        for s in returns
+        for theme in themes.get(s.question_set_id, [])
+    ]
+    form = EvidenceAttachForm(request.POST if request.method == "POST" else None, choices=choices)
+
+    def attach(data):
+        pk, key = form.target()
+        target = linked_submission_access(agencies=selectors.organisation_agency_pairs(links=accepted), pk=pk)
+        theme = next(t for t in themes[target.question_set_id] if t.key == key)
+        services_evidence.organisation_evidence_attach(
+            membership=membership, evidence=item, target=target, theme=theme
+        )
+        return target, theme
+
+    if done := form_post(
+        request,
+        form,
+        attach,
+        done=lambda result: (
+            f"{item.original_name} attached to {result[1].title} in {result[0].reference}",
+            _org_url("organisation_evidence", membership),
+        ),
+        error_field="where",
+    ):
+        return done
+    return render(
+        request,
+        "organisations/evidence_attach.html",
+        {**org_context(membership, "organisation_evidence"), "form": form, "item": item},
+    )

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.services import resume_link_create
-from organisations.models import AgencyLink
+from organisations.models import AgencyLink, OrganisationEvidence
 from partnerships.models import StaffRole
 from tests.factories import AgencyFactory
 from tests.organisations.support import member_client, org_world
@@ -39,6 +39,20 @@ class OrgCase:
     ok: tuple[int, ...] = (200,)
 
 
+def _library_file(w):
+    item = OrganisationEvidence.objects.filter(organisation=w.org).first()
+    if item is None:
+        item = OrganisationEvidence.objects.create(
+            organisation=w.org,
+            token="a" * 32,
+            file="organisation-evidence/x.pdf",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            sha256="0" * 64,
+        )
+    return item
+
+
 def _link(w):
     """A proposal waiting for the organisation (made once per world)."""
     link = AgencyLink.objects.filter(organisation=w.org, status="proposed").first()
@@ -53,6 +67,8 @@ def _link(w):
 CASES = [
     OrgCase("organisation_home", False),
     OrgCase("organisation_copy", False),
+    OrgCase("organisation_evidence", False),
+    OrgCase("organisation_evidence_attach", False, lambda w: {"evidence_id": _library_file(w).pk}),
     # The source's theme is not answered: refused with a message, back to the page.
     OrgCase(
         "organisation_copy_theme",

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from organisations.models import AgencyLink
 from partnerships.models import StaffRole
+from tests.audits.test_evidence_files import PDF
 from tests.factories import AgencyFactory, submission_complete
 from tests.organisations.support import org_world
 from tests.staff import staff_client
@@ -72,6 +73,22 @@ def test_organisation_pages(new_context, site, outbox, shot):
     axe.check("remove member", "Remove Robin Analyst?")
     page.get_by_role("button", name="Remove Robin Analyst").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed")
+
+    # The evidence library: upload once, attach a copy to bravo's return.
+    page.get_by_role("link", name="Evidence library").click()
+    axe.check("evidence library", "Evidence library")
+    page.get_by_role("button", name="Add to the library").click()
+    axe.check("evidence library with errors", "Evidence library")
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "Safeguarding policy.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Add to the library").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("added to the library")
+    page.get_by_role("link", name=re.compile("^Attach to a return")).click()
+    axe.check("attach evidence", "Attach Safeguarding policy.pdf")
+    page.get_by_label("Attach to").select_option(value=f"{w.worlds.b.submission.pk}:theme-2")
+    page.get_by_role("button", name="Attach a copy").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("attached")
 
     # Answer once, submit to many: alpha's return was answered; copy each
     # theme into bravo's, then submit both, each with its own sign-off.

@@ -44,7 +44,10 @@ def test_attaching_copies_the_file_into_each_partnerships_own_storage(evidence_s
     assert len(copies) == 2
     names = set()
     for copy, world in zip(copies, w.worlds, strict=True):
-        assert copy.submission_id == world.submission.pk and copy.submission.partnership_id == world.partnership.pk
+        assert (
+            copy.submission_id == world.submission.pk
+            and copy.submission.partnership_id == world.partnership.pk
+        )
         assert copy.file.name.startswith(f"evidence/{world.partnership.pk}/{world.submission.pk}/")
         assert copy.file.open("rb").read() == PDF
         assert copy.original_name == "Safeguarding policy.pdf" and copy.added_by_name == "Pat Member"

@@ -56,6 +56,7 @@ class OutboundEmail(models.Model):
         ACTION_UPDATE_REMINDER = "action_reminder", "Action plan update reminder"
         OUTCOME = "outcome", "Evaluation outcome"
         RETURNED = "returned", "Returned for changes"
+        DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
         # To a member of staff, about no return (partnership staff management).
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
         # From the public contact form to the partnership's own address.

@@ -1,15 +1,19 @@
 """Reads for setting up cycles and for the email history staff see. Every
 function takes the partnership and never returns another partnership's row."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Agency, Locality, Partnership
 from themes.models import QuestionSet, Theme
 from themes.selectors import question_set_structure
 
-from ..models import Answer, AuditCycle, Submission, ThemeResponse
+from ..access import cycle_owned
+from ..models import Answer, AuditCycle, Submission, SubmissionStatus, ThemeResponse
+from .scope import cycle_participants
 
 Kind = OutboundEmail.Kind
 Status = OutboundEmail.Status
@@ -70,6 +74,47 @@ def cycle_email_rows(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet
             contacts_total=Count("agency__contacts", distinct=True),
         )
         .order_by("agency__name")
+    )
+
+
+def cycle_participant_rows(
+    *, partnership: Partnership, cycle: AuditCycle
+) -> list[tuple[Agency, Submission | None]]:
+    """Each agency taking part, by name, with its return in the cycle (None
+    before the cycle opens). Two queries."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    returns = {
+        s.agency_id: s
+        for s in Submission.objects.filter(partnership=partnership, cycle=cycle).select_related("cycle")
+    }
+    return [(a, returns.get(a.pk)) for a in cycle_participants(cycle=cycle).only("pk", "name")]
+
+
+def cycle_overdue_rows(*, partnership: Partnership, cycle: AuditCycle, now=None) -> list[Submission]:
+    """The cycle's returns not submitted by their deadline, the agency's own
+    extension included, oldest deadline first: each with `effective_deadline`,
+    how many contacts it has, how many reminders and overdue notices went
+    out and when the last did (one query)."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    now = now or timezone.now()
+    sent = Q(emails__status=Status.SENT)
+    chasers = Q(emails__kind__in=[Kind.REMINDER, Kind.OVERDUE])
+    return list(
+        Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .exclude(status=SubmissionStatus.SUBMITTED)
+        .filter(agency__in=cycle_participants(cycle=cycle).values("pk"))
+        # An extension counts only when it is later than the cycle's close (as Submission.deadline).
+        .annotate(
+            effective_deadline=Greatest(Coalesce("extended_until", F("cycle__closes_at")), "cycle__closes_at")
+        )
+        .filter(effective_deadline__lte=now)
+        .select_related("agency", "cycle")
+        .annotate(
+            contacts_total=Count("agency__contacts", distinct=True),
+            chasers_sent=Count("emails", filter=sent & chasers, distinct=True),
+            last_chased_at=Max("emails__sent_at", filter=sent & chasers),
+        )
+        .order_by("effective_deadline", "agency__name")
     )
 
 
@@ -135,6 +180,8 @@ __all__ = [
     "cycle_admin_get",
     "cycle_deadline_events",
     "cycle_email_rows",
+    "cycle_overdue_rows",
+    "cycle_participant_rows",
     "cycle_submissions_by_agency",
     "locality_choice_list",
     "question_set_published_list",

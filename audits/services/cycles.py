@@ -31,6 +31,7 @@ from ..models import (
 from ..models.question_sets import matching_rules
 from ..selectors.scope import cycle_participants, scope_agencies
 from .core import submission_reference_new
+from .deadline_notices import deadline_notices_write
 from .links import link_expiry
 
 MAX_REMINDER_DAYS = 365
@@ -295,12 +296,22 @@ def cycle_deadline_extend(*, cycle: AuditCycle, closes_at: datetime, reason: str
         Submission.objects.filter(pk__in=affected_ids),
         f"The deadline moved from {before.isoformat()} to {closes_at.isoformat()}.",
     )
+    # Every agency taking part with a return still to send whose deadline moved is told.
+    to_tell = Submission.objects.filter(
+        pk__in=affected_ids, agency__in=cycle_participants(cycle=cycle).values("pk")
+    ).exclude(status=SubmissionStatus.SUBMITTED)
+    notified = deadline_notices_write(submission_ids=list(to_tell.values_list("pk", flat=True)))
     audit_event_record(
         partnership=cycle.partnership,
         actor=actor,
         verb="cycle.deadline_extended",
         obj=cycle,
-        detail={"from": before.isoformat(), "to": closes_at.isoformat(), "reason": reason},
+        detail={
+            "from": before.isoformat(),
+            "to": closes_at.isoformat(),
+            "reason": reason,
+            "emails_written": notified,
+        },
     )
     return cycle
 
@@ -322,19 +333,27 @@ def submission_deadline_extend(
     if until <= timezone.now():
         raise DomainError("The new deadline must be in the future")
     before = submission.deadline
+    if until == before:
+        raise DomainError("That is the agency's deadline already. Enter a different date")
     submission.extended_until = until
     submission.save(update_fields=["extended_until", "updated_at"])
     _after_deadline_moved(
         Submission.objects.filter(pk=submission.pk),
         f"The deadline moved from {before.isoformat()} to {until.isoformat()}.",
     )
+    notified = deadline_notices_write(submission_ids=[submission.pk])
     audit_event_record(
         partnership=submission.partnership,
         actor=actor,
         verb="submission.deadline_extended",
         submission=submission,
         obj=submission,
-        detail={"from": before.isoformat(), "to": until.isoformat(), "reason": reason},
+        detail={
+            "from": before.isoformat(),
+            "to": until.isoformat(),
+            "reason": reason,
+            "emails_written": notified,
+        },
     )
     return submission
 

@@ -9,6 +9,11 @@ has a key that names it:
     reminder:<cycle>:<agency>:<contact email>:<days before>d:<deadline, UTC>
     overdue:<cycle>:<agency>:<contact email>:<deadline, UTC>
 
+("Send a reminder now", below, keys its emails reminder-now:… or
+overdue-now:… with the moment it was pressed, and sends an agency one at
+most every REMINDER_NOW_INTERVAL; deadline changes are
+audits/services/deadline_notices.py.)
+
 and the outbox keeps one row per key, so a run repeated, or two runs at
 once, write each email once. Moving a deadline (for the cycle or for one
 agency) gives new keys; the unsent emails keyed on the old deadline are
@@ -22,7 +27,7 @@ on Friday 27 March, whether or not the clocks changed in between.
 
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
@@ -32,14 +37,13 @@ from django.utils import timezone
 from core.audit import audit_event_record
 from core.domain import Actor, DomainError
 from core.models import OutboundEmail
-from core.outbox import outbound_email_queue_many
 from partnerships.models import AgencyContact
 
-from ..models import AuditCycle, ResumeLink, Submission, SubmissionStatus
+from ..models import AuditCycle, Submission, SubmissionStatus
 from ..selectors.scope import cycle_participants
+from .agency_emails import Wanted, agency_emails_write, base_key, email_context
 from .cycles import cycle_submissions_ensure
-from .emails import Recipient, submission_email_context
-from .links import link_expiry
+from .emails import Recipient
 
 # How long after a deadline an agency that has not submitted is still sent
 # its overdue notice (a run that was down for a day still sends it; a cycle
@@ -79,124 +83,50 @@ def reminder_due(*, cycle: AuditCycle, deadline: datetime, now: datetime) -> int
     return max(due)[1] if due else None
 
 
-@dataclass(frozen=True)
-class _Wanted:
-    submission: Submission
-    contact: AgencyContact | Recipient
-    kind: str
-    key: str
-    template: str
-    context: dict
-    with_link: bool
-
-
-def _context(submission: Submission, **extra) -> dict:
-    return submission_email_context(
-        submission,
-        opens_at=submission.cycle.opens_at.isoformat(),
-        carried_forward=submission.carried_from_id is not None,
-        **extra,
-    )
-
-
-def _base_key(submission: Submission, contact: AgencyContact) -> str:
-    return f"{submission.cycle_id}:{submission.agency_id}:{contact.email.lower()}"
-
-
-def _wanted_for(submission: Submission, contacts, now: datetime) -> list[_Wanted]:
+def _wanted_for(submission: Submission, contacts, now: datetime) -> list[Wanted]:
     cycle = submission.cycle
     deadline = submission.deadline
     wanted = []
     for contact in contacts:
-        base = _base_key(submission, contact)
+        base = base_key(submission, contact)
         if now < deadline:
             wanted.append(
-                _Wanted(
+                Wanted(
                     submission,
                     contact,
                     Kind.INVITATION,
                     f"invitation:{base}",
                     "invitation",
-                    _context(submission),
+                    email_context(submission),
                     True,
                 )
             )
             days = reminder_due(cycle=cycle, deadline=deadline, now=now)
             if days is not None:
                 wanted.append(
-                    _Wanted(
+                    Wanted(
                         submission,
                         contact,
                         Kind.REMINDER,
                         f"reminder:{base}:{days}d:{_utc_stamp(deadline)}",
                         "reminder",
-                        _context(submission, days_before=days),
+                        email_context(submission, days_before=days),
                         True,
                     )
                 )
         elif now < deadline + OVERDUE_WINDOW:
             wanted.append(
-                _Wanted(
+                Wanted(
                     submission,
                     contact,
                     Kind.OVERDUE,
                     f"overdue:{base}:{_utc_stamp(deadline)}",
                     "overdue",
-                    _context(submission),
+                    email_context(submission),
                     False,
                 )
             )
     return wanted
-
-
-def _write(wanted: list[_Wanted]) -> set[str]:
-    """Write the wanted emails that have no outbox row yet, each with a fresh
-    resume link where it carries one. Returns the keys written."""
-    existing = set(
-        OutboundEmail.objects.filter(dedupe_key__in=[w.key for w in wanted]).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    new = [w for w in wanted if w.key not in existing]
-    if not new:
-        return set()
-    links = {}
-    needing = [w for w in new if w.with_link]
-    if needing:
-        created = ResumeLink.objects.bulk_create(
-            [
-                ResumeLink(
-                    partnership_id=w.submission.partnership_id,
-                    submission=w.submission,
-                    name=w.contact.name,
-                    email=w.contact.email.lower(),
-                    expires_at=link_expiry(w.submission),
-                )
-                for w in needing
-            ]
-        )
-        links = {w.key: link for w, link in zip(needing, created, strict=True)}
-    rows = [
-        OutboundEmail(
-            partnership_id=w.submission.partnership_id,
-            submission=w.submission,
-            resume_link=links.get(w.key),
-            kind=w.kind,
-            dedupe_key=w.key,
-            to_name=w.contact.name,
-            to_email=w.contact.email,
-            template=w.template,
-            context=w.context,
-        )
-        for w in new
-    ]
-    written = outbound_email_queue_many(emails=rows)
-    # Another run wrote some of these first: drop the links we made for them
-    # (they never had a token, so nobody could have used them).
-    lost = [link.pk for key, link in links.items() if key not in written]
-    if lost:
-        ResumeLink.objects.filter(pk__in=lost, token_hash__isnull=True).delete()
-    return written
 
 
 def _open_submissions(now: datetime, cycle: AuditCycle):
@@ -284,63 +214,142 @@ def reminders_due(*, now: datetime | None = None, cycle: AuditCycle | None = Non
                     submissions = list(_open_submissions(now, each).filter(pk__in=ids[start : start + BATCH]))
                     contacts = _contacts_of(submissions)
                     wanted = [w for s in submissions for w in _wanted_for(s, contacts[s.agency_id], now)]
-                    written = _write(wanted)
+                    written = agency_emails_write(wanted)
                     for w in wanted:
                         if w.key in written:
                             counts[w.kind] += 1
     return {str(k): v for k, v in counts.items()}
 
 
-class NothingToRemindError(DomainError):
-    pass
+# "Send a reminder now" goes to an agency at most once in this long, however
+# many times, or from however many pages, staff press it.
+REMINDER_NOW_INTERVAL = timedelta(minutes=10)
+_NOW_KEYS = ("reminder-now:", "overdue-now:")
+
+
+@dataclass
+class ReminderNowResult:
+    """What "send a reminder now" did, agency by agency, so the page can say
+    exactly that: `sent` got a reminder (before their deadline) or an
+    overdue chaser (after it: `overdue`, a subset of `sent`); `recent` were
+    chased less than REMINDER_NOW_INTERVAL ago (with when), so nothing went
+    again; `submitted` and `no_contacts` were not sent anything."""
+
+    sent: list[Submission] = field(default_factory=list)
+    overdue: list[Submission] = field(default_factory=list)
+    recent: list[tuple[Submission, datetime]] = field(default_factory=list)
+    submitted: list[Submission] = field(default_factory=list)
+    no_contacts: list[Submission] = field(default_factory=list)
+
+    @property
+    def interval_minutes(self) -> int:
+        return int(REMINDER_NOW_INTERVAL.total_seconds() // 60)
+
+
+def _chased_recently(submission_ids: list[int], since: datetime) -> dict[int, datetime]:
+    """When each of these returns was last sent a reminder now or an
+    overdue chaser by staff, if since `since` (a cancelled one did not go)."""
+    keys = Q()
+    for prefix in _NOW_KEYS:
+        keys |= Q(dedupe_key__startswith=prefix)
+    rows = (
+        OutboundEmail.objects.filter(submission_id__in=submission_ids, created_at__gte=since)
+        .filter(keys)
+        .exclude(status=OutboundEmail.Status.CANCELLED)
+        .values_list("submission_id", "created_at")
+    )
+    last: dict[int, datetime] = {}
+    for submission_id, at in rows:
+        last[submission_id] = max(at, last.get(submission_id, at))
+    return last
 
 
 @transaction.atomic
 def reminder_send_now(
     *, cycle: AuditCycle, submissions: list[Submission], actor: Actor, now: datetime | None = None
-) -> tuple[list[Submission], list[Submission]]:
-    """ "Send a reminder now" to these agencies' contacts. Returns (reminded,
-    skipped): returns already submitted, or agencies with no contact, are
-    skipped. Pressing the button twice in the same minute sends once."""
+) -> ReminderNowResult:
+    """ "Send a reminder now" to these agencies' contacts: a reminder with a
+    link to the return before its deadline (the agency's own, if extended),
+    an overdue chaser after it (asking when they can send it: the return
+    can only be finished online once the deadline is extended). An agency
+    reminded this way in the last REMINDER_NOW_INTERVAL is not sent
+    another (a double click, two members of staff, two pages); submitted
+    returns and agencies with no contact are skipped. The returns are locked
+    while deciding, so two presses at once send once."""
     now = now or timezone.now()
-    reminded, skipped, wanted = [], [], []
-    minute = now.astimezone(UTC).strftime("%Y%m%dT%H%M")
     for submission in submissions:
         if submission.cycle_id != cycle.pk:
             raise DomainError("That return belongs to another cycle.")
+    ids = [s.pk for s in submissions]
+    # Locked in id order (as every other writer of several returns does), so
+    # a second press waits here and then sees what the first wrote.
+    locked = Submission.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+    fresh = {
+        s.pk: s
+        for s in Submission.objects.filter(pk__in=ids)
+        .select_related("cycle", "agency", "partnership")
+        .prefetch_related("agency__contacts")
+    }
+    recent = _chased_recently(ids, now - REMINDER_NOW_INTERVAL)
+    result, wanted = ReminderNowResult(), []
+    stamp = _utc_stamp(now)
+    for original in submissions:
+        submission = fresh[original.pk]
         contacts = list(submission.agency.contacts.all())
-        if submission.status == SubmissionStatus.SUBMITTED or not contacts or now >= submission.deadline:
-            skipped.append(submission)
+        if submission.status == SubmissionStatus.SUBMITTED:
+            result.submitted.append(submission)
             continue
+        if not contacts:
+            result.no_contacts.append(submission)
+            continue
+        if submission.pk in recent:
+            result.recent.append((submission, recent[submission.pk]))
+            continue
+        overdue = now >= submission.deadline
         for contact in contacts:
-            wanted.append(
-                _Wanted(
-                    submission,
-                    contact,
-                    Kind.REMINDER,
-                    f"reminder-now:{_base_key(submission, contact)}:{minute}",
-                    "reminder",
-                    _context(submission, sent_by_staff=True),
-                    True,
+            base = base_key(submission, contact)
+            if overdue:
+                wanted.append(
+                    Wanted(
+                        submission,
+                        contact,
+                        Kind.OVERDUE,
+                        f"overdue-now:{base}:{stamp}",
+                        "overdue_chaser",
+                        email_context(submission, sent_by_staff=True),
+                        False,
+                    )
                 )
-            )
-        reminded.append(submission)
-    if not reminded:
-        raise NothingToRemindError(
-            "None of the agencies you chose can be reminded: they have submitted, are past their "
-            "deadline, or have no contacts."
-        )
-    _write(wanted)
-    for submission in reminded:
+            else:
+                wanted.append(
+                    Wanted(
+                        submission,
+                        contact,
+                        Kind.REMINDER,
+                        f"reminder-now:{base}:{stamp}",
+                        "reminder",
+                        email_context(submission, sent_by_staff=True),
+                        True,
+                    )
+                )
+        result.sent.append(submission)
+        if overdue:
+            result.overdue.append(submission)
+    agency_emails_write(wanted)
+    for submission in result.sent:
         audit_event_record(
             partnership=cycle.partnership,
             actor=actor,
             verb="reminder.sent_now",
             submission=submission,
             obj=submission,
-            detail={"to": [c.email for c in submission.agency.contacts.all()]},
+            detail={
+                "to": [c.email for c in submission.agency.contacts.all()],
+                "overdue": submission in result.overdue,
+            },
         )
-    return reminded, skipped
+    return result
 
 
 @transaction.atomic
@@ -355,15 +364,15 @@ def invitation_resend(*, submission: Submission, actor: Actor) -> int:
     if not contacts:
         raise DomainError("This agency has no contacts to invite. Add one first.")
     token = uuid.uuid4().hex[:12]
-    written = _write(
+    written = agency_emails_write(
         [
-            _Wanted(
+            Wanted(
                 submission,
                 contact,
                 Kind.INVITATION,
-                f"invitation:{_base_key(submission, contact)}:resend:{token}",
+                f"invitation:{base_key(submission, contact)}:resend:{token}",
                 "invitation",
-                _context(submission, resent=True),
+                email_context(submission, resent=True),
                 True,
             )
             for contact in contacts
@@ -381,7 +390,8 @@ def invitation_resend(*, submission: Submission, actor: Actor) -> int:
 
 
 __all__ = [
-    "NothingToRemindError",
+    "REMINDER_NOW_INTERVAL",
+    "ReminderNowResult",
     "invitation_resend",
     "reminder_due",
     "reminder_schedule",

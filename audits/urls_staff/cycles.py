@@ -28,5 +28,6 @@ urlpatterns = [
         cycles.cycle_agency_emails,
         name="staff_cycle_emails_agency",
     ),
+    path("cycles/<slug:cycle_slug>/overdue/", cycles.cycle_overdue, name="staff_cycle_overdue"),
     path("cycles/<slug:cycle_slug>/remind/", cycles.cycle_remind, name="staff_cycle_remind"),
 ]

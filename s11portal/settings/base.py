@@ -300,6 +300,11 @@ S11_OUTBOX_BATCH = int(os.environ.get("S11_OUTBOX_BATCH", "100"))
 # Staff notifications' daily digests go from this hour, UK time (0-23).
 S11_DIGEST_HOUR = int(os.environ.get("S11_DIGEST_HOUR", "7"))
 
+# When a deadline moves, agencies' contacts are told after this many seconds,
+# so that a mistake put right within them emails nobody
+# (audits/services/deadline_notices.py).
+S11_DEADLINE_NOTICE_DELAY_SECONDS = int(os.environ.get("S11_DEADLINE_NOTICE_DELAY_SECONDS", "600"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -14,7 +14,6 @@ from django.test import Client, override_settings
 from audits.models import Submission, SubmissionStatus
 from audits.services.cycles import cycle_deadline_extend, submission_deadline_extend
 from audits.services.reminders import (
-    NothingToRemindError,
     invitation_resend,
     reminder_due,
     reminder_schedule,
@@ -333,13 +332,97 @@ def test_send_a_reminder_now_skips_submitted_and_does_not_double_send_on_a_doubl
     )
     subs[1].refresh_from_db()
     with time_machine.travel(uk(2026, 3, 5, 10), tick=False):
-        reminded, skipped = reminder_send_now(cycle=cycle, submissions=subs, actor=STAFF)
-        reminder_send_now(cycle=cycle, submissions=subs, actor=STAFF)
-    assert [s.agency for s in reminded] == [agencies[0], agencies[2]]
-    assert skipped == [subs[1]]
-    assert rows(Kind.REMINDER).count() == 3
-    with pytest.raises(NothingToRemindError):
-        reminder_send_now(cycle=cycle, submissions=[subs[1]], actor=STAFF)
+        first = reminder_send_now(cycle=cycle, submissions=subs, actor=STAFF)
+    # The second press, 40 seconds later (the next minute), sends nothing and says so.
+    with time_machine.travel(uk(2026, 3, 5, 10, 0, 40), tick=False):
+        second = reminder_send_now(cycle=cycle, submissions=subs, actor=STAFF)
+    assert [s.agency for s in first.sent] == [agencies[0], agencies[2]]
+    assert first.submitted == [subs[1]] and first.recent == [] and first.overdue == []
+    assert second.sent == []
+    assert [(s.agency, at) for s, at in second.recent] == [
+        (agencies[0], uk(2026, 3, 5, 10)),
+        (agencies[2], uk(2026, 3, 5, 10)),
+    ]
+    assert rows(Kind.REMINDER).filter(dedupe_key__startswith="reminder-now:").count() == 3
+    # Ten minutes on, a reminder may go again.
+    with time_machine.travel(uk(2026, 3, 5, 10, 10, 1), tick=False):
+        third = reminder_send_now(cycle=cycle, submissions=[subs[0]], actor=STAFF)
+    assert third.sent == [subs[0]]
+    assert rows(Kind.REMINDER).filter(dedupe_key__startswith="reminder-now:").count() == 5
+    # Nothing to remind is an answer, not an error.
+    nothing = reminder_send_now(cycle=cycle, submissions=[subs[1]], actor=STAFF)
+    assert nothing.sent == [] and nothing.submitted == [subs[1]]
+
+
+def test_after_the_deadline_send_a_reminder_now_sends_an_overdue_chaser(
+    spring, django_capture_on_commit_callbacks
+):
+    """Refused once the deadline had passed; now the agencies that most need
+    chasing get a chaser in overdue wording, with no link (the return can
+    only be finished online once the deadline is extended)."""
+    cycle, agencies = spring
+    run_at(uk(2026, 3, 1, 10))
+    subs = list(Submission.objects.filter(cycle=cycle).select_related("agency").order_by("agency__name"))
+    with time_machine.travel(uk(2026, 3, 20, 10), tick=False):
+        submission_deadline_extend(
+            submission=subs[2], until=uk(2026, 4, 20, 17), reason="Staff illness", actor=STAFF
+        )
+    mail.outbox.clear()
+    with time_machine.travel(uk(2026, 4, 7, 11), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = reminder_send_now(cycle=cycle, submissions=subs, actor=STAFF)
+        assert [s.agency for s in result.sent] == agencies
+        # Alpha and Bravo are 5 days past the cycle's deadline; Charlie's own runs to 20 April.
+        assert [s.agency for s in result.overdue] == agencies[:2]
+        chasers = rows(Kind.OVERDUE, dedupe_key__startswith="overdue-now:")
+        assert chasers.count() == 3 and not chasers.filter(resume_link__isnull=False).exists()
+        assert rows(Kind.REMINDER, dedupe_key__startswith="reminder-now:").count() == 1
+        bravo = next(m for m in mail.outbox if "Bravo Police" in m.subject)
+        assert bravo.subject == (
+            "Overdue: Bravo Police's Section 11 self-assessment was due by 5pm on Thursday 2 April 2026"
+        )
+        assert "(5 days ago)" in bravo.body and "we have not received it" in bravo.body
+        assert "We can extend the deadline" in bravo.body and "/r/" not in bravo.body
+        charlie = next(m for m in mail.outbox if "Charlie NHS" in m.subject)
+        assert charlie.subject.startswith("Reminder:") and "/r/" in charlie.body
+
+
+def test_remind_view_says_what_went_and_what_did_not(partnership, django_capture_on_commit_callbacks):
+    now = datetime.now(UTC)
+    cycle = make_cycle(partnership, now - timedelta(days=30), now - timedelta(days=2))
+    late, silent = (
+        AgencyFactory(partnership=partnership, name="Late Council"),
+        AgencyFactory(partnership=partnership, name="Silent Trust", contacts=0),
+    )
+    with time_machine.travel(now - timedelta(days=29), tick=False):
+        reminders_due()
+    client = staff_client(Client(), partnership, StaffRole.REVIEWER)
+    url = staff_url(partnership, "staff_cycle_remind", cycle_slug=cycle.slug)
+    back = staff_url(partnership, "staff_cycle_overdue", cycle_slug=cycle.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"agency": [late.pk, silent.pk], "next": back})
+    assert response["Location"] == back
+    page = client.get(back).content.decode()
+    assert "Overdue reminder sent to 1 agency past their deadline: Late Council." in page
+    assert "Nothing sent to Silent Trust: no contacts." in page
+    # The same press again: nothing goes, and the banner says so instead of "sent".
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"agency": [late.pk], "next": back})
+    page = client.get(back).content.decode()
+    assert "No reminder was sent." in page
+    assert "Nothing sent to Late Council: a reminder went less than a minute ago" in page
+    assert "at most every 10 minutes" in page and "Reminder sent" not in page
+    assert rows(Kind.OVERDUE, dedupe_key__startswith="overdue-now:").count() == 1
+    # One row's own button sends to that agency alone, whatever else is ticked.
+    other = AgencyFactory(partnership=partnership, name="Other Agency")
+    with time_machine.travel(now - timedelta(days=29), tick=False):
+        reminders_due()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"agency": [late.pk, other.pk], "only": str(other.pk), "next": back})
+    assert (
+        "Overdue reminder sent to 1 agency past their deadline: Other Agency."
+        in client.get(back).content.decode()
+    )
 
 
 def test_remind_view_posts_agency_ids_and_returns_with_a_banner(

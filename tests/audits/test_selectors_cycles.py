@@ -14,6 +14,8 @@ COVERED = {
     "cycle_admin_get",
     "cycle_deadline_events",
     "cycle_email_rows",
+    "cycle_overdue_rows",
+    "cycle_participant_rows",
     "cycle_submissions_by_agency",
     "locality_choice_list",
     "question_set_published_list",
@@ -74,3 +76,21 @@ def test_deadline_events_and_last_cycle_keep_to_the_partnership(world):
     theme = a.question_set.themes.first()
     b.submission.carried_from = b.submission
     assert sel.theme_last_cycle(partnership=a.partnership, submission=b.submission, theme=theme) is None
+
+
+def test_overdue_and_participant_rows_keep_to_the_partnership(world):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    a, b = world
+    rows = sel.cycle_participant_rows(partnership=a.partnership, cycle=a.cycle)
+    assert rows == [(a.agency, a.submission)]
+    with pytest.raises(Http404):
+        sel.cycle_participant_rows(partnership=a.partnership, cycle=b.cycle)
+    with pytest.raises(Http404):
+        sel.cycle_overdue_rows(partnership=a.partnership, cycle=b.cycle)
+    with time_machine.travel(a.cycle.closes_at + timedelta(minutes=1), tick=False):
+        assert sel.cycle_overdue_rows(partnership=a.partnership, cycle=a.cycle) == [a.submission]
+    assert sel.cycle_overdue_rows(partnership=a.partnership, cycle=a.cycle, now=timezone.now()) == []

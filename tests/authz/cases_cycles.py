@@ -23,6 +23,7 @@ CASES = [
     Case("staff_cycle_admin_invitation_resend", Perm.MANAGE, _return, method="post", ok=(302,)),
     Case("staff_cycle_emails", Perm.VIEW, _cycle),
     Case("staff_cycle_emails_agency", Perm.VIEW, _return),
+    Case("staff_cycle_overdue", Perm.VIEW, _cycle),
     Case(
         "staff_cycle_remind",
         Perm.REVIEW,
@@ -30,5 +31,15 @@ CASES = [
         method="post",
         data=lambda w: {"agency": [str(w.agency.pk)]},
         ok=(302,),
+    ),
+    # One row's own button on the overdue page.
+    Case(
+        "staff_cycle_remind",
+        Perm.REVIEW,
+        _cycle,
+        method="post",
+        data=lambda w: {"only": str(w.agency.pk)},
+        ok=(302,),
+        id_suffix="one-row",
     ),
 ]

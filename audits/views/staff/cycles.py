@@ -18,7 +18,6 @@ from ...access import submission_access
 from ...forms.cycles import CycleForm, ExtendForm, NextCycleForm
 from ...models import AgencyScope, SubmissionStatus
 from ...selectors import cycles as selectors
-from ...selectors.scope import cycle_participants
 from ...selectors.staff import cycle_list_with_counts
 from ...services.cycles import (
     cycle_deadline_extend,
@@ -27,7 +26,12 @@ from ...services.cycles import (
     cycle_start_from_previous,
     submission_deadline_extend,
 )
-from ...services.reminders import invitation_resend, reminder_schedule, reminder_send_now
+from ...services.reminders import (
+    REMINDER_NOW_INTERVAL,
+    invitation_resend,
+    reminder_schedule,
+    reminder_send_now,
+)
 
 
 def _form_choices(request):
@@ -80,7 +84,7 @@ def cycle_create(request):
 @staff_required(Perm.MANAGE)
 def cycle_detail(request, cycle_slug):
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    participants = list(cycle_participants(cycle=cycle).only("pk", "name"))
+    participants = selectors.cycle_participant_rows(partnership=request.partnership, cycle=cycle)
     return render(
         request,
         "staff/cycles/detail.html",
@@ -132,7 +136,11 @@ def cycle_extend(request, cycle_slug):
         lambda data: cycle_deadline_extend(
             cycle=cycle, closes_at=data["deadline"], reason=data["reason"], actor=request.staff_actor
         ),
-        done=lambda _: ("Deadline extended. Reminders will follow the new date.", _cycle_url(request, cycle)),
+        done=lambda _: (
+            "Deadline extended. Agencies that have not submitted will be emailed the new date, and "
+            "reminders will follow it.",
+            _cycle_url(request, cycle),
+        ),
         error_field="deadline",
     ):
         return done
@@ -142,8 +150,15 @@ def cycle_extend(request, cycle_slug):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def cycle_extend_agency(request, cycle_slug, reference):
+    """One agency's own deadline, reached from its row on the cycle's pages
+    (set-up, progress, overdue, emails): back there afterwards (`next`)."""
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
     submission = submission_access(partnership=request.partnership, cycle=cycle, reference=reference)
+    back = safe_next_url(
+        request,
+        fallback=_url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference),
+        within=f"/{request.partnership.slug}/staff/",
+    )
     form = ExtendForm(request.POST or None, initial={"deadline": submission.deadline})
     if done := form_post(
         request,
@@ -152,14 +167,16 @@ def cycle_extend_agency(request, cycle_slug, reference):
             submission=submission, until=data["deadline"], reason=data["reason"], actor=request.staff_actor
         ),
         done=lambda _: (
-            f"Deadline extended for {submission.agency.name}",
-            _url(request, "staff_cycle_emails_agency", cycle_slug=cycle.slug, reference=reference),
+            f"Deadline extended for {submission.agency.name}. Its contacts will be emailed the new date.",
+            back,
         ),
         error_field="deadline",
     ):
         return done
     return render(
-        request, "staff/cycles/extend.html", {"form": form, "cycle": cycle, "submission": submission}
+        request,
+        "staff/cycles/extend.html",
+        {"form": form, "cycle": cycle, "submission": submission, "back": back},
     )
 
 
@@ -242,20 +259,79 @@ def cycle_agency_emails(request, cycle_slug, reference):
     )
 
 
+def _names(submissions) -> str:
+    return ", ".join(s.agency.name for s in submissions)
+
+
+def _agencies(count: int) -> str:
+    return f"{count} agenc{'ies' if count != 1 else 'y'}"
+
+
+def reminder_now_message(result, now=None) -> tuple[bool, str]:
+    """(anything sent, what the banner says): exactly what went and what
+    did not, and why."""
+    now = now or timezone.now()
+    parts = []
+    before = [s for s in result.sent if s not in result.overdue]
+    if before:
+        parts.append(f"Reminder sent to {_agencies(len(before))}: {_names(before)}.")
+    if result.overdue:
+        parts.append(
+            f"Overdue reminder sent to {_agencies(len(result.overdue))} past their deadline: "
+            f"{_names(result.overdue)}."
+        )
+    for submission, at in result.recent:
+        minutes = max(int((now - at).total_seconds() // 60), 0)
+        ago = f"{minutes} minute{'s' if minutes != 1 else ''} ago" if minutes else "less than a minute ago"
+        parts.append(
+            f"Nothing sent to {submission.agency.name}: a reminder went {ago}, and we send one at most every "
+            f"{result.interval_minutes} minutes."
+        )
+    if result.submitted:
+        parts.append(f"Nothing sent to {_names(result.submitted)}: submitted already.")
+    if result.no_contacts:
+        parts.append(f"Nothing sent to {_names(result.no_contacts)}: no contacts. Add one to the agency.")
+    if not result.sent:
+        parts.insert(0, "No reminder was sent.")
+    return bool(result.sent), " ".join(parts)
+
+
+@staff_required(Perm.VIEW)
+def cycle_overdue(request, cycle_slug):
+    """Returns not submitted by their deadline (their own extension
+    included), to chase: a reminder now for one agency or for those ticked,
+    and, for admins, an extension."""
+    cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
+    rows = selectors.cycle_overdue_rows(partnership=request.partnership, cycle=cycle)
+    return render(
+        request,
+        "staff/cycles/overdue.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "now": timezone.now(),
+            "interval_minutes": REMINDER_NOW_INTERVAL.total_seconds() // 60,
+        },
+    )
+
+
 @staff_required(Perm.REVIEW)
 @require_POST
 def cycle_remind(request, cycle_slug):
-    """Send a reminder now to the chosen agencies (`agency` ids), then go
-    back to the page the form was on (`next`, a staff page of this
-    partnership), with a notification banner."""
+    """Send a reminder now to the chosen agencies (`agency` ids, or the one
+    row's button, `only`), then go back to the page the form was on (`next`,
+    a staff page of this partnership), with a notification banner that says
+    what went and what did not."""
     cycle = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
     back = safe_next_url(
         request,
         fallback=_url(request, "staff_cycle_emails", cycle_slug=cycle.slug),
         within=f"/{request.partnership.slug}/staff/",
     )
+    # A row's own button sends to that agency alone, whatever is ticked.
+    chosen = request.POST.getlist("only")[:1] or request.POST.getlist("agency")
     # Ids only: "²" is a digit to str.isdigit() but not to int(), and a huge number overflows the column.
-    raw_ids = [v for v in request.POST.getlist("agency") if v.isascii() and v.isdigit() and len(v) <= 18]
+    raw_ids = [v for v in chosen if v.isascii() and v.isdigit() and len(v) <= 18]
     submissions = selectors.cycle_submissions_by_agency(
         partnership=request.partnership, cycle=cycle, agency_ids=raw_ids
     )
@@ -263,14 +339,11 @@ def cycle_remind(request, cycle_slug):
         messages.error(request, "Select at least one agency to remind", extra_tags="field:remind-agencies")
         return redirect(back)
     try:
-        reminded, skipped = reminder_send_now(cycle=cycle, submissions=submissions, actor=request.staff_actor)
+        result = reminder_send_now(cycle=cycle, submissions=submissions, actor=request.staff_actor)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    names = ", ".join(s.agency.name for s in reminded)
-    text = f"Reminder sent to {len(reminded)} agenc{'ies' if len(reminded) != 1 else 'y'}: {names}."
-    if skipped:
-        skipped_names = ", ".join(s.agency.name for s in skipped)
-        text += f" Not sent to {skipped_names}: submitted already, past the deadline, or no contacts."
-    messages.success(request, text)
+    sent, text = reminder_now_message(result)
+    # Nothing sent is not a mistake on the form: an "Important" banner, not an error.
+    (messages.success if sent else messages.info)(request, text)
     return redirect(back)

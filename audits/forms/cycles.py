@@ -6,10 +6,10 @@ import re
 from django import forms
 from django.utils.text import slugify
 
-from partnerships.models import Sector
+from partnerships.models import Sector, StatutoryGroup
 
 from ..models import DEFAULT_REMINDER_DAYS, AgencyScope, IncompletePolicy
-from ..services.cycles import CycleSettings
+from ..services.cycles import CycleSettings, RuleChoice
 from .fields import GovukDateTimeField
 
 
@@ -228,6 +228,99 @@ class NextCycleForm(_CycleFields):
         initial="yes",
         error_messages={"required": "Choose whether to carry last cycle's answers forward"},
     )
+
+    new_rule_group = forms.ChoiceField(
+        label="Which agencies",
+        required=False,
+        error_messages={"invalid_choice": "Select which agencies answer this question set from the list"},
+    )
+    new_rule_question_set = forms.ChoiceField(
+        label="Question set",
+        required=False,
+        error_messages={"invalid_choice": "Select one of the published question sets"},
+    )
+
+    def __init__(self, *args, question_sets, previous_rules=(), agencies=(), **kwargs):
+        super().__init__(*args, question_sets=question_sets, **kwargs)
+        self.agencies = {str(a.pk): a for a in agencies}
+        set_choices = [(str(q.pk), f"{q.name}, version {q.version}") for q in question_sets]
+        newest = {}
+        for q in question_sets:  # newest version first within a name
+            newest.setdefault(q.name, q)
+        # Each of last cycle's rules, carried forward (on the newest version
+        # of its set) unless the admin says not to.
+        self.rule_fields = []
+        for index, rule in enumerate(previous_rules):
+            name = f"rule_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=rule.group_label,
+                required=False,
+                choices=[("", "Do not carry this rule forward"), *set_choices],
+                error_messages={"invalid_choice": f"Select a question set for {rule.group_label}"},
+            )
+            carried = newest.get(rule.question_set.name)
+            if name not in self.initial:
+                self.initial[name] = str(carried.pk) if carried else ""
+            self.rule_fields.append((name, rule))
+        self.fields["new_rule_group"].choices = [
+            ("", "No other rule"),
+            ("Statutory or not", [(f"statutory_group:{v}", label) for v, label in StatutoryGroup.choices]),
+            ("Every agency in a sector", [(f"sector:{v}", label) for v, label in Sector.choices]),
+            ("One agency", [(f"agency:{a.pk}", a.name) for a in agencies]),
+        ]
+        self.fields["new_rule_question_set"].choices = [("", "Choose a question set"), *set_choices]
+
+    @property
+    def rule_bound_fields(self):
+        return [self[name] for name, _rule in self.rule_fields]
+
+    @staticmethod
+    def _group_key(agency_id=None, sector="", statutory_group="") -> str:
+        if agency_id:
+            return f"agency:{agency_id}"
+        return f"sector:{sector}" if sector else f"statutory_group:{statutory_group}"
+
+    def clean(self):
+        data = super().clean()
+        group, question_set = data.get("new_rule_group"), data.get("new_rule_question_set")
+        if group and not question_set:
+            self.add_error("new_rule_question_set", "Select the question set these agencies answer")
+        if question_set and not group:
+            self.add_error("new_rule_group", "Select which agencies answer this question set")
+        kept = {
+            self._group_key(rule.agency_id, rule.sector, rule.statutory_group)
+            for name, rule in self.rule_fields
+            if data.get(name)
+        }
+        if group and group in kept:
+            self.add_error(
+                "new_rule_group", "Those agencies have a rule above already. Change that one instead"
+            )
+        return data
+
+    def to_rules(self) -> list[RuleChoice]:
+        d = self.cleaned_data
+        rules = [
+            RuleChoice(
+                question_set=self.question_sets[d[name]],
+                agency=rule.agency,
+                sector=rule.sector,
+                statutory_group=rule.statutory_group,
+            )
+            for name, rule in self.rule_fields
+            if d.get(name)
+        ]
+        if d.get("new_rule_group") and d.get("new_rule_question_set"):
+            kind, _, value = d["new_rule_group"].partition(":")
+            rules.append(
+                RuleChoice(
+                    question_set=self.question_sets[d["new_rule_question_set"]],
+                    agency=self.agencies[value] if kind == "agency" else None,
+                    sector=value if kind == "sector" else "",
+                    statutory_group=value if kind == "statutory_group" else "",
+                )
+            )
+        return rules
 
     def to_settings(self, previous) -> CycleSettings:
         d = self.cleaned_data

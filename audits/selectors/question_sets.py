@@ -13,8 +13,27 @@ from partnerships.models import Agency, Partnership
 from themes.models import Question, QuestionSet, Theme
 
 from ..access import cycle_owned
-from ..models import AuditCycle, CycleQuestionSet, Submission
+from ..models import (
+    ActionItem,
+    AuditCycle,
+    CycleQuestionSet,
+    Evidence,
+    Submission,
+    SubmissionStatus,
+    ThemeResponse,
+)
 from ..models.question_sets import matching_rules
+
+
+def submission_not_started() -> Q:
+    """Returns nobody has started: still "not started", no theme saved by
+    anyone (themes carried forward from last cycle and not yet confirmed do
+    not count), no evidence and no action added."""
+    return Q(status=SubmissionStatus.NOT_STARTED) & ~(
+        Exists(ThemeResponse.objects.filter(submission=OuterRef("pk"), carried_forward=False))
+        | Exists(Evidence.objects.filter(submission=OuterRef("pk")))
+        | Exists(ActionItem.objects.filter(submission=OuterRef("pk")))
+    )
 
 
 def cycle_question_set_rule_list(*, partnership: Partnership, cycle: AuditCycle) -> list[CycleQuestionSet]:
@@ -40,19 +59,21 @@ class AgencySet:
     agency: Agency
     question_set: QuestionSet
     rule: CycleQuestionSet | None
-    started: bool  # a return exists, so its set is fixed whatever the rules say
+    started: bool  # someone has started its return, so its set is fixed whatever the rules say
 
 
 def cycle_agency_question_sets(*, partnership: Partnership, cycle: AuditCycle) -> list[AgencySet]:
     """Every active agency with the set it answers in the cycle: the set of
-    its return once started, else what the rules give it. Three queries."""
+    its return once someone has started it, else what the rules give it
+    (which a return nobody has started follows). Three queries."""
     cycle_owned(partnership=partnership, cycle=cycle)
     rules = cycle_question_set_rule_list(partnership=partnership, cycle=cycle)
+    # A return nobody has started follows the rules; a started one keeps its set.
     started = {
         s.agency_id: s.question_set
-        for s in Submission.objects.filter(partnership=partnership, cycle=cycle).select_related(
-            "question_set"
-        )
+        for s in Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .exclude(submission_not_started())
+        .select_related("question_set")
     }
     rows = []
     for agency in Agency.objects.filter(partnership=partnership, is_active=True).order_by("name"):

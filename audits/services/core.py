@@ -17,9 +17,37 @@ from .question_sets import cycle_question_set_for_agency
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
+def cycle_reference_year(cycle: AuditCycle) -> int:
+    """The year a cycle's return references carry: the UK year it opens in,
+    whenever a return is made (a cycle opening in November and closing in
+    February keeps one year; returns made ahead of the opening, as when a
+    cycle starts from the previous one, take the year it will open in)."""
+    return timezone.localtime(cycle.opens_at).year
+
+
 def submission_reference_new(*, cycle: AuditCycle) -> str:
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"S11-{timezone.localtime(cycle.opens_at).year}-{code}"
+    return f"S11-{cycle_reference_year(cycle)}-{code}"
+
+
+def submission_references_follow_cycle(*, cycle: AuditCycle) -> int:
+    """Give the cycle's returns references of the cycle's year, keeping each
+    one's code: for returns made before the cycle opened (carried forward
+    from the previous cycle) whose opening date then moved into another
+    year. Only before the cycle opens: nobody outside has seen them. Returns
+    how many changed."""
+    year = cycle_reference_year(cycle)
+    prefix = f"S11-{year}-"
+    changed = []
+    for submission in Submission.objects.filter(cycle=cycle).exclude(reference__startswith=prefix):
+        code = submission.reference.rsplit("-", 1)[-1]
+        reference = prefix + code
+        if Submission.objects.filter(reference=reference).exists():  # another return has that code
+            reference = submission_reference_new(cycle=cycle)
+        submission.reference = reference
+        changed.append(submission)
+    Submission.objects.bulk_update(changed, ["reference"], batch_size=500)
+    return len(changed)
 
 
 @transaction.atomic

@@ -14,25 +14,24 @@ from core.domain import SYSTEM, Actor, DomainError
 from core.models import AuditEvent, OutboundEmail
 from core.outbox import outbound_email_cancel
 from partnerships.models import Agency, Locality, Partnership, Sector
-from themes.models import Question, QuestionSet, Theme
+from themes.models import QuestionSet
 
 from ..models import (
     AgencyScope,
-    Answer,
-    AnswerValue,
     AuditCycle,
     CycleQuestionSet,
     IncompletePolicy,
     ResumeLink,
     Submission,
     SubmissionStatus,
-    ThemeResponse,
 )
 from ..models.question_sets import matching_rules
 from ..selectors.scope import cycle_participants, scope_agencies
-from .core import submission_reference_new
+from .carry_forward import submission_carry_forward, submission_last_answered
+from .core import submission_reference_new, submission_references_follow_cycle
 from .deadline_notices import deadline_notices_write
 from .links import link_expiry
+from .question_sets import RuleChoice, cycle_question_set_rules_create, cycle_unstarted_returns_follow_rules
 
 MAX_REMINDER_DAYS = 365
 
@@ -134,11 +133,18 @@ def _settings_detail(cycle: AuditCycle) -> dict:
 
 @transaction.atomic
 def cycle_setup_create(
-    *, partnership: Partnership, slug: str, settings: CycleSettings, actor: Actor, previous=None
+    *,
+    partnership: Partnership,
+    slug: str,
+    settings: CycleSettings,
+    actor: Actor,
+    previous=None,
+    rules: list[RuleChoice] = (),
 ) -> AuditCycle:
-    """A new cycle. Its returns are made when it opens (or now, if it is
-    open already); invitations go out on the next reminders run after it
-    opens."""
+    """A new cycle, with its question-set rules for groups of agencies. Its
+    returns are made when it opens (or now, if it is open already: after
+    the rules, so each return is on its group's set); invitations go out on
+    the next reminders run after it opens."""
     _validate(partnership, settings)
     if AuditCycle.objects.filter(partnership=partnership, slug=slug).exists():
         raise DomainError("Another cycle already uses that web address. Choose another")
@@ -146,6 +152,7 @@ def cycle_setup_create(
     _apply(cycle, settings)
     cycle.save()
     _apply_m2m(cycle, settings)
+    cycle_question_set_rules_create(cycle=cycle, rules=list(rules), actor=actor)
     audit_event_record(
         partnership=partnership,
         actor=actor,
@@ -173,28 +180,22 @@ def cycle_setup_update(*, cycle: AuditCycle, settings: CycleSettings, actor: Act
             raise DomainError("The cycle has opened, so its opening date cannot change")
         if settings.closes_at != cycle.closes_at:
             raise DomainError("The cycle has opened: extend the deadline to change its closing date")
-    elif settings.question_set.pk != cycle.question_set_id:
-        if ThemeResponse.objects.filter(submission__cycle=cycle).exists():
-            raise DomainError(
-                "Returns in this cycle already hold answers carried forward from last cycle, so "
-                "its question set cannot change. Start the cycle again from the previous one instead"
-            )
-        # Returns on the old default move to the new one; those a group rule
-        # gave another set keep it.
-        Submission.objects.filter(cycle=cycle, question_set_id=cycle.question_set_id).update(
-            question_set=settings.question_set
-        )
+    default_changed = settings.question_set.pk != cycle.question_set_id
     before = _settings_detail(cycle)
     _apply(cycle, settings)
     cycle.save()
     _apply_m2m(cycle, settings)
     after = _settings_detail(cycle)
+    detail = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if default_changed:
+        # Returns nobody has started on the old default move to the new one
+        # (carried answers carried again); those a group rule gave another set keep it.
+        cycle_unstarted_returns_follow_rules(cycle=cycle, actor=actor)
+    # Returns made ahead of the opening (carried forward) carry the year it now opens in.
+    if not opened and (renamed := submission_references_follow_cycle(cycle=cycle)):
+        detail["references_renamed"] = renamed
     audit_event_record(
-        partnership=cycle.partnership,
-        actor=actor,
-        verb="cycle.updated",
-        obj=cycle,
-        detail={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        partnership=cycle.partnership, actor=actor, verb="cycle.updated", obj=cycle, detail=detail
     )
     if opened:
         cycle_submissions_ensure(cycle=cycle)
@@ -358,73 +359,26 @@ def submission_deadline_extend(
     return submission
 
 
-# --- carry forward ------------------------------------------------------------
-
-
-def _last_return(agency_id: int, cycle: AuditCycle) -> Submission | None:
-    """The agency's most recent earlier return that holds any answers."""
-    return (
-        Submission.objects.filter(partnership_id=cycle.partnership_id, agency_id=agency_id)
-        .exclude(cycle=cycle)
-        .filter(cycle__opens_at__lt=cycle.opens_at, theme_responses__isnull=False)
-        .order_by("-cycle__opens_at", "-pk")
-        .first()
-    )
-
-
-def submission_carry_forward(*, submission: Submission, source: Submission, actor: Actor) -> dict:
-    """Copy `source`'s answers, RAG ratings and comments into `submission`,
-    matching themes and questions by key (so a newer question set version
-    gets what still fits), each theme marked as carried forward for the
-    agency to confirm. `source` is only read."""
-    if source.partnership_id != submission.partnership_id or source.agency_id != submission.agency_id:
-        raise DomainError("Answers can only be carried forward within one agency's returns.")
-    if ThemeResponse.objects.filter(submission=submission).exists():
-        raise DomainError("This return already has answers.")
-    themes = {t.key: t for t in Theme.objects.filter(question_set_id=submission.question_set_id)}
-    questions = {
-        (q.theme.key, q.key): q
-        for q in Question.objects.filter(theme__question_set_id=submission.question_set_id).select_related(
-            "theme"
+def previous_rules_forward(*, previous: AuditCycle) -> list[RuleChoice]:
+    """`previous`'s question-set rules as a new cycle would start with them:
+    each on the newest published version of its set (by name)."""
+    newest = {}
+    for question_set in QuestionSet.objects.filter(
+        partnership_id=previous.partnership_id, status=QuestionSet.Status.PUBLISHED
+    ).order_by("name", "-version"):
+        newest.setdefault(question_set.name, question_set)
+    # A rule for an agency no longer active, or for a set with no published
+    # version left, is not carried.
+    return [
+        RuleChoice(
+            question_set=newest[rule.question_set.name],
+            agency=rule.agency,
+            sector=rule.sector,
+            statutory_group=rule.statutory_group,
         )
-    }
-    responses = []
-    for old in ThemeResponse.objects.filter(submission=source).select_related("theme"):
-        theme = themes.get(old.theme.key)
-        if theme is None:
-            continue
-        responses.append(
-            ThemeResponse(
-                submission=submission,
-                theme=theme,
-                # A default Red was never the agency's own rating.
-                rag="" if old.rag_defaulted else old.rag,
-                comments=old.comments,
-                carried_forward=True,
-                updated_by_name=old.updated_by_name,
-                updated_by_email=old.updated_by_email,
-            )
-        )
-    answers = []
-    for old in Answer.objects.filter(submission=source).select_related("question__theme"):
-        question = questions.get((old.question.theme.key, old.question.key))
-        if question is None or (old.value == AnswerValue.NA and not question.allows_na):
-            continue
-        answers.append(Answer(submission=submission, question=question, value=old.value))
-    ThemeResponse.objects.bulk_create(responses)
-    Answer.objects.bulk_create(answers)
-    Submission.objects.filter(pk=submission.pk).update(carried_from=source)
-    submission.carried_from = source
-    detail = {"from": source.reference, "themes": len(responses), "answers": len(answers)}
-    audit_event_record(
-        partnership=submission.partnership,
-        actor=actor,
-        verb="submission.carried_forward",
-        submission=submission,
-        obj=submission,
-        detail=detail,
-    )
-    return detail
+        for rule in CycleQuestionSet.objects.filter(cycle=previous).select_related("question_set", "agency")
+        if rule.question_set.name in newest and not (rule.agency_id and not rule.agency.is_active)
+    ]
 
 
 @transaction.atomic
@@ -435,10 +389,14 @@ def cycle_start_from_previous(
     settings: CycleSettings,
     actor: Actor,
     carry_answers: bool = True,
+    rules: list[RuleChoice] | None = None,
 ) -> AuditCycle:
     """A new cycle for the same agencies as `previous`, with each agency's
     last answers carried forward as a starting point (unless told not to).
-    Previous returns are left exactly as they were."""
+    Its question-set rules are `rules` (as the admin edited them on the
+    form), or else `previous`'s, each on the newest published version of its
+    set; they are in place before any return is made, so each return starts
+    on its group's set. Previous returns are left exactly as they were."""
     if settings.opens_at <= previous.opens_at:
         raise DomainError("The new cycle must open after the previous one opened")
     # The same agencies: the previous cycle's scope, or, if it has chosen
@@ -447,15 +405,22 @@ def cycle_start_from_previous(
     settings.scope_sectors = list(previous.scope_sectors)
     settings.scope_localities = list(previous.scope_localities.all())
     settings.chosen_agencies = list(previous.chosen_agencies.all())
+    if rules is None:
+        rules = previous_rules_forward(previous=previous)
     cycle = cycle_setup_create(
-        partnership=previous.partnership, slug=slug, settings=settings, actor=actor, previous=previous
+        partnership=previous.partnership,
+        slug=slug,
+        settings=settings,
+        actor=actor,
+        previous=previous,
+        rules=rules,
     )
     # Returns are made now, not at opening, so they can hold last cycle's answers.
     cycle_submissions_ensure(cycle=cycle, actor=actor)
     carried = 0
     if carry_answers:
         for submission in Submission.objects.filter(cycle=cycle).select_related("partnership"):
-            source = _last_return(submission.agency_id, cycle)
+            source = submission_last_answered(submission.agency_id, cycle)
             if source is not None:
                 submission_carry_forward(submission=submission, source=source, actor=actor)
                 carried += 1
@@ -471,11 +436,13 @@ def cycle_start_from_previous(
 
 __all__ = [
     "CycleSettings",
+    "RuleChoice",
     "cycle_deadline_extend",
     "cycle_setup_create",
     "cycle_setup_update",
     "cycle_start_from_previous",
     "cycle_submissions_ensure",
+    "previous_rules_forward",
     "submission_carry_forward",
     "submission_deadline_extend",
 ]

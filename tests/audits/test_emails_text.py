@@ -80,6 +80,8 @@ CASES = {
     "invitation": (Kind.INVITATION, True, {"opens_at": "2026-01-05T09:00:00+00:00", "carried_forward": True}),
     "reminder": (Kind.REMINDER, True, {"days_before": 7}),
     "overdue": (Kind.OVERDUE, False, {}),
+    "overdue_chaser": (Kind.OVERDUE, False, {"sent_by_staff": True}),
+    "deadline_changed": (Kind.DEADLINE_CHANGED, True, {"previous_deadline": "2026-03-05T17:00:00+00:00"}),
     "receipt": (
         Kind.RECEIPT,
         False,

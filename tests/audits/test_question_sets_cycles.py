@@ -13,7 +13,7 @@ from audits.services.question_sets import (
 )
 from core.domain import DomainError
 from partnerships.models import Sector, StaffRole
-from tests.factories import AgencyFactory, QuestionSetFactory, two_partnerships
+from tests.factories import AgencyFactory, QuestionSetFactory, theme_save, two_partnerships
 from tests.staff import staff_client, staff_url
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,11 @@ def test_the_most_specific_rule_wins(w):
 
 
 def test_a_started_return_keeps_its_set_when_the_rules_change(w):
+    """Started: someone saved a theme. A return nobody has started follows
+    the rules (tests/audits/test_question_set_rules_reapply.py)."""
     charity = AgencyFactory(partnership=w.partnership, sector=Sector.VOLUNTARY)
     started = submission_get_or_create(cycle=w.cycle, agency=charity)
+    theme_save(started, started.question_set.themes.first())
     cycle_question_set_assign(
         cycle=w.cycle, question_set=QuestionSetFactory(partnership=w.partnership), sector=Sector.VOLUNTARY
     )
@@ -106,6 +109,7 @@ def test_the_database_holds_one_group_per_rule(w):
 
 def test_the_page_adds_a_rule_shows_who_gets_what_and_removes_it(w):
     admin = staff_client(Client(), w.partnership, StaffRole.ADMIN)
+    theme_save(w.submission, w.question_set.themes.first())  # the world's own agency has started
     voluntary_set = QuestionSetFactory(partnership=w.partnership, name="Voluntary sector set")
     charity = AgencyFactory(partnership=w.partnership, name="Little Charity", sector=Sector.VOLUNTARY)
     page = staff_url(w.partnership, "staff_question_set_cycle", cycle_slug=w.cycle.slug)

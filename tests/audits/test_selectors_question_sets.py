@@ -11,4 +11,8 @@ COVERED = {
     "cycle_agency_question_sets",
     "question_set_list",
     "question_set_usage",
+    # Not a selector of rows: the condition "nobody has started this return",
+    # used inside the partnership-scoped queries above (tested in
+    # tests/audits/test_question_set_rules_reapply.py).
+    "submission_not_started",
 }

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from audits.models import (
@@ -209,6 +210,14 @@ def test_the_demo_world():
     rated = ThemeResponse.objects.filter(rag__in=["amber", "red"], rag_defaulted=False)
     assert rated.exists()
     assert not rated.filter(comments="").exists()
+
+    # Every return's reference carries its cycle's year (the UK year it opened),
+    # the earlier cycles seeded by travelling back to their dates included.
+    for cycle in AuditCycle.objects.all():
+        year = timezone.localtime(cycle.opens_at).year
+        references = list(cycle.submissions.values_list("reference", flat=True))
+        assert references and all(r.startswith(f"S11-{year}-") for r in references), cycle.title
+    assert AuditCycle.objects.filter(slug__in=["s11-2025", "s11-2024"]).count() == 2
 
     # It all went through the services, so it is on the record.
     for verb in ("cycle.created", "submission.created", "theme.saved", "submission.submitted"):

@@ -18,6 +18,7 @@ from ...access import submission_access
 from ...forms.cycles import CycleForm, ExtendForm, NextCycleForm
 from ...models import AgencyScope, SubmissionStatus
 from ...selectors import cycles as selectors
+from ...selectors.question_sets import cycle_question_set_rule_list
 from ...selectors.staff import cycle_list_with_counts
 from ...services.cycles import (
     cycle_deadline_extend,
@@ -183,12 +184,18 @@ def cycle_extend_agency(request, cycle_slug, reference):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def cycle_next(request, cycle_slug):
+    """Start the next cycle: its settings, then its question-set rules
+    (last cycle's, on the newest version of each set, to keep, change or
+    drop, and one more to add), all in place before its returns are made."""
     previous = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
     choices = _form_choices(request)
     newer = [q for q in choices["question_sets"] if q.name == previous.question_set.name]
+    previous_rules = cycle_question_set_rule_list(partnership=request.partnership, cycle=previous)
     form = NextCycleForm(
         request.POST or None,
         question_sets=choices["question_sets"],
+        previous_rules=previous_rules,
+        agencies=choices["agencies"],
         initial={
             "question_set": str((newer[0] if newer else previous.question_set).pk),
             "reminder_days": ", ".join(str(d) for d in previous.reminder_days),
@@ -206,6 +213,7 @@ def cycle_next(request, cycle_slug):
             settings=form.to_settings(previous),
             actor=request.staff_actor,
             carry_answers=data["carry_answers"] == "yes",
+            rules=form.to_rules(),
         ),
         done=lambda cycle: (f"{cycle.title} created from {previous.title}", _cycle_url(request, cycle)),
     ):

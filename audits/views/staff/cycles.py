@@ -188,7 +188,10 @@ def cycle_next(request, cycle_slug):
     (last cycle's, on the newest version of each set, to keep, change or
     drop, and one more to add), all in place before its returns are made."""
     previous = selectors.cycle_admin_get(partnership=request.partnership, slug=cycle_slug)
-    choices = _form_choices(request)
+    choices = {
+        "question_sets": list(selectors.question_set_published_list(partnership=request.partnership)),
+        "agencies": list(selectors.agency_choice_list(partnership=request.partnership)),
+    }
     newer = [q for q in choices["question_sets"] if q.name == previous.question_set.name]
     previous_rules = cycle_question_set_rule_list(partnership=request.partnership, cycle=previous)
     form = NextCycleForm(

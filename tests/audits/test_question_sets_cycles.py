@@ -55,7 +55,7 @@ def test_the_most_specific_rule_wins(w):
 
 def test_a_started_return_keeps_its_set_when_the_rules_change(w):
     """Started: someone saved a theme. A return nobody has started follows
-    the rules (tests/audits/test_question_set_rules_reapply.py)."""
+    the rules (tests/audits/test_question_sets_rules_reapply.py)."""
     charity = AgencyFactory(partnership=w.partnership, sector=Sector.VOLUNTARY)
     started = submission_get_or_create(cycle=w.cycle, agency=charity)
     theme_save(started, started.question_set.themes.first())

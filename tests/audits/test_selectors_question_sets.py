@@ -13,6 +13,6 @@ COVERED = {
     "question_set_usage",
     # Not a selector of rows: the condition "nobody has started this return",
     # used inside the partnership-scoped queries above (tested in
-    # tests/audits/test_question_set_rules_reapply.py).
+    # tests/audits/test_question_sets_rules_reapply.py).
     "submission_not_started",
 }

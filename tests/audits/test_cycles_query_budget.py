@@ -11,7 +11,7 @@ from django.utils import timezone
 from audits.models import AuditCycle, CycleQuestionSet
 from audits.services.reminders import reminders_due
 from partnerships.models import Sector, StaffRole
-from tests.audits.test_query_budget import BUDGET, _count
+from tests.audits.test_views_query_budget import BUDGET, _count
 from tests.factories import AgencyFactory, AuditCycleFactory, PartnershipFactory, question_set_with_questions
 from tests.staff import staff_client, staff_url
 

@@ -13,7 +13,7 @@ from audits.selectors.question_sets import (
 )
 from audits.services.question_sets import cycle_question_set_assign
 from partnerships.models import Sector
-from tests.factories import AgencyFactory, QuestionSetFactory, two_partnerships
+from tests.factories import AgencyFactory, QuestionSetFactory, theme_save, two_partnerships
 from themes import selectors
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,7 @@ def test_cycle_rule_selectors_hold_only_their_partnership(worlds):
 
 def test_cycle_agency_question_sets_lists_only_its_agencies(worlds, django_assert_max_num_queries):
     a, b = worlds
+    theme_save(a.submission, a.question_set.themes.first())  # started: it keeps its set
     voluntary = QuestionSetFactory(partnership=a.partnership)
     cycle_question_set_assign(cycle=a.cycle, question_set=voluntary, sector=Sector.VOLUNTARY)
     for n in range(5):

@@ -1,0 +1,66 @@
+"""core.joined_select: the agency journey's link query, built once, gives
+the same rows and objects the ORM's select_related does."""
+
+import pytest
+from django.forms.models import model_to_dict
+
+from audits.models import ResumeLink
+from audits.selectors import agency_link_get
+from audits.services.links import resume_link_create
+from tests.factories import theme_save, two_partnerships
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_link_and_its_relations_match_the_orms(django_assert_num_queries):
+    world = two_partnerships()
+    a = world.a
+    link, _ = resume_link_create(submission=a.submission, name="Sam", email="sam@alpha-council.example")
+    expected = ResumeLink.objects.select_related(
+        "submission__cycle", "submission__agency", "submission__partnership", "submission__question_set"
+    ).get(pk=link.pk)
+
+    with django_assert_num_queries(1):
+        got = agency_link_get(partnership=a.partnership, link_id=link.pk)
+        submission = got.submission
+        related = [submission.cycle, submission.agency, submission.partnership, submission.question_set]
+
+    assert _fields(got) == _fields(expected)
+    assert _fields(submission) == _fields(expected.submission)
+    for mine, theirs in zip(
+        related,
+        [
+            expected.submission.cycle,
+            expected.submission.agency,
+            expected.submission.partnership,
+            expected.submission.question_set,
+        ],
+        strict=True,
+    ):
+        assert type(mine) is type(theirs)
+        assert model_to_dict(mine) == model_to_dict(theirs)
+    assert got.expires_at.tzinfo is not None
+    assert (submission.has_evidence, submission.has_action_items) == (False, False)
+    assert got._state.adding is False and got._state.db == "default"
+
+
+def test_the_flags_follow_the_return(django_assert_num_queries):
+    world = two_partnerships()
+    a = world.a
+    link, _ = resume_link_create(submission=a.submission, name="Sam", email="sam@alpha-council.example")
+    theme_save(
+        a.submission,
+        a.question_set.themes.order_by("order").first(),
+        new_links=[("https://example.org/a", "Policy")],
+    )
+
+    got = agency_link_get(partnership=a.partnership, link_id=link.pk)
+
+    assert got.submission.has_evidence is True
+    assert got.submission.has_action_items is False
+    assert agency_link_get(partnership=world.b.partnership, link_id=link.pk) is None
+    assert agency_link_get(partnership=a.partnership, link_id=link.pk + 1000) is None

@@ -29,19 +29,23 @@ def partnership_list_for_user(*, user) -> QuerySet[Partnership]:
     return Partnership.objects.filter(memberships__user=user).order_by("name")
 
 
-def membership_get(*, partnership: Partnership, user) -> StaffMembership | None:
+def membership_get(*, partnership: Partnership, user, second_factor=None) -> StaffMembership | None:
     """The user's membership of this partnership, with `has_other_partnerships`
-    (whether the staff pages offer "Switch partnership") in the same query."""
+    (whether the staff pages offer "Switch partnership") in the same query.
+    `second_factor`: a boolean expression (accounts.mfa.authenticator_still_held)
+    the membership carries as `second_factor_held`, so the staff pages check
+    the session's second factor in this query, not one of its own."""
     if not user.is_authenticated:
         return None
     others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(
         partnership=OuterRef("partnership")
     )
-    return (
-        StaffMembership.objects.filter(partnership=partnership, user=user)
-        .annotate(has_other_partnerships=Exists(others))
-        .first()
+    queryset = StaffMembership.objects.filter(partnership=partnership, user=user).annotate(
+        has_other_partnerships=Exists(others)
     )
+    if second_factor is not None:
+        queryset = queryset.annotate(second_factor_held=second_factor)
+    return queryset.first()
 
 
 def locality_list(*, partnership: Partnership) -> QuerySet[Locality]:

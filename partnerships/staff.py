@@ -23,7 +23,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from accounts.mfa import second_factor_redirect
+from accounts.mfa import (
+    authenticator_still_held,
+    mfa_required,
+    second_factor_redirect,
+    session_mfa_ids,
+    session_passed_mfa,
+)
 from core.domain import Actor
 
 from .permissions import ROLE_PERMS, Perm
@@ -38,10 +44,25 @@ def staff_required(perm: Perm = Perm.VIEW):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            second_factor = second_factor_redirect(request)
-            if second_factor is not None:
-                return second_factor
-            membership = membership_get(partnership=request.partnership, user=user)
+            # The second factor first (a session without one learns nothing,
+            # not even whether it is a member), but checked in the
+            # membership's query: one query a staff page, not two.
+            if mfa_required():
+                used = session_mfa_ids(request)
+                if not used:
+                    return second_factor_redirect(request, passed=False)
+                membership = membership_get(
+                    partnership=request.partnership,
+                    user=user,
+                    second_factor=authenticator_still_held(user=user, ids=used),
+                )
+                passed = (
+                    membership.second_factor_held if membership is not None else session_passed_mfa(request)
+                )
+                if not passed:
+                    return second_factor_redirect(request, passed=False)
+            else:
+                membership = membership_get(partnership=request.partnership, user=user)
             if membership is None:
                 raise Http404("No such page")
             if perm not in ROLE_PERMS.get(membership.role, frozenset()):

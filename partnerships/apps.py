@@ -8,9 +8,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
-        from .models import Partnership  # models load once the app registry is ready
+        from .models import Locality, Partnership  # models load once the app registry is ready
 
-        process_cache_watch(Partnership)
+        process_cache_watch(Partnership, Locality)
 
         from .emails import email_kinds_register
 

@@ -52,6 +52,16 @@ def locality_list(*, partnership: Partnership) -> QuerySet[Locality]:
     return Locality.objects.filter(partnership=partnership).order_by("name")
 
 
+_localities = ProcessCache("localities of a partnership")
+
+
+def locality_list_kept(*, partnership: Partnership) -> tuple[Locality, ...]:
+    """The partnership's localities by name, kept in the process (see
+    core/process_cache.py; any locality's save or delete drops them): the
+    filter of every cycle dashboard page lists them. Read-only."""
+    return _localities.get(partnership.pk, lambda: tuple(locality_list(partnership=partnership)))
+
+
 def agency_list(*, partnership: Partnership, active_only: bool = True) -> QuerySet[Agency]:
     qs = Agency.objects.filter(partnership=partnership)
     if active_only:

@@ -11,7 +11,9 @@ from django.http import Http404
 
 from partnerships import selectors
 from partnerships.models import StaffRole
+from partnerships.services.agencies import locality_create, locality_rename
 from tests.factories import (
+    CONTRIBUTOR,
     AgencyFactory,
     LocalityFactory,
     StaffMembershipFactory,
@@ -26,6 +28,7 @@ COVERED = {
     "partnership_list_for_user",
     "membership_get",
     "locality_list",
+    "locality_list_kept",
     "agency_list",
     "agency_get",
 }
@@ -94,6 +97,20 @@ def test_locality_list_holds_only_its_partnership(world):
     b_localities = set(selectors.locality_list(partnership=world.b.partnership))
     assert world.b.locality in b_localities
     assert world.a.locality not in b_localities
+
+
+def test_locality_list_kept_holds_only_its_partnership_and_follows_changes(world, django_assert_num_queries):
+    other = LocalityFactory(partnership=world.b.partnership, name="Another B locality")
+    assert selectors.locality_list_kept(partnership=world.a.partnership) == (world.a.locality,)
+    with django_assert_num_queries(0):  # kept in the process
+        assert selectors.locality_list_kept(partnership=world.a.partnership) == (world.a.locality,)
+    assert other in selectors.locality_list_kept(partnership=world.b.partnership)
+
+    added = locality_create(partnership=world.a.partnership, name="Zeta", actor=CONTRIBUTOR)
+    assert selectors.locality_list_kept(partnership=world.a.partnership) == (world.a.locality, added)
+    locality_rename(locality=added, name="Aardvark", actor=CONTRIBUTOR)
+    names = {lo.name for lo in selectors.locality_list_kept(partnership=world.a.partnership)}
+    assert "Aardvark" in names and "Zeta" not in names
 
 
 def test_agency_list_holds_only_its_partnership(world):

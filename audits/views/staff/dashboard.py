@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from partnerships.permissions import Perm
-from partnerships.selectors import locality_list
+from partnerships.selectors import locality_list_kept
 from partnerships.staff import staff_required
 
 from ...access import cycle_access
@@ -41,7 +41,7 @@ def _link_to_reviews(partnership, rows) -> None:
 
 def _page(request, cycle_slug, form_class=CycleFilterForm):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    localities = list(locality_list(partnership=request.partnership))
+    localities = list(locality_list_kept(partnership=request.partnership))
     # An empty query string is an unbound form: no errors, no filters.
     # The page number is not a filter.
     query = request.GET.copy()

@@ -366,3 +366,137 @@ def survey_triangulation_across_agencies(*, partnership: Partnership, survey: Su
             )
         rows.append(AcrossRow(agency=agency, replies=max(c.replies for c in cells), cells=cells))
     return rows
+
+
+# --- the heatmap's overlay --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One survey statement's figure for one agency in one theme of the
+    heatmap: the share of its practitioners who agree, and the agency's own
+    answers to the theme's questions the statement tests."""
+
+    statement: str
+    agreeing: int
+    replies: int
+    answers: tuple[str, ...]
+    threshold: int
+
+    @property
+    def agree_share(self) -> float:
+        return 100 * self.agreeing / self.replies
+
+    @property
+    def flagged(self) -> bool:
+        gaps = [_gap(answer, self.agree_share) for answer in self.answers]
+        return any(gap is not None and gap >= self.threshold for gap in gaps)
+
+
+@dataclass
+class SurveyAgreement:
+    """What `survey_agreement_by_agency` read: the survey's statements and,
+    for each agency with MIN_GROUP replies or more (and no other), its
+    practitioners' answers counted by statement and choice, and its own
+    answers to the self-assessment questions the statements test."""
+
+    has_survey: bool
+    threshold: int | None = None
+    # statement id -> (order, text, linked question keys)
+    statements: dict[int, tuple[int, str, tuple[str, ...]]] = field(default_factory=dict)
+    tallies: dict[int, dict[int, dict[str, int]]] = field(
+        default_factory=dict
+    )  # agency -> statement -> choice
+    answers: dict[tuple[int, int], str] = field(default_factory=dict)  # (agency, question id) -> answer
+
+    @property
+    def agencies(self) -> int:
+        return len(self.tallies)
+
+    def cell(self, agency_id: int, theme) -> tuple[Agreement, ...]:
+        """The figures for one agency's cell of one theme (`theme.questions`
+        already read, as the question set's cached structure has them): one
+        for each statement linked to a question of the theme, none for an
+        agency under MIN_GROUP, nor for a statement fewer than MIN_GROUP of
+        its practitioners answered."""
+        by_statement = self.tallies.get(agency_id)
+        if not by_statement:
+            return ()
+        questions = theme.questions.all()
+        figures = []
+        for pk, (_, text, keys) in sorted(self.statements.items(), key=lambda item: item[1][0]):
+            linked = [q.pk for q in questions if q.key in keys]
+            tally = by_statement.get(pk, {})
+            replies = sum(tally.values())
+            if not linked or replies < MIN_GROUP:
+                continue
+            figures.append(
+                Agreement(
+                    statement=text,
+                    agreeing=sum(n for value, n in tally.items() if value in AGREEING),
+                    replies=replies,
+                    answers=tuple(
+                        self.answers[(agency_id, q)] for q in linked if (agency_id, q) in self.answers
+                    ),
+                    threshold=self.threshold,
+                )
+            )
+        return tuple(figures)
+
+
+def survey_agreement_by_agency(*, partnership: Partnership, cycle: AuditCycle) -> SurveyAgreement:
+    """The practitioners' survey of the cycle against each agency's
+    self-assessment, for the RAG heatmap's overlay (agency × theme, through
+    `SurveyAgreement.cell`). Only agencies with MIN_GROUP replies or more
+    are read at all. Two queries, whatever the number of agencies: the
+    replies counted by agency, statement and choice (with the statements and
+    the partnership's threshold), then those agencies' answers to the
+    questions the statements test; when the first finds nothing, the second
+    asks only whether the cycle has a survey."""
+    shown = (
+        SurveyReply.objects.filter(partnership=partnership, survey__cycle=cycle)
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MIN_GROUP)
+        .values("agency")
+    )
+    counts = (
+        SurveyAnswer.objects.filter(
+            reply__partnership=partnership, reply__survey__cycle=cycle, reply__agency__in=shown
+        )
+        .order_by()
+        .values(
+            "reply__agency",
+            "question",
+            "question__order",
+            "question__text",
+            "question__linked_keys",
+            "question__survey__disagreement_threshold",
+            "value",
+        )
+        .annotate(n=Count("pk"))
+    )
+    agreement = SurveyAgreement(has_survey=True)
+    for row in counts:
+        agreement.threshold = row["question__survey__disagreement_threshold"]
+        agreement.statements[row["question"]] = (
+            row["question__order"],
+            row["question__text"],
+            tuple(row["question__linked_keys"] or ()),
+        )
+        by_statement = agreement.tallies.setdefault(row["reply__agency"], {})
+        by_statement.setdefault(row["question"], {})[row["value"]] = row["n"]
+    if not agreement.tallies:
+        agreement.has_survey = Survey.objects.filter(partnership=partnership, cycle=cycle).exists()
+        return agreement
+    keys = {key for _, _, linked in agreement.statements.values() for key in linked}
+    if keys:
+        for agency_id, question_id, value in Answer.objects.filter(
+            submission__partnership=partnership,
+            submission__cycle=cycle,
+            submission__agency_id__in=list(agreement.tallies),
+            question__key__in=sorted(keys),
+        ).values_list("submission__agency_id", "question_id", "value"):
+            agreement.answers[(agency_id, question_id)] = value
+    return agreement

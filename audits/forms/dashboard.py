@@ -63,6 +63,13 @@ class HeatmapFilterForm(CycleFilterForm):
     )
 
     show_not_started = forms.BooleanField(label="Include agencies not started", required=False)
+    survey = forms.BooleanField(label="Show what practitioners say (practitioners' survey)", required=False)
+
+    def shows_survey(self) -> bool:
+        if not self.is_bound:
+            return False
+        self.is_valid()
+        return bool(self.cleaned_data.get("survey"))
 
     def hides_not_started(self) -> bool:
         """Agencies not started are left out unless asked for, by this box or

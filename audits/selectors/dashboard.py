@@ -503,6 +503,10 @@ class HeatmapCell(NamedTuple):
     rag: str  # "red", "amber", "green" or "" (none)
     label: str
     css: str
+    # Figures an overlay adds to the cell: the practitioners' survey's
+    # (surveys.templatetags.surveys.survey_heatmap_overlay), as that app
+    # sits above this one.
+    notes: tuple = ()
 
 
 def _cell(rag: str, label: str) -> HeatmapCell:
@@ -515,6 +519,7 @@ class HeatmapRow:
     status: str
     reference: str
     cells: list[HeatmapCell]
+    agency_id: int = 0
     status_label: str = ""
     review_url: str = ""  # set by the view when the review page exists
 
@@ -582,20 +587,23 @@ def cycle_heatmap(
     cycle_owned(partnership=partnership, cycle=cycle)
     submissions = _submissions(partnership, cycle, filters)
     returns = list(
-        submissions.values("pk", "reference", "agency__name", "question_set_id", "dashboard_status")
+        submissions.values(
+            "pk", "reference", "agency_id", "agency__name", "question_set_id", "dashboard_status"
+        )
     )
     # Agencies without a return yet, each under the set it will answer: the
     # cycle's own, or the one a rule gives its group.
-    without: list[tuple[str, int]] = []
+    without: list[tuple[str, int, int]] = []
     if filters.wants(DashboardStatus.NOT_STARTED):
         rules = list(CycleQuestionSet.objects.filter(partnership=partnership, cycle=cycle))
         for a in _agencies_without_return(partnership, cycle, filters).values(
             "pk", "name", "sector", "is_statutory"
         ):
             matching = matching_rules(rules, SimpleNamespace(**a))
-            without.append((a["name"], matching[0].question_set_id if matching else cycle.question_set_id))
+            set_id = matching[0].question_set_id if matching else cycle.question_set_id
+            without.append((a["name"], set_id, a["pk"]))
 
-    set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id} | {s for _, s in without}
+    set_ids = {r["question_set_id"] for r in returns} | {cycle.question_set_id} | {s for _, s, _ in without}
     # The sets' themes, kept in the process (core/process_cache.py).
     themes_by_set = defaultdict(list)
     sets = {}
@@ -624,11 +632,11 @@ def cycle_heatmap(
         themes = themes_by_set[r["question_set_id"]]
         cells = [ratings.get((r["pk"], t.pk), unrated) for t in themes]
         rows_by_set[r["question_set_id"]].append(
-            HeatmapRow(r["agency__name"], r["dashboard_status"], r["reference"], cells)
+            HeatmapRow(r["agency__name"], r["dashboard_status"], r["reference"], cells, r["agency_id"])
         )
-    for name, set_id in without:
+    for name, set_id, agency_id in without:
         blank = [unrated] * len(themes_by_set[set_id])
-        rows_by_set[set_id].append(HeatmapRow(name, DashboardStatus.NOT_STARTED, "", blank))
+        rows_by_set[set_id].append(HeatmapRow(name, DashboardStatus.NOT_STARTED, "", blank, agency_id))
 
     groups = []
     for pk in _sets_in_order(cycle, sets):

@@ -6,6 +6,7 @@ from django import template
 
 from ..selectors import (
     MIN_GROUP,
+    survey_agreement_by_agency,
     survey_for_cycle,
     survey_results,
     survey_triangulation,
@@ -45,3 +46,26 @@ def survey_report_section(partnership, cycle):
         "agencies": len(across),
         "min_group": MIN_GROUP,
     }
+
+
+@register.inclusion_tag("surveys/_heatmap_overlay.html")
+def survey_heatmap_overlay(partnership, cycle, groups):
+    """The practitioners' survey over the RAG heatmap (its "Show what
+    practitioners say" box): each cell of `groups` (audits.selectors.
+    dashboard.cycle_heatmap's) gets, as its `notes`, the share of the
+    agency's practitioners who agree with each statement linked to the
+    theme's questions, flagged against the partnership's threshold; the
+    tag itself renders the key to them. Placed above the table, as the
+    table reads the notes. Two queries."""
+    agreement = survey_agreement_by_agency(partnership=partnership, cycle=cycle)
+    flagged = 0
+    if agreement.tallies:
+        for group in groups:
+            for row in group.rows:
+                cells = []
+                for cell, theme in zip(row.cells, group.themes, strict=True):
+                    notes = agreement.cell(row.agency_id, theme)
+                    flagged += sum(1 for note in notes if note.flagged)
+                    cells.append(cell._replace(notes=notes) if notes else cell)
+                row.cells = cells
+    return {"agreement": agreement, "flagged": flagged, "min_group": MIN_GROUP}

@@ -154,9 +154,15 @@ def _review_full(partnership, cycle) -> int:
     )
     replies_add(link_of(survey, submission.agency), agreeing=4, disagreeing=2)
     client = staff_client(Client(), partnership, StaffRole.REVIEWER)
-    return _count(
-        client, "get", staff_url(partnership, "staff_return_review", reference=submission.reference)
-    )
+    heatmap = staff_url(partnership, "staff_cycle_heatmap", cycle_slug=cycle.slug)
+    return {
+        "review": _count(
+            client, "get", staff_url(partnership, "staff_return_review", reference=submission.reference)
+        ),
+        # The practitioners' survey's overlay on the heatmap (surveys'
+        # survey_heatmap_overlay tag), agencies not started shown too.
+        "heatmap, survey overlay": _count(client, "get", heatmap + "?survey=on&show_not_started=on"),
+    }
 
 
 def test_the_review_page_with_evidence_moderations_actions_and_a_survey_stays_within_ten_queries():
@@ -168,4 +174,4 @@ def test_the_review_page_with_evidence_moderations_actions_and_a_survey_stays_wi
     few, many = _review_full(small, small_cycle), _review_full(large, large_cycle)
 
     assert few == many, (few, many)
-    assert many <= BUDGET, many
+    assert max(many.values()) <= BUDGET, many

@@ -25,6 +25,7 @@ COVERED = {
     "survey_results_by_agency",
     "survey_triangulation",  # tests/surveys/test_selectors_triangulation.py
     "survey_triangulation_across_agencies",  # tests/surveys/test_selectors_triangulation.py
+    "survey_agreement_by_agency",  # tests/surveys/test_selectors_heatmap_overlay.py
 }
 
 

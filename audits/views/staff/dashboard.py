@@ -134,6 +134,9 @@ def cycle_heatmap_view(request, cycle_slug):
             "rating": rating,
             "rating_label": Rating(rating).label,
             "moderated": rating == Rating.MODERATED,
+            # The practitioners' survey's overlay: the template's tag adds it
+            # (surveys sits above this app).
+            "show_survey": form.shows_survey(),
             "current": "heatmap",
         },
     )

@@ -30,7 +30,12 @@ from ..services.links import resume_link_create
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
 from .agency_session import agency_required, agency_session_end
 from .evidence import evidence_file_response
-from .theme_page import answer_sections_link, task_list_action_entry, theme_page_context
+from .theme_page import (
+    answer_sections_link,
+    answer_sections_prepare,
+    task_list_action_entry,
+    theme_page_context,
+)
 
 TOP = "#main-content"
 
@@ -334,6 +339,8 @@ def check_answers(request, access):
         sections=selectors.submission_full(submission=submission), submission=submission
     )
     answer_sections_link(sections=sections, partnership_slug=request.partnership.slug)
+    base = _base_context(access)
+    answer_sections_prepare(sections=sections, change=base["can_edit"])
     gaps = submission_gaps_from_sections(submission=submission, sections=sections)
     blocked = submission_gaps_block(submission=submission, gaps=gaps)
     form = DeclarationForm(request.POST or None, initial={"version": submission.version})
@@ -359,7 +366,7 @@ def check_answers(request, access):
         request,
         "audits/check_answers.html",
         {
-            **_base_context(access),
+            **base,
             "sections": sections,
             "gaps": gaps,
             "blocked": blocked,
@@ -376,6 +383,7 @@ def confirmation(request, access):
     sections = action_items_attach(
         sections=selectors.submission_full(submission=access.submission), submission=access.submission
     )
+    answer_sections_prepare(sections=sections, change=False)
     return render(
         request,
         "audits/confirmation.html",

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
 from .. import policy
 from ..models import RAG_MEANING, AnswerValue, Rag
 from ..selectors.actions import ThemePlan
 from ..services.evidence_files import EVIDENCE_TYPES_HINT
+from ..templatetags.s11 import rag_tag
 
 ANSWER_LABELS = dict(AnswerValue.choices)
 _KEY_MARKER = "S11-THEME-KEY-MARKER"
@@ -215,7 +218,9 @@ def theme_page_context(
         )
     return {
         "read_only": read_only,
-        "read_only_sections": [read_only] if read_only else [],
+        "read_only_sections": answer_sections_prepare(sections=[read_only], change=False)
+        if read_only
+        else [],
         "answer_labels": ANSWER_LABELS,
         "can_edit": can_edit,
         "why_not": why_not,
@@ -247,4 +252,38 @@ def answer_sections_link(*, sections: list[dict], partnership_slug: str) -> list
     theme_url = theme_url_maker(partnership_slug)
     for section in sections:
         section["theme_url"] = theme_url(section["theme"].key)
+    return sections
+
+
+def answer_sections_prepare(*, sections: list[dict], change: bool) -> list[dict]:
+    """What audits/_answers.html shows of each section, worked out once in
+    Python so that its loop over a return's 120 answers is a plain loop
+    over ready strings: per answer (question text escaped once, answer label
+    or "" for not answered, the "Change" link's address or "" without
+    links); per theme its heading, status line and rating tag (rendered once
+    a page for each rating, though the card shows it twice). Numbers are
+    formatted here, not by the template's localisation of each one, which
+    cost more than the rest of a row. `change`: links to change each answer
+    (sections given their `theme_url` by answer_sections_link)."""
+    rag_html: dict[tuple[str, bool], str] = {}
+    for section in sections:
+        theme = section["theme"]
+        response = section["response"]
+        questions = section["questions"]
+        base = section.get("theme_url", "") if change else ""
+        section["rows"] = [
+            (
+                escape(question.text),
+                ANSWER_LABELS.get(answer, "") if answer else "",
+                f"{base}#id_q_{question.pk}_1" if base else "",
+            )
+            for question, answer in questions
+        ]
+        total = len(questions)
+        section["heading"] = f"{theme.order}. {theme.title}"
+        section["status"] = f"{section['answered']} of {total} question{'' if total == 1 else 's'} answered"
+        key = (response.rag, bool(response.rag_defaulted)) if response else ("", False)
+        if key not in rag_html:
+            rag_html[key] = render_to_string("includes/rag_tag.html", rag_tag(*key))
+        section["rag_html"] = rag_html[key]
     return sections

@@ -57,6 +57,7 @@ EXCEPTIONS = {
         "client_ip",
         "dates",
         "domain",
+        "joined_select",
         "outbox",
         "pdf",
         "process_cache",

@@ -429,13 +429,19 @@ def main() -> None:
                 done, bad = wrk(url, cookies[label], args.seconds, args.connections)
                 after = meter.snapshot()
                 assert not bad, (label, bad)
+                if not done:  # the machine too busy to answer one request in the run: no figure
+                    print(f"  {label}: no request completed this round", file=sys.stderr)
+                    continue
                 results[label].append(1000 * Meter.used(before, after) / done)
                 database[label].append(1000 * meter.used_by_database(before, after) / done)
             print(f"  round {n + 1} done", file=sys.stderr)
 
         print(f"\n{'page':42} {'CPU ms/request (median)':>24} {'min':>7} {'max':>7} {'of it PostgreSQL':>17}")
-        median = {label: statistics.median(v) for label, v in results.items()}
+        median = {label: statistics.median(v) if v else float("nan") for label, v in results.items()}
         for label, values in results.items():
+            if not values:
+                print(f"{label:42} {'no round completed a request':>24}")
+                continue
             db = statistics.median(database[label])
             print(f"{label:42} {median[label]:24.2f} {min(values):7.2f} {max(values):7.2f} {db:17.2f}")
         # One request at a time: each page's own latency, with no queue.

@@ -89,6 +89,7 @@ class NavItem:
 # (text, url name, permission, the url-name prefixes that make it current)
 STAFF_NAV = [
     ("Overview", "staff_home", Perm.VIEW, ("staff_home", "staff_cycle", "staff_return")),
+    ("Review queue", "staff_review_queue", Perm.VIEW, ("staff_review_queue", "staff_return_assign")),
     ("Action plans", "staff_action_plans", Perm.VIEW, ("staff_action",)),
     ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin",)),
     # Everyone on the staff may read the question sets (list, detail, changes,

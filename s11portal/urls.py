@@ -14,6 +14,7 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.home",
     "audits.urls_staff.dashboard",
     "audits.urls_staff.review",
+    "audits.urls_staff.queue",
     "audits.urls_staff.pdf",
     "audits.urls_staff.cycles",
     "audits.urls_staff.actions",

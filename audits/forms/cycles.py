@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from partnerships.models import Sector, StatutoryGroup
 
 from ..models import DEFAULT_REMINDER_DAYS, AgencyScope, IncompletePolicy
-from ..services.cycles import CycleSettings, RuleChoice
-from .fields import GovukDateTimeField
+from ..services.cycles import EVALUATIONS_DUE_ERROR, CycleSettings, RuleChoice, evaluation_earliest
+from .fields import GovukDateField, GovukDateTimeField
 
 
 def parse_reminder_days(text: str) -> list[int]:
@@ -50,6 +50,13 @@ class _CycleFields(forms.Form):
     )
     closes_at = GovukDateTimeField(
         what="the cycle closes", label="Closes", help_text="For example, 30 6 2027 and 5pm. UK time."
+    )
+    evaluations_due_on = GovukDateField(
+        what="the date evaluations are due by",
+        required=False,
+        label="Evaluations due by (optional)",
+        help_text="When the partnership aims to have evaluated every submitted return, for example "
+        "31 8 2027. Returns still awaiting review after it show as overdue in the review queue.",
     )
     reminder_days = forms.CharField(
         label="Reminder schedule",
@@ -97,6 +104,9 @@ class _CycleFields(forms.Form):
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", "The cycle must close after it opens")
+        due = data.get("evaluations_due_on")
+        if due and closes and due < evaluation_earliest(closes):
+            self.add_error("evaluations_due_on", EVALUATIONS_DUE_ERROR)
         if "slug" in self.fields and not data.get("slug") and data.get("title"):
             data["slug"] = slugify(data["title"])[:80] or "cycle"
         return data
@@ -196,6 +206,7 @@ class CycleForm(_CycleFields):
             expected_minutes=d["expected_minutes"],
             action_items_required=d["action_items_required"] == "yes",
             action_update_months=d["action_update_months"],
+            evaluations_due_on=d.get("evaluations_due_on"),
         )
 
     @staticmethod
@@ -211,6 +222,7 @@ class CycleForm(_CycleFields):
             "expected_minutes": cycle.expected_minutes,
             "action_items_required": "yes" if cycle.action_items_required else "no",
             "action_update_months": cycle.action_update_months,
+            "evaluations_due_on": cycle.evaluations_due_on,
             "agency_scope": cycle.agency_scope,
             "sectors": list(cycle.scope_sectors),
             "localities": [str(x.pk) for x in cycle.scope_localities.all()],
@@ -335,6 +347,7 @@ class NextCycleForm(_CycleFields):
             expected_minutes=previous.expected_minutes,
             action_items_required=d["action_items_required"] == "yes",
             action_update_months=d["action_update_months"],
+            evaluations_due_on=d.get("evaluations_due_on"),
         )
 
 

@@ -212,3 +212,37 @@ class ActionForm(forms.Form):
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=0, max_num=50, absolute_max=50, validate_max=True)
 ACTION_ROWS = 3  # blank rows on a new meeting; "Add another action" adds one
+
+
+class ConfirmForm(forms.Form):
+    """Confirming the evaluation: the versions of the outcome and of the
+    moderations the page showed (a stale page is refused), and, when themes
+    are not moderated, that the reviewer means to confirm without them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE_ERRORS)
+    moderations = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=2000,
+        error_messages={**STALE_PAGE_ERRORS, "max_length": STALE_PAGE_ERRORS["invalid"]},
+    )
+    without_moderation = forms.BooleanField(required=False)
+
+    def __init__(self, *args, unmoderated: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unmoderated = unmoderated
+        self.fields["without_moderation"].label = (
+            "Confirm without moderating this theme"
+            if unmoderated == 1
+            else f"Confirm without moderating these {unmoderated} themes"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.unmoderated and not data.get("without_moderation"):
+            self.add_error(
+                "without_moderation",
+                "Moderate every theme, or tick the box to confirm without moderating "
+                + ("it" if self.unmoderated == 1 else "them"),
+            )
+        return data

@@ -86,6 +86,15 @@ class AuditCycle(models.Model):
     previous_cycle = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles"
     )
+    # When the partnership means to have evaluated the returns by (a UK
+    # date): the review queue counts a return still awaiting review after
+    # it as overdue.
+    evaluations_due_on = models.DateField(
+        "Evaluations due by",
+        null=True,
+        blank=True,
+        help_text="The date by which the partnership aims to have evaluated every submitted return.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from partnerships.models import Partnership
+from partnerships.models import Partnership, StaffMembership
 from themes.models import Theme
 
 from . import AuditCycle, Rag, Submission
@@ -62,6 +62,11 @@ class SubmissionReview(models.Model):
     version = models.PositiveIntegerField(default=0)
     updated_by_name = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The reviewer the return is assigned to (review queue: "assigned to me").
+    assigned_to = models.ForeignKey(
+        StaffMembership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

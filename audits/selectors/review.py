@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from django.db.models import (
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -15,8 +16,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, JSONObject, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
@@ -109,6 +111,12 @@ REVIEW_PAGE_FLAGS = {
     "has_evidence": Exists(Evidence.objects.filter(submission=OuterRef("pk"), staged=False)),
     "has_moderations": Exists(ThemeModeration.objects.filter(submission=OuterRef("pk"))),
     "has_action_items": Exists(ActionItem.objects.filter(submission=OuterRef("pk"))),
+    # Who the return is assigned to, by the name this partnership knows them.
+    "assignee_name": Coalesce(
+        NullIf(F("review__assigned_to__display_name"), Value("")),
+        F("review__assigned_to__user__email"),
+        output_field=CharField(),
+    ),
     # The return's answers, self-ratings and moderations, each as one JSON
     # list in the same query (review_sections reads them from here: three
     # queries fewer on the review page).

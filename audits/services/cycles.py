@@ -3,13 +3,14 @@ extensions, and starting a cycle from the previous one with each agency's
 last answers carried forward."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.audit import audit_event_record
+from core.dates import UK
 from core.domain import SYSTEM, Actor, DomainError
 from core.models import AuditEvent, OutboundEmail
 from core.outbox import outbound_email_cancel
@@ -54,6 +55,16 @@ class CycleSettings:
     expected_minutes: int = 90
     action_items_required: bool = False
     action_update_months: int = 6
+    # A UK date; None for no target.
+    evaluations_due_on: date | None = None
+
+
+EVALUATIONS_DUE_ERROR = "The date evaluations are due by must be on or after the day the cycle closes"
+
+
+def evaluation_earliest(closes_at: datetime) -> date:
+    """The earliest date evaluations may be due: the UK day the cycle closes."""
+    return timezone.localtime(closes_at, UK).date()
 
 
 def _validate(partnership: Partnership, s: CycleSettings) -> None:
@@ -65,6 +76,10 @@ def _validate(partnership: Partnership, s: CycleSettings) -> None:
         raise DomainError("Publish the question set before a cycle uses it.")
     if s.closes_at <= s.opens_at:
         raise DomainError("The closing date must be after the opening date")
+    if s.evaluations_due_on is not None and s.evaluations_due_on < evaluation_earliest(s.closes_at):
+        error = DomainError(EVALUATIONS_DUE_ERROR)
+        error.field = "evaluations_due_on"  # core.views.form_post puts it there
+        raise error
     if s.incomplete_policy not in IncompletePolicy.values:
         raise DomainError("Choose what happens to incomplete themes")
     if not 0 <= s.link_grace_days <= 365:
@@ -108,6 +123,7 @@ def _apply(cycle: AuditCycle, s: CycleSettings) -> None:
     cycle.expected_minutes = s.expected_minutes
     cycle.action_items_required = s.action_items_required
     cycle.action_update_months = s.action_update_months
+    cycle.evaluations_due_on = s.evaluations_due_on
 
 
 def _apply_m2m(cycle: AuditCycle, s: CycleSettings) -> None:
@@ -128,6 +144,7 @@ def _settings_detail(cycle: AuditCycle) -> dict:
         "scope_sectors": cycle.scope_sectors,
         "action_items_required": cycle.action_items_required,
         "action_update_months": cycle.action_update_months,
+        "evaluations_due_on": cycle.evaluations_due_on.isoformat() if cycle.evaluations_due_on else None,
     }
 
 
@@ -435,6 +452,7 @@ def cycle_start_from_previous(
 
 
 __all__ = [
+    "EVALUATIONS_DUE_ERROR",
     "CycleSettings",
     "RuleChoice",
     "cycle_deadline_extend",
@@ -442,6 +460,7 @@ __all__ = [
     "cycle_setup_update",
     "cycle_start_from_previous",
     "cycle_submissions_ensure",
+    "evaluation_earliest",
     "previous_rules_forward",
     "submission_carry_forward",
     "submission_deadline_extend",

@@ -201,16 +201,39 @@ def review_outcome_save(
     return review
 
 
+def moderations_state(moderations) -> str:
+    """The moderations of a return as a confirm page showed them (each
+    theme's moderation version), to tell whether any changed since."""
+    return ",".join(f"{m.theme_id}.{m.version}" for m in sorted(moderations, key=lambda m: m.theme_id))
+
+
 @transaction.atomic
-def review_evaluation_confirm(*, submission: Submission, actor: Actor) -> SubmissionReview:
+def review_evaluation_confirm(
+    *,
+    submission: Submission,
+    actor: Actor,
+    expected_version: int | None = None,
+    expected_moderations: str | None = None,
+) -> SubmissionReview:
     """Confirm the evaluation: record it and email the outcome to the agency.
     The return then counts as evaluated. Confirming twice has the effect of
-    confirming once."""
+    confirming once.
+
+    `expected_version` (the evaluation's version) and `expected_moderations`
+    (moderations_state of what the page showed) are what the reviewer saw:
+    if another reviewer changed the outcome, the message or a moderation
+    since, StaleReviewError is raised and nothing is confirmed."""
     submission = _lock(submission)
     policy.may_review(submission, review=None).refuse(NotUnderReviewError)
     review = _review_for_update(submission)
     if review.is_confirmed:
         return review
+    _check_version(review, expected_version, "changed the outcome")
+    if expected_moderations is not None:
+        moderations = list(ThemeModeration.objects.filter(submission=submission))
+        if moderations_state(moderations) != expected_moderations:
+            latest = max(moderations, key=lambda m: m.updated_at, default=None)
+            raise StaleReviewError(latest, "changed a theme's moderation")
     if not review.outcome or not review.message:
         raise DomainError("Choose an outcome and write a message to the agency before you confirm")
 

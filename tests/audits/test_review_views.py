@@ -294,7 +294,11 @@ def test_recording_and_confirming_the_outcome_emails_the_agency(reviewer, a):
     assert a.contact.email in text(check) and SUBMITTER.email in text(check)
     assert not [m for m in mail.outbox if "evaluation" in m.subject]
 
-    done = reviewer.post(url(a, "staff_return_confirm"))
+    # No theme is moderated: the page says so, and the reviewer confirms anyway.
+    assert "Confirm without moderating these" in text(check)
+    done = reviewer.post(
+        url(a, "staff_return_confirm"), {"version": "1", "moderations": "", "without_moderation": "on"}
+    )
     assert done.status_code == 302
     assert done["Location"] == url(a, "staff_return_review")
     assert SubmissionReview.objects.get().evaluated_at is not None

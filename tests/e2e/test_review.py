@@ -87,12 +87,12 @@ def test_a_reviewer_signs_in_moderates_confirms_and_returns(new_context, site, w
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Moderate: {theme.title}")
     axe.check("moderation page")
     page.get_by_label("Reviewer comment").fill("The training log is two years old.")
-    page.get_by_role("button", name="Save moderation").click()
+    page.get_by_role("button", name="Save and go back to the return").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_label("Reviewer comment")).to_have_value("The training log is two years old.")
     axe.check("moderation page with errors")
     page.get_by_role("radio", name=re.compile(r"^Amber")).check()
-    page.get_by_role("button", name="Save moderation").click()
+    page.get_by_role("button", name="Save and go back to the return").click()
     expect(page.get_by_text(f"{theme.title} moderated as Amber")).to_be_visible()
     assert ThemeModeration.objects.get(submission=world.submission, theme=theme).rag == "amber"
     axe.check("review page after moderating")
@@ -105,6 +105,8 @@ def test_a_reviewer_signs_in_moderates_confirms_and_returns(new_context, site, w
     page.get_by_role("button", name="Save and check before sending").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm the evaluation")
     axe.check("confirm page")
+    # Only the first theme is moderated: confirming says so and asks first.
+    page.get_by_label(re.compile(r"^Confirm without moderating")).check()
     page.get_by_role("button", name="Confirm and email the agency").click()
     expect(page.get_by_text(f"Evaluation confirmed and emailed to {world.agency.name}")).to_be_visible()
     assert SubmissionReview.objects.get(submission=world.submission).evaluated_at is not None

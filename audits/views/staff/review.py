@@ -20,17 +20,27 @@ from partnerships.staff import staff_required
 
 from ... import policy
 from ...access import cycle_access, submission_access
-from ...forms.review import ACTION_ROWS, ActionFormSet, MeetingForm, ModerationForm, OutcomeForm, ReturnForm
+from ...forms.review import (
+    ACTION_ROWS,
+    ActionFormSet,
+    ConfirmForm,
+    MeetingForm,
+    ModerationForm,
+    OutcomeForm,
+    ReturnForm,
+)
 from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
+from ...selectors.queue import review_theme_position
 from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
 from ...services.links import resume_link_revoke
 from ...services.review import (
     StaleReviewError,
     meeting_save,
+    moderations_state,
     review_evaluation_confirm,
     review_outcome_save,
     submission_return,
@@ -96,6 +106,10 @@ def review(request, reference):
             "agency": submission.agency,
             "sections": sections,
             "moderated": sum(1 for s in sections if s.moderation),
+            # Where "Moderate theme by theme" starts: the first theme not moderated yet.
+            "first_to_moderate": next(
+                (s.theme for s in sections if not s.moderation), sections[0].theme if sections else None
+            ),
             "action_items": action_items,
             "actions_overdue": sum(1 for item in action_items if item.overdue),
             "links": review_selectors.resume_link_list(partnership=partnership, submission=submission),
@@ -124,6 +138,9 @@ def moderate(request, reference, theme_key):
         partnership=request.partnership, submission=submission, key=theme_key
     )
     state = _review_state(submission)
+    position = review_theme_position(
+        partnership=request.partnership, submission=submission, theme=section.theme
+    )
     moderation = section.moderation
     initial = {"rag": moderation.rag, "comment": moderation.comment} if moderation else {}
     initial["version"] = moderation.version if moderation else 0
@@ -154,6 +171,8 @@ def moderate(request, reference, theme_key):
             messages.success(
                 request, f"{section.theme.title} moderated as {Rag(form.cleaned_data['rag']).label}"
             )
+            if request.POST.get("then") == "next":
+                return redirect(_after_theme(request, submission, position))
             return redirect(_review_url(request, submission, f"#theme-{section.theme.key}"))
     theme = section.theme
     return render(
@@ -172,9 +191,20 @@ def moderate(request, reference, theme_key):
             ],
             "answer_labels": dict(AnswerValue.choices),
             "conflict": conflict,
+            "position": position,
             **state,
         },
     )
+
+
+def _after_theme(request, submission, position) -> str:
+    """ "Save and next theme": the next theme's moderation, or after the last
+    one the outcome (which leads on to confirming)."""
+    if position.next is not None:
+        return _url(
+            request, "staff_return_moderate", reference=submission.reference, theme_key=position.next.key
+        )
+    return _url(request, "staff_return_outcome", reference=submission.reference)
 
 
 def _stale_conflict(exc, form, fields) -> dict:
@@ -267,18 +297,43 @@ def confirm(request, reference):
     submission = _submission(request, reference)
     state = _review_state(submission)
     review = state["review"]
-    if request.method == "POST":
-        try:
-            review_evaluation_confirm(submission=submission, actor=request.staff_actor)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-            return redirect(_url(request, "staff_return_confirm", reference=submission.reference))
-        messages.success(request, f"Evaluation confirmed and emailed to {submission.agency.name}")
-        return redirect(_review_url(request, submission))
+    if request.method == "POST" and not state["reviewable"]:
+        return _refused(request, submission, state["why_not"])
     if state["reviewable"] and not (review and review.outcome):
         messages.info(request, "Choose an outcome and write a message to the agency first")
         return redirect(_url(request, "staff_return_outcome", reference=submission.reference))
     sections = review_selectors.review_sections(partnership=request.partnership, submission=submission)
+    unmoderated = [s.theme for s in sections if s.moderation is None]
+    shown = {
+        "version": review.version if review else 0,
+        "moderations": moderations_state(s.moderation for s in sections if s.moderation),
+    }
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, unmoderated=len(unmoderated), initial=shown
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_evaluation_confirm(
+                submission=submission,
+                actor=request.staff_actor,
+                expected_version=form.cleaned_data["version"],
+                expected_moderations=form.cleaned_data["moderations"],
+            )
+        except StaleReviewError as exc:
+            # The page again, as it stands now, carrying the versions now shown.
+            stale = f"{exc} Check the evaluation below again before you confirm it."
+            ticked = request.POST.get("without_moderation", "")
+            form = ConfirmForm({**shown, "without_moderation": ticked}, unmoderated=len(unmoderated))
+            form.is_valid()
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(_url(request, "staff_return_confirm", reference=submission.reference))
+        else:
+            messages.success(request, f"Evaluation confirmed and emailed to {submission.agency.name}")
+            return redirect(_review_url(request, submission))
+    if stale:
+        form.add_error(None, stale)
     return render(
         request,
         "staff/review/confirm.html",
@@ -287,6 +342,8 @@ def confirm(request, reference):
             "cycle": submission.cycle,
             "agency": submission.agency,
             "sections": sections,
+            "unmoderated": unmoderated,
+            "form": form,
             "recipients": submission_email_recipients(submission=submission),
             **state,
         },

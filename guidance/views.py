@@ -11,6 +11,7 @@ from core.domain import DomainError
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
+from reports.selectors import child_summaries_published
 
 from . import selectors
 from .forms import ContactForm, GuidanceDocumentForm, GuidanceEntryForm
@@ -37,6 +38,7 @@ def guidance_page(request):
             ),
             "faqs": list(selectors.guidance_entries(partnership=partnership, kind=GuidanceEntry.Kind.FAQ)),
             "documents": list(selectors.guidance_documents(partnership=partnership)),
+            "child_summaries": child_summaries_published(partnership=partnership),
         },
     )
 
@@ -86,6 +88,7 @@ def staff_guidance(request):
         {
             "entries": list(selectors.guidance_entries(partnership=partnership)),
             "documents": list(selectors.guidance_documents(partnership=partnership)),
+            "child_summaries": child_summaries_published(partnership=partnership),
         },
     )
 

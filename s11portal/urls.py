@@ -21,6 +21,7 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.reports",
     "audits.urls_staff.notifications",
     "audits.urls_staff.question_sets",
+    "reports.urls_staff",
     "partnerships.urls_staff.agencies",
     "partnerships.urls_staff.members",
     "surveys.urls_staff",
@@ -61,6 +62,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("surveys.urls")),
     path("", include("guidance.urls")),
+    path("", include("reports.urls")),
     path("", include("joining.urls")),
     path("", include("audits.urls")),
 ]

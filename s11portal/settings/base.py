@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnerships",
     "themes",
     "audits",
+    "reports",
     "surveys",
     "lifecycle",
     "demo",

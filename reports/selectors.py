@@ -1,0 +1,472 @@
+"""Reads for a cycle's reports: the reports themselves, the figures of every
+section (the whole partnership, one locality or one sector), and the
+children's summary.
+
+Every function takes the partnership first and filters on it as well as on
+the cycle, so another partnership's cycle, report or locality yields nothing
+(or 404). The figures are read in a fixed number of queries whatever the
+number of agencies (about a dozen for a report of every section: see
+docs/performance.md) and worked out in Python from those rows.
+
+Words used below:
+- a return "taking part": as on the dashboard (audits/selectors/scope.py);
+  an agency in scope with no return yet counts as not started;
+- self-rating: the agency's own RAG for a theme of its submitted return;
+- moderated rating: the partnership's RAG for it (audits ThemeModeration);
+- agreed rating: the moderated rating where there is one, else the self-rating.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Value
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from audits.access import cycle_owned
+from audits.models import (
+    ActionItem,
+    ActionStatus,
+    AuditCycle,
+    IncompletePolicy,
+    Rag,
+    Submission,
+    SubmissionStatus,
+    ThemeResponse,
+)
+from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
+from audits.selectors.reports import Movement
+from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
+from partnerships.models import Agency, Locality, Partnership, Sector
+from themes.selectors import question_set_structure
+
+from .figures import (
+    RAG_RANK,
+    ActionFigures,
+    CyclePoint,
+    GroupFigures,
+    MeetingFigures,
+    MethodFigures,
+    MovementFigures,
+    ReportFigures,
+    ReportFilter,
+    ReturnRow,
+    StatusFigures,
+    ThemeFigures,
+    ThemeHead,
+    ThemeMovement,
+)
+from .models import ChildSummary, Report
+
+NO_LOCALITY = "No locality"
+TOP_AMBER_OR_RED = 5
+CYCLES_OVER_TIME = 6
+
+
+# ---------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------
+
+
+def report_list(*, partnership: Partnership, cycle: AuditCycle) -> list[Report]:
+    cycle_owned(partnership=partnership, cycle=cycle)
+    return list(Report.objects.filter(partnership=partnership, cycle=cycle))
+
+
+def report_get(*, partnership: Partnership, cycle: AuditCycle, pk: int) -> Report:
+    """The cycle's report, or 404 (also for another partnership's)."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    report = get_object_or_404(Report, partnership=partnership, cycle=cycle, pk=pk)
+    report.cycle = cycle  # the row in hand: no second read
+    return report
+
+
+def child_summary_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> ChildSummary | None:
+    cycle_owned(partnership=partnership, cycle=cycle)
+    return ChildSummary.objects.filter(partnership=partnership, cycle=cycle).first()
+
+
+def child_summary_published(*, partnership: Partnership, cycle_slug: str) -> ChildSummary:
+    """A published children's summary, for the public pages; 404 otherwise."""
+    summary = (
+        ChildSummary.objects.filter(
+            partnership=partnership, cycle__partnership=partnership, published_at__isnull=False
+        )
+        .select_related("cycle")
+        .filter(cycle__slug=cycle_slug)
+        .first()
+    )
+    if summary is None:
+        raise Http404("No published summary for children")
+    return summary
+
+
+def child_summaries_published(*, partnership: Partnership) -> list[ChildSummary]:
+    """The partnership's published children's summaries, latest cycle first."""
+    return list(
+        ChildSummary.objects.filter(partnership=partnership, published_at__isnull=False)
+        .select_related("cycle")
+        .order_by("-cycle__opens_at")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Which returns a report covers
+# ---------------------------------------------------------------------------
+
+
+def report_filter(*, partnership: Partnership, locality: str = "", sector: str = "") -> ReportFilter:
+    """The filter named by a query string's ?locality= or ?sector=; 404 for a
+    locality of another partnership or a sector that does not exist."""
+    if locality:
+        if not locality.isdigit() or len(locality) > 12:
+            raise Http404("No such locality")
+        return ReportFilter(locality=get_object_or_404(Locality, partnership=partnership, pk=int(locality)))
+    if sector:
+        if sector not in Sector.values:
+            raise Http404("No such sector")
+        return ReportFilter(sector=sector)
+    return ReportFilter()
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+
+def _rank_move(was: str, now: str) -> str:
+    if now not in RAG_RANK:
+        return Movement.NOT_RATED
+    if was not in RAG_RANK:
+        return Movement.NEW
+    change = RAG_RANK[now] - RAG_RANK[was]
+    return Movement.IMPROVED if change > 0 else Movement.WORSE if change < 0 else Movement.SAME
+
+
+def _ratings(*, partnership: Partnership, cycle: AuditCycle) -> tuple[dict, dict]:
+    """Self-ratings and moderated ratings of the cycle's submitted returns,
+    each {(submission id, theme key): rag}, in one query."""
+    submitted = Q(submission__partnership=partnership, submission__cycle=cycle) & Q(
+        submission__status=SubmissionStatus.SUBMITTED
+    )
+    own = (
+        ThemeResponse.objects.filter(submitted, rag__in=Rag.values)
+        .order_by()
+        .annotate(kind=Value("s"))
+        .values_list("kind", "submission_id", "theme__key", "rag")
+    )
+    moderated = (
+        ThemeModeration.objects.filter(submitted, partnership=partnership)
+        .order_by()
+        .annotate(kind=Value("m"))
+        .values_list("kind", "submission_id", "theme__key", "rag")
+    )
+    self_rags, moderated_rags = {}, {}
+    for kind, submission_id, key, rag in own.union(moderated, all=True):
+        (self_rags if kind == "s" else moderated_rags)[(submission_id, key)] = rag
+    return self_rags, moderated_rags
+
+
+def _theme_heads(*, partnership: Partnership, cycle: AuditCycle, set_ids: set[int]):
+    """The cycle's themes, one per key (stable across question-set versions),
+    in its question set's order, and the theme keys of each set. The sets'
+    themes are kept in the process (core/process_cache.py): no query once read."""
+    heads: dict[str, ThemeHead] = {}
+    keys_by_set: dict[int, set[str]] = defaultdict(set)
+    # The cycle's own set last, so that it names and places a theme it has.
+    for set_id in sorted(set_ids | {cycle.question_set_id}, key=lambda pk: (pk == cycle.question_set_id, pk)):
+        for theme in question_set_structure(partnership=partnership, question_set_id=set_id).themes:
+            keys_by_set[set_id].add(theme.key)
+            heads[theme.key] = ThemeHead(key=theme.key, title=theme.title, order=theme.order)
+    return sorted(heads.values(), key=lambda h: (h.order, h.key)), keys_by_set
+
+
+@dataclass
+class _Earlier:
+    cycle: AuditCycle
+    asked: int
+    submitted: int
+
+
+def _earlier_cycles(*, partnership: Partnership, cycle: AuditCycle, flt: ReportFilter) -> list[_Earlier]:
+    """Up to five cycles before this one, latest first, each with its returns
+    (one for each agency in scope when it opened) and how many were
+    submitted, for the filter's agencies: one query."""
+    scope = Q()
+    if flt.locality is not None:
+        scope = Q(submissions__agency__localities=flt.locality)
+    elif flt.sector:
+        scope = Q(submissions__agency__sector=flt.sector)
+    rows = (
+        AuditCycle.objects.filter(partnership=partnership, opens_at__lt=cycle.opens_at)
+        .annotate(
+            asked=Count("submissions", filter=scope, distinct=True),
+            done=Count(
+                "submissions", filter=scope & Q(submissions__status=SubmissionStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("-opens_at", "-id")[: CYCLES_OVER_TIME - 1]
+    )
+    return [_Earlier(cycle=c, asked=c.asked, submitted=c.done) for c in rows]
+
+
+def _previous_cycle(*, partnership: Partnership, cycle: AuditCycle, earlier: list[_Earlier]):
+    """The cycle this one follows on from (its `previous_cycle`), else the
+    latest that opened before it."""
+    if cycle.previous_cycle_id:
+        for e in earlier:
+            if e.cycle.pk == cycle.previous_cycle_id:
+                return e.cycle
+        found = AuditCycle.objects.filter(partnership=partnership, pk=cycle.previous_cycle_id).first()
+        if found:
+            return found
+    return earlier[0].cycle if earlier else None
+
+
+def _agreed(self_rags: dict, moderated_rags: dict, key) -> str:
+    return moderated_rags.get(key) or self_rags.get(key, "")
+
+
+def report_figures(
+    *,
+    partnership: Partnership,
+    cycle: AuditCycle,
+    report_filter: ReportFilter | None = None,
+    sections: tuple[str, ...] | list[str] = (),
+) -> ReportFigures:
+    """Every figure the chosen sections show, for the whole partnership or
+    the filter's locality or sector. Sections not chosen cost no query."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    flt = report_filter or ReportFilter()
+    if flt.locality is not None and flt.locality.partnership_id != partnership.pk:
+        raise Http404("No such locality")
+    wanted = set(sections)
+    today = timezone.localdate()
+
+    rows = cycle_returns_taking_part(partnership=partnership, cycle=cycle).values_list(
+        "id", "agency_id", "agency__sector", "status", "question_set_id", "review__evaluated_at"
+    )
+    all_returns = [ReturnRow(pk, a, sector, status, qs, bool(ev)) for pk, a, sector, status, qs, ev in rows]
+    without = list(
+        cycle_agencies_without_return(partnership=partnership, cycle=cycle).values_list("id", "sector")
+    )
+    localities_of: dict[int, list[int]] = defaultdict(list)
+    locality_names: dict[int, str] = {}
+    for agency_id, locality_id, name in Agency.localities.through.objects.filter(
+        agency__partnership=partnership, locality__partnership=partnership
+    ).values_list("agency_id", "locality_id", "locality__name"):
+        localities_of[agency_id].append(locality_id)
+        locality_names[locality_id] = name
+
+    sector_labels = dict(Sector.choices)
+    pack_sectors = sorted(
+        {(s, sector_labels.get(s, s)) for s in [r.sector for r in all_returns] + [s for _a, s in without]},
+        key=lambda p: p[1].lower(),
+    )
+    pack_localities = sorted(locality_names.items(), key=lambda p: p[1].lower())
+    returns = [r for r in all_returns if flt.keeps(r.agency_id, r.sector, localities_of)]
+    without = [(a, s) for a, s in without if flt.keeps(a, s, localities_of)]
+    submitted = [r for r in returns if r.status == SubmissionStatus.SUBMITTED]
+
+    # Returns by status.
+    by_status = Counter(r.status for r in returns)
+    by_status[SubmissionStatus.NOT_STARTED] += len(without)
+    status = StatusFigures(
+        counts=[(s.value, s.label, by_status.get(s.value, 0)) for s in SubmissionStatus],
+        asked=len(returns) + len(without),
+        submitted=len(submitted),
+    )
+
+    # Ratings per theme: self, moderated, agreed and the difference.
+    self_rags, moderated_rags = _ratings(partnership=partnership, cycle=cycle)
+    heads, keys_by_set = _theme_heads(
+        partnership=partnership, cycle=cycle, set_ids={r.question_set_id for r in all_returns}
+    )
+    themes = {h.key: ThemeFigures(theme=h) for h in heads}
+    for r in submitted:
+        for key in keys_by_set.get(r.question_set_id, ()):
+            figures = themes.get(key)
+            if figures is None:
+                continue
+            figures.returns += 1
+            own, moderated = self_rags.get((r.pk, key), ""), moderated_rags.get((r.pk, key), "")
+            figures.self.add(own)
+            figures.moderated.add(moderated)
+            figures.agreed.add(moderated or own)
+            if own in RAG_RANK and moderated in RAG_RANK:
+                change = RAG_RANK[moderated] - RAG_RANK[own]
+                if change < 0:
+                    figures.moderated_down += 1
+                elif change > 0:
+                    figures.moderated_up += 1
+                else:
+                    figures.moderated_same += 1
+    theme_list = list(themes.values())
+    for figures in theme_list:
+        figures.self.of = figures.moderated.of = figures.agreed.of = figures.returns
+    amber_red = sorted(
+        (t for t in theme_list if t.agreed.amber_or_red),
+        key=lambda t: (-t.agreed.amber_or_red, -t.agreed.red, t.theme.order),
+    )[:TOP_AMBER_OR_RED]
+
+    # By sector and by locality.
+    def group_figures(key_of) -> dict:
+        groups: dict = {}
+
+        def group(k) -> GroupFigures:
+            return groups.setdefault(k, GroupFigures(name=""))
+
+        for r in returns:
+            for k in key_of(r.agency_id, r.sector):
+                group(k).asked += 1
+        for agency_id, sector in without:
+            for k in key_of(agency_id, sector):
+                group(k).asked += 1
+        for r in submitted:
+            for k in key_of(r.agency_id, r.sector):
+                g = group(k)
+                g.submitted += 1
+                for key in keys_by_set.get(r.question_set_id, ()):
+                    own, moderated = self_rags.get((r.pk, key), ""), moderated_rags.get((r.pk, key), "")
+                    for count in (g.agreed, g.self, g.moderated):
+                        count.of += 1
+                    g.agreed.add(moderated or own)
+                    g.self.add(own)
+                    g.moderated.add(moderated)
+        return groups
+
+    sectors, localities = [], []
+    if "sectors" in wanted:
+        by_sector = group_figures(lambda agency_id, sector: [sector])
+        labels = dict(Sector.choices)
+        for k, g in by_sector.items():
+            g.name = labels.get(k, k)
+        sectors = sorted(by_sector.values(), key=lambda g: g.name.lower())
+    if "localities" in wanted:
+        by_locality = group_figures(lambda agency_id, sector: localities_of.get(agency_id) or [None])
+        for k, g in by_locality.items():
+            g.name = locality_names.get(k, NO_LOCALITY) if k else NO_LOCALITY
+        if flt.locality is not None:
+            by_locality = {k: g for k, g in by_locality.items() if k == flt.locality.pk}
+        localities = sorted(by_locality.values(), key=lambda g: (g.name == NO_LOCALITY, g.name.lower()))
+
+    earlier = _earlier_cycles(partnership=partnership, cycle=cycle, flt=flt)
+    previous = _previous_cycle(partnership=partnership, cycle=cycle, earlier=earlier)
+
+    # Movement since the previous cycle, agency by agency, on agreed ratings.
+    movement = None
+    if "movement" in wanted:
+        movement = MovementFigures(previous=previous, themes=[])
+        if previous is not None:
+            before_self, before_moderated = _ratings(partnership=partnership, cycle=previous)
+            agency_of = dict(
+                Submission.objects.filter(
+                    partnership=partnership, cycle=previous, status=SubmissionStatus.SUBMITTED
+                ).values_list("id", "agency_id")
+            )
+            before: dict[tuple[int, str], str] = {}
+            for (submission_id, key), rag in before_self.items():
+                before[(agency_of.get(submission_id), key)] = rag
+            for (submission_id, key), rag in before_moderated.items():
+                before[(agency_of.get(submission_id), key)] = rag
+            compared_agencies = set(agency_of.values())
+            counts = {h.key: Counter() for h in heads}
+            for r in submitted:
+                for h in heads:
+                    if h.key not in keys_by_set.get(r.question_set_id, ()):
+                        continue
+                    now = _agreed(self_rags, moderated_rags, (r.pk, h.key))
+                    counts[h.key][_rank_move(before.get((r.agency_id, h.key), ""), now)] += 1
+            movement.themes = [ThemeMovement(theme=h, counts=counts[h.key]) for h in heads]
+            movement.agencies_compared = len({r.agency_id for r in submitted} & compared_agencies)
+
+    actions = None
+    if "actions" in wanted:
+        ids = [r.pk for r in returns]
+        overdue = Q(target_date__lt=today) & ~Q(status=ActionStatus.DONE)
+        totals = ActionItem.objects.filter(partnership=partnership, submission_id__in=ids).aggregate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=ActionStatus.DONE)),
+            in_progress=Count("id", filter=Q(status=ActionStatus.IN_PROGRESS)),
+            not_started=Count("id", filter=Q(status=ActionStatus.NOT_STARTED)),
+            overdue=Count("id", filter=overdue),
+            returns_with_plans=Count("submission_id", distinct=True),
+        )
+        actions = ActionFigures(**totals)
+
+    meetings = None
+    if "meetings" in wanted:
+        ids = {r.pk for r in returns}
+        discussed: dict[int, int] = Counter()
+        for meeting_id, submission_id in ReviewMeeting.submissions.through.objects.filter(
+            reviewmeeting__partnership=partnership, reviewmeeting__cycle=cycle
+        ).values_list("reviewmeeting_id", "submission_id"):
+            if submission_id in ids:
+                discussed[meeting_id] += 1
+        held = list(
+            ReviewMeeting.objects.filter(partnership=partnership, cycle=cycle).order_by("held_on", "id")
+        )
+        if flt.locality is not None or flt.sector:
+            held = [m for m in held if discussed.get(m.pk)]
+        agreed_actions: dict[int, list[MeetingAction]] = defaultdict(list)
+        if held:
+            for action in MeetingAction.objects.filter(
+                meeting__partnership=partnership, meeting__in=[m.pk for m in held]
+            ):
+                agreed_actions[action.meeting_id].append(action)
+        meetings = [
+            MeetingFigures(
+                kind=m.get_kind_display(),
+                held_on=m.held_on,
+                returns_discussed=discussed.get(m.pk, 0),
+                notes=m.notes,
+                actions=agreed_actions.get(m.pk, []),
+            )
+            for m in held
+        ]
+
+    # Method: who was asked, the response rate, how ratings were moderated.
+    asked_by_sector = Counter(r.sector for r in returns) + Counter(s for _a, s in without)
+    labels = dict(Sector.choices)
+    submitted_ids = {r.pk for r in submitted}
+    moderated_pairs = [(sid, key) for (sid, key) in moderated_rags if sid in submitted_ids]
+    method = MethodFigures(
+        asked=status.asked,
+        asked_by_sector=sorted(
+            ((labels.get(s, s), n) for s, n in asked_by_sector.items()), key=lambda p: (-p[1], p[0])
+        ),
+        submitted=len(submitted),
+        evaluated=sum(1 for r in submitted if r.evaluated),
+        moderated_themes=len(moderated_pairs),
+        changed_by_moderation=sum(
+            1
+            for pair in moderated_pairs
+            if self_rags.get(pair) in RAG_RANK and self_rags.get(pair) != moderated_rags[pair]
+        ),
+        default_red=cycle.incomplete_policy == IncompletePolicy.DEFAULT_RED,
+        previous=previous,
+    )
+
+    over_time = [CyclePoint(e.cycle.title, e.asked, e.submitted) for e in reversed(earlier)]
+    over_time.append(CyclePoint(cycle.title, status.asked, status.submitted, current=True))
+
+    return ReportFigures(
+        cycle=cycle,
+        filter=flt,
+        status=status,
+        themes=theme_list,
+        amber_red=amber_red,
+        sectors=sectors,
+        localities=localities,
+        movement=movement,
+        actions=actions,
+        meetings=meetings,
+        method=method,
+        over_time=over_time,
+        today=today,
+        pack_localities=pack_localities,
+        pack_sectors=pack_sectors,
+    )

@@ -354,3 +354,24 @@ def test_every_organisation_member_signs_in_with_the_printed_url_and_sees_both_p
         body = client.get(reverse("organisation_home", args=[membership.organisation_id])).content.decode()
         for spec in demo.PARTNERSHIPS:
             assert escape(spec.name) in body, (email, spec.name)
+
+
+def test_each_partnership_has_a_report_showing_movement_and_moderation():
+    """A board report of every section, seeded, shows movement since the
+    earlier cycle and moderated ratings straight away; Sheffield's summary
+    for children is published."""
+    from reports.models import ChildSummary, Report
+    from reports.selectors import report_figures
+
+    seed()
+    for partnership_spec in demo.PARTNERSHIPS:
+        partnership = Partnership.objects.get(slug=partnership_spec.slug)
+        [report] = Report.objects.filter(partnership=partnership)
+        assert report.good_practice and report.concerns
+        f = report_figures(partnership=partnership, cycle=report.cycle, sections=report.sections)
+        assert f.movement.previous.slug == partnership_spec.earlier_cycle.slug
+        assert sum(t.improved + t.worse for t in f.movement.themes) > 0
+        assert sum(t.moderated.rated for t in f.themes) > 0
+        assert sum(t.moderated_down for t in f.themes) > 0
+    assert ChildSummary.objects.get(partnership__slug="sheffield").is_published
+    assert not ChildSummary.objects.filter(partnership__slug="csap").exists()

@@ -17,6 +17,8 @@ from partnerships.models import Sector, StaffRole
 from reports.sections import SECTION_BY_KEY, SECTION_KEYS
 from reports.services import ReportData, report_create, report_update
 from tests.staff import staff_client, staff_url
+from tests.test_pdf_renderer import hostile_html as _hostile_html  # noqa: F401 (a fixture)
+from tests.test_pdf_renderer import loopback as _loopback  # noqa: F401 (a fixture)
 
 from .world import report_world
 
@@ -168,3 +170,22 @@ def test_a_report_of_another_partnership_is_not_found(world):
     for name in ("staff_report", "staff_report_pdf", "staff_report_docx", "staff_report_edit"):
         wrong = staff_url(bravo.partnership, name, cycle_slug=bravo.cycle.slug, report_id=world.report.pk)
         assert other.get(wrong).status_code == 404, name
+
+
+def test_the_report_and_childrens_pdfs_fetch_nothing_from_outside(world, reader, hostile_html):
+    """As every PDF the service makes (tests/test_pdf_renderer.py): tags
+    naming a loopback server are put into the HTML WeasyPrint is given."""
+    from reports.demo import CHILD_SUMMARY
+    from reports.services import child_summary_publish, child_summary_save
+
+    assert _pdf(reader, world).startswith(b"%PDF")
+    assert _pdf(reader, world, f"?locality={world.north.pk}").startswith(b"%PDF")
+    child_summary_save(
+        partnership=world.partnership, cycle=world.cycle, data=CHILD_SUMMARY, actor=Actor(name="R")
+    )
+    child_summary_publish(
+        partnership=world.partnership, cycle=world.cycle, publish=True, actor=Actor(name="R")
+    )
+    path = f"/{world.partnership.slug}/children/{world.cycle.slug}/summary.pdf"
+    assert Client().get(path).content.startswith(b"%PDF")
+    assert hostile_html == []

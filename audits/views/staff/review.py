@@ -33,6 +33,7 @@ from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
+from ...selectors.benchmark import agency_benchmark
 from ...selectors.queue import review_theme_position
 from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
@@ -97,6 +98,21 @@ def review(request, reference):
     if submission.status == SubmissionStatus.RETURNED and returns:
         current_return = returns[0]
     action_items = action_item_list(submission=submission) if submission.has_action_items else []
+    benchmark = None
+    if submission.status == SubmissionStatus.SUBMITTED:
+        # The page's own ratings, so the comparison costs no query while the
+        # cycle's distribution is in the cache.
+        own = {
+            s.theme.key: (s.response.rag if s.response else "", s.moderation.rag if s.moderation else "")
+            for s in sections
+        }
+        benchmark = agency_benchmark(
+            partnership=partnership,
+            cycle=submission.cycle,
+            agency=submission.agency,
+            own=own,
+            question_set_id=submission.question_set_id,
+        )
     return render(
         request,
         "staff/review/review.html",
@@ -111,6 +127,7 @@ def review(request, reference):
                 (s.theme for s in sections if not s.moderation), sections[0].theme if sections else None
             ),
             "action_items": action_items,
+            "benchmark": benchmark,
             "actions_overdue": sum(1 for item in action_items if item.overdue),
             "links": review_selectors.resume_link_list(partnership=partnership, submission=submission),
             "returns": returns,

@@ -51,6 +51,7 @@ from core.dates import UK
 from core.domain import SYSTEM, Actor
 from core.models import OutboundEmail
 from demo import data as demo
+from demo.reports import reports_demo_seed
 from demo.surveys import survey_demo_seed
 from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership
 from organisations.services import agency_link_decide, agency_link_propose, sign_in_link_create
@@ -215,6 +216,11 @@ class Command(BaseCommand):
             agency_lines.append(f"agency {partnership.slug} {url} {agency.name}")
         self._emails(cycle, reviewer)
         survey_demo_seed(partnership=partnership, cycle=cycle, actor=admin_actor)
+        # A board report showing movement and moderated ratings straight away;
+        # Sheffield publishes for children and young people.
+        reports_demo_seed(
+            partnership=partnership, cycle=cycle, actor=admin_actor, for_children=spec.slug == "sheffield"
+        )
         return agency_lines, staff_lines
 
     def _emails(self, cycle, reviewer) -> None:

@@ -4,9 +4,7 @@ through the services like everything else there. Run again, it adds nothing."""
 from audits.models import AuditCycle
 from core.domain import Actor
 from partnerships.models import Partnership
-
-from reports.models import ChildSummary, Report
-from reports.sections import SECTION_KEYS
+from reports.models import SECTION_KEYS, ChildSummary, Report
 from reports.services import (
     ChildSummaryData,
     ReportData,

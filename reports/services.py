@@ -12,8 +12,7 @@ from core.audit import audit_event_record
 from core.domain import Actor, DomainError
 from partnerships.models import Partnership
 
-from .models import ChildSummary, Report
-from .sections import SECTION_KEYS
+from .models import SECTION_KEYS, ChildSummary, Report
 
 
 class ReportError(DomainError):

@@ -16,10 +16,10 @@ from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 
 from . import selectors
-from .document import report_document
-from .forms import NARRATIVE_HINT, ChildSummaryForm, ReportCreateForm, ReportForm
-from .readability import reading_ages
-from .sections import SECTIONS
+from .exports.document import report_document
+from .exports.word import report_docx
+from .forms import NARRATIVE_HINT, ChildSummaryForm, ReportCreateForm, ReportForm, reading_ages
+from .models import SECTIONS
 from .services import (
     ChildSummaryData,
     ReportData,
@@ -28,7 +28,6 @@ from .services import (
     report_create,
     report_update,
 )
-from .word import report_docx
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -20,6 +20,7 @@ APPS = (
     "guidance",
     "joining",
     "organisations",
+    "reports",
     "demo",
 )
 
@@ -55,6 +56,7 @@ EXCEPTIONS = {
         "audit",
         "clamav",
         "client_ip",
+        "formatting",
         "dates",
         "domain",
         "joined_select",
@@ -71,7 +73,7 @@ EXCEPTIONS = {
     "themes": {"library"},
     "surveys": {"library"},
     "guidance": {"formatting"},
-    "demo": {"data", "surveys"},
+    "demo": {"data", "surveys", "reports"},
 }
 
 # The project's templates/ holds only what every app shares.

@@ -2,7 +2,7 @@ from django import template
 
 from core.formatting import guidance_html
 
-from ..document import method_paragraphs as _method_paragraphs
+from ..exports.document import method_paragraphs as _method_paragraphs
 
 register = template.Library()
 

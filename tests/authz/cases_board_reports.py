@@ -2,8 +2,7 @@
 reviewers and admins) and its summary for children."""
 
 from partnerships.permissions import Perm
-from reports.models import ChildSummary, Report
-from reports.sections import SECTION_KEYS
+from reports.models import SECTION_KEYS, ChildSummary, Report
 
 from .cases import Case
 

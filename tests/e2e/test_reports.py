@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.domain import Actor
-from reports.demo import CHILD_SUMMARY, GOOD_PRACTICE
-from reports.sections import SECTION_KEYS
+from demo.reports import CHILD_SUMMARY, GOOD_PRACTICE
+from reports.models import SECTION_KEYS
 from reports.services import (
     ReportData,
     child_summary_publish,

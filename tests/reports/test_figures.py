@@ -8,7 +8,7 @@ from django.http import Http404
 
 from audits.models import SubmissionStatus
 from partnerships.models import Sector
-from reports.sections import SECTION_KEYS
+from reports.models import SECTION_KEYS
 from reports.selectors import ReportFilter, report_figures, report_filter
 from tests.factories import LocalityFactory, PartnershipFactory
 

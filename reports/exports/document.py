@@ -10,11 +10,10 @@ from django.utils import timezone
 from audits.models import AuditCycle
 from partnerships.models import Partnership
 
+from ..models import SECTION_BY_KEY, Report, Section
+from ..selectors import report_figures
+from ..selectors.results import ReportFigures, ReportFilter
 from . import charts
-from .figures import ReportFigures, ReportFilter
-from .models import Report
-from .sections import SECTION_BY_KEY, Section
-from .selectors import report_figures
 
 
 @dataclass

@@ -1,12 +1,11 @@
-"""Reads for a cycle's reports: the reports themselves, the figures of every
-section (the whole partnership, one locality or one sector), and the
-children's summary.
+"""The figures of every section of a report, for the whole partnership, one
+locality or one sector (reports.selectors.results holds their shapes).
 
-Every function takes the partnership first and filters on it as well as on
-the cycle, so another partnership's cycle, report or locality yields nothing
-(or 404). The figures are read in a fixed number of queries whatever the
-number of agencies (about a dozen for a report of every section: see
-docs/performance.md) and worked out in Python from those rows.
+The partnership comes first and is filtered on as well as the cycle, so
+another partnership's cycle or locality is a 404. The figures are read in a
+fixed number of queries whatever the number of agencies (about a dozen for a
+report of every section: docs/performance.md) and worked out in Python from
+those rows.
 
 Words used below:
 - a return "taking part": as on the dashboard (audits/selectors/scope.py);
@@ -23,7 +22,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Value
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from audits.access import cycle_owned
@@ -40,10 +38,10 @@ from audits.models import (
 from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
 from audits.selectors.reports import Movement
 from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
-from partnerships.models import Agency, Locality, Partnership, Sector
+from partnerships.models import Agency, Partnership, Sector
 from themes.selectors import question_set_structure
 
-from .figures import (
+from .results import (
     RAG_RANK,
     ActionFigures,
     CyclePoint,
@@ -59,82 +57,10 @@ from .figures import (
     ThemeHead,
     ThemeMovement,
 )
-from .models import ChildSummary, Report
 
 NO_LOCALITY = "No locality"
 TOP_AMBER_OR_RED = 5
 CYCLES_OVER_TIME = 6
-
-
-# ---------------------------------------------------------------------------
-# Reports
-# ---------------------------------------------------------------------------
-
-
-def report_list(*, partnership: Partnership, cycle: AuditCycle) -> list[Report]:
-    cycle_owned(partnership=partnership, cycle=cycle)
-    return list(Report.objects.filter(partnership=partnership, cycle=cycle))
-
-
-def report_get(*, partnership: Partnership, cycle: AuditCycle, pk: int) -> Report:
-    """The cycle's report, or 404 (also for another partnership's)."""
-    cycle_owned(partnership=partnership, cycle=cycle)
-    report = get_object_or_404(Report, partnership=partnership, cycle=cycle, pk=pk)
-    report.cycle = cycle  # the row in hand: no second read
-    return report
-
-
-def child_summary_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> ChildSummary | None:
-    cycle_owned(partnership=partnership, cycle=cycle)
-    return ChildSummary.objects.filter(partnership=partnership, cycle=cycle).first()
-
-
-def child_summary_published(*, partnership: Partnership, cycle_slug: str) -> ChildSummary:
-    """A published children's summary, for the public pages; 404 otherwise."""
-    summary = (
-        ChildSummary.objects.filter(
-            partnership=partnership, cycle__partnership=partnership, published_at__isnull=False
-        )
-        .select_related("cycle")
-        .filter(cycle__slug=cycle_slug)
-        .first()
-    )
-    if summary is None:
-        raise Http404("No published summary for children")
-    return summary
-
-
-def child_summaries_published(*, partnership: Partnership) -> list[ChildSummary]:
-    """The partnership's published children's summaries, latest cycle first."""
-    return list(
-        ChildSummary.objects.filter(partnership=partnership, published_at__isnull=False)
-        .select_related("cycle")
-        .order_by("-cycle__opens_at")
-    )
-
-
-# ---------------------------------------------------------------------------
-# Which returns a report covers
-# ---------------------------------------------------------------------------
-
-
-def report_filter(*, partnership: Partnership, locality: str = "", sector: str = "") -> ReportFilter:
-    """The filter named by a query string's ?locality= or ?sector=; 404 for a
-    locality of another partnership or a sector that does not exist."""
-    if locality:
-        if not locality.isdigit() or len(locality) > 12:
-            raise Http404("No such locality")
-        return ReportFilter(locality=get_object_or_404(Locality, partnership=partnership, pk=int(locality)))
-    if sector:
-        if sector not in Sector.values:
-            raise Http404("No such sector")
-        return ReportFilter(sector=sector)
-    return ReportFilter()
-
-
-# ---------------------------------------------------------------------------
-# Figures
-# ---------------------------------------------------------------------------
 
 
 def _rank_move(was: str, now: str) -> str:

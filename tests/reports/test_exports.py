@@ -14,11 +14,10 @@ from pypdf import PdfReader
 
 from core.domain import Actor
 from partnerships.models import Sector, StaffRole
-from reports.sections import SECTION_BY_KEY, SECTION_KEYS
+from reports.models import SECTION_BY_KEY, SECTION_KEYS
 from reports.services import ReportData, report_create, report_update
+from tests.core.test_pdf import hostile_html, loopback  # noqa: F401 (fixtures, asked for by name)
 from tests.staff import staff_client, staff_url
-from tests.test_pdf_renderer import hostile_html as _hostile_html  # noqa: F401 (a fixture)
-from tests.test_pdf_renderer import loopback as _loopback  # noqa: F401 (a fixture)
 
 from .world import report_world
 
@@ -172,12 +171,13 @@ def test_a_report_of_another_partnership_is_not_found(world):
         assert other.get(wrong).status_code == 404, name
 
 
-def test_the_report_and_childrens_pdfs_fetch_nothing_from_outside(world, reader, hostile_html):
-    """As every PDF the service makes (tests/test_pdf_renderer.py): tags
+def test_the_report_and_childrens_pdfs_fetch_nothing_from_outside(world, reader, request):
+    """As every PDF the service makes (tests/core/test_pdf.py): tags
     naming a loopback server are put into the HTML WeasyPrint is given."""
-    from reports.demo import CHILD_SUMMARY
+    from demo.reports import CHILD_SUMMARY
     from reports.services import child_summary_publish, child_summary_save
 
+    asked = request.getfixturevalue("hostile_html")
     assert _pdf(reader, world).startswith(b"%PDF")
     assert _pdf(reader, world, f"?locality={world.north.pk}").startswith(b"%PDF")
     child_summary_save(
@@ -188,4 +188,4 @@ def test_the_report_and_childrens_pdfs_fetch_nothing_from_outside(world, reader,
     )
     path = f"/{world.partnership.slug}/children/{world.cycle.slug}/summary.pdf"
     assert Client().get(path).content.startswith(b"%PDF")
-    assert hostile_html == []
+    assert asked == []

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from audits.selectors.reports import Movement
 
-from .figures import CyclePoint, MovementFigures, ThemeFigures
+from ..selectors.results import CyclePoint, MovementFigures, ThemeFigures
 
 WIDTH = 680
 LABEL_WIDTH = 230

@@ -13,9 +13,9 @@ from django.test import Client
 from bench.dashboard import populate
 from core.domain import Actor
 from partnerships.models import StaffRole
-from reports.sections import SECTION_KEYS
+from reports.models import SECTION_KEYS
 from reports.services import report_create
-from tests.audits.test_query_budget import _count
+from tests.audits.test_views_query_budget import _count
 from tests.factories import PartnershipFactory
 from tests.staff import staff_client, staff_url
 

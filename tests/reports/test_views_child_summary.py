@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from core.models import AuditEvent
 from partnerships.models import StaffRole
+from reports.forms import reading_age
 from reports.models import ChildSummary
-from reports.readability import reading_age
 from tests.factories import two_partnerships
 from tests.staff import staff_client, staff_url
 

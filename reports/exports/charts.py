@@ -30,7 +30,6 @@ BAR_LEFT = LABEL_WIDTH + 10
 BAR_WIDTH = WIDTH - BAR_LEFT - 10
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
-LEGEND_HEIGHT = 34
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
 
@@ -117,8 +116,26 @@ def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _legend(chart_id: str, kinds: tuple[Kind, ...]) -> tuple[list[str], int]:
+    """The legend, a swatch with its pattern and the word for each kind, in
+    as many lines as it needs to stay inside the chart; and its height."""
+    parts, x, y = [], float(BAR_LEFT), 8
+    for kind in kinds:
+        width = 30 + 7 * len(kind.label)
+        if x + width > WIDTH and x > BAR_LEFT:
+            x, y = float(BAR_LEFT), y + 22
+        parts.append(
+            f'<rect x="{x:.0f}" y="{y}" width="16" height="16" fill="{_fill(chart_id, kind)}" '
+            'stroke="#0b0c0c" stroke-width="1"/>'
+        )
+        parts.append(_text(x + 21, y + 13, kind.label, size=12))
+        x += width
+    return parts, y + 26
+
+
 def stacked_bars(*, chart_id: str, title: str, desc: str, kinds: tuple[Kind, ...], bars: list[Bar]) -> Chart:
-    height = LEGEND_HEIGHT + ROW_HEIGHT * max(len(bars), 1) + 10
+    legend, legend_height = _legend(chart_id, kinds)
+    height = legend_height + ROW_HEIGHT * max(len(bars), 1) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="s11-chart" role="img" width="{WIDTH}" '
         f'height="{height}" viewBox="0 0 {WIDTH} {height}" '
@@ -126,18 +143,10 @@ def stacked_bars(*, chart_id: str, title: str, desc: str, kinds: tuple[Kind, ...
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         "<defs>" + "".join(_pattern(chart_id, k) for k in kinds if k.pattern != "solid") + "</defs>",
+        *legend,
     ]
-    # The legend: a swatch with the pattern, and the word.
-    x = BAR_LEFT
-    for kind in kinds:
-        parts.append(
-            f'<rect x="{x}" y="8" width="16" height="16" fill="{_fill(chart_id, kind)}" '
-            'stroke="#0b0c0c" stroke-width="1"/>'
-        )
-        parts.append(_text(x + 21, 21, kind.label, size=12))
-        x += 30 + 7 * len(kind.label)
     for row, bar in enumerate(bars):
-        y = LEGEND_HEIGHT + row * ROW_HEIGHT
+        y = legend_height + row * ROW_HEIGHT
         if bar.group_start and row:
             parts.append(f'<line x1="0" x2="{WIDTH}" y1="{y - 2}" y2="{y - 2}" stroke="#b1b4b6"/>')
         parts.append(_text(LABEL_WIDTH, y + 14, _short(bar.label), anchor="end", size=12))

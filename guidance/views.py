@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.views.evidence import evidence_file_response
 from core.client_ip import client_ip
-from core.domain import DomainError
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -51,21 +51,24 @@ def guidance_document(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request):
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["website"]:  # a bot filled the hidden field: say sent, send nothing
-            return redirect(_url(request, "contact_sent"))
-        try:
-            contact_message_send(
+    if done := form_post(
+        request,
+        form,
+        # A bot filled the hidden field: say sent, send nothing.
+        lambda data: (
+            None
+            if data["website"]
+            else contact_message_send(
                 partnership=request.partnership,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                message=form.cleaned_data["message"],
+                name=data["name"],
+                email=data["email"],
+                message=data["message"],
                 ip=client_ip(request),
             )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect(_url(request, "contact_sent"))
+        ),
+        done=lambda _: ("", _url(request, "contact_sent")),
+    ):
+        return done
     response = render(request, "guidance/contact.html", {"form": form})
     if form.non_field_errors():
         response.status_code = 429
@@ -94,19 +97,18 @@ def staff_guidance(request):
 
 
 def _entry_form_page(request, form, entry=None):
-    if request.method == "POST" and form.is_valid():
-        try:
-            guidance_entry_save(
-                partnership=request.partnership,
-                entry=entry,
-                actor=request.staff_actor,
-                **{k: form.cleaned_data[k] for k in ("kind", "title", "body", "order")},
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Guidance saved")
-            return redirect(_url(request, "staff_guidance"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: guidance_entry_save(
+            partnership=request.partnership,
+            entry=entry,
+            actor=request.staff_actor,
+            **{k: data[k] for k in ("kind", "title", "body", "order")},
+        ),
+        done=lambda _: ("Guidance saved", _url(request, "staff_guidance")),
+    ):
+        return done
     return render(request, "guidance/staff/entry_form.html", {"form": form, "entry": entry})
 
 
@@ -136,20 +138,20 @@ def staff_guidance_entry_remove(request, entry_id):
 @staff_required(Perm.MANAGE)
 def staff_guidance_document_add(request):
     form = GuidanceDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            guidance_document_add(
-                partnership=request.partnership,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                upload=form.cleaned_data["file"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(request, "Document added")
-            return redirect(_url(request, "staff_guidance"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: guidance_document_add(
+            partnership=request.partnership,
+            title=data["title"],
+            description=data["description"],
+            upload=data["file"],
+            actor=request.staff_actor,
+        ),
+        done=lambda _: ("Document added", _url(request, "staff_guidance")),
+        error_field="file",
+    ):
+        return done
     return render(request, "guidance/staff/document_form.html", {"form": form})
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.client_ip import client_ip
 from core.domain import DomainError
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -27,12 +28,14 @@ from .services import (
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["website"]:  # a bot: say sent, do nothing
-            return redirect(_url(request, "registration_sent"))
-        try:
-            registration_start(
+    if done := form_post(
+        request,
+        form,
+        # A bot filled the hidden field: say sent, do nothing.
+        lambda data: (
+            None
+            if data["website"]
+            else registration_start(
                 partnership=request.partnership,
                 organisation_name=data["organisation_name"],
                 sector=data["sector"],
@@ -41,10 +44,10 @@ def register(request):
                 job_title=data["job_title"],
                 ip=client_ip(request),
             )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect(_url(request, "registration_sent"))
+        ),
+        done=lambda _: ("", _url(request, "registration_sent")),
+    ):
+        return done
     response = render(request, "joining/register.html", {"form": form})
     if form.non_field_errors():
         response.status_code = 429

@@ -18,6 +18,7 @@ from audits.exports.cycle import CSV_CONTENT_TYPE, export_filename
 from core.client_ip import client_ip
 from core.domain import DomainError
 from core.spreadsheets import spreadsheet_row
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -221,28 +222,30 @@ def survey_setup(request, cycle_slug):
     editing = survey is not None
     initial = {"disagreement_threshold": survey.disagreement_threshold if editing else 25}
     form = SurveySetupForm(request.POST or None, initial=initial, editing=editing)
-    if request.method == "POST" and form.is_valid():
-        threshold = form.cleaned_data["disagreement_threshold"]
-        try:
-            if editing:
-                made = survey_update(
-                    partnership=request.partnership,
-                    survey=survey,
-                    disagreement_threshold=threshold,
-                    actor=request.staff_actor,
-                )
-                messages.success(request, f"Survey settings saved. New agency links: {made}.")
-            else:
-                survey_create(
-                    partnership=request.partnership,
-                    cycle=cycle,
-                    library_key=form.cleaned_data["library_key"],
-                    disagreement_threshold=threshold,
-                    actor=request.staff_actor,
-                )
-                messages.success(request, "Practitioners' survey created. Send each agency its link.")
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect(_url(request, "staff_survey", cycle_slug=cycle.slug))
+
+    def save(data):
+        if editing:
+            made = survey_update(
+                partnership=request.partnership,
+                survey=survey,
+                disagreement_threshold=data["disagreement_threshold"],
+                actor=request.staff_actor,
+            )
+            return f"Survey settings saved. New agency links: {made}."
+        survey_create(
+            partnership=request.partnership,
+            cycle=cycle,
+            library_key=data["library_key"],
+            disagreement_threshold=data["disagreement_threshold"],
+            actor=request.staff_actor,
+        )
+        return "Practitioners' survey created. Send each agency its link."
+
+    if done := form_post(
+        request,
+        form,
+        save,
+        done=lambda message: (message, _url(request, "staff_survey", cycle_slug=cycle.slug)),
+    ):
+        return done
     return render(request, "surveys/staff/setup.html", {"cycle": cycle, "survey": survey, "form": form})

@@ -78,6 +78,31 @@ def resume_link_create(
     return link, url
 
 
+@transaction.atomic
+def progression_link_send(
+    *, submission: Submission, name: str, email: str, saved_by: str, actor: Actor
+) -> ResumeLink:
+    """ "Save and come back later": a new link for whoever carries on (the
+    person saving, or a colleague they name), emailed through the outbox and
+    written on the audit log."""
+    link, _ = resume_link_create(submission=submission, name=name, email=email)
+    _link_email(
+        link=link,
+        kind=OutboundEmail.Kind.PROGRESSION,
+        template="progression",
+        context={"saved_by": saved_by},
+    )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="link.progression_sent",
+        submission=submission,
+        obj=link,
+        detail={"to": link.email},
+    )
+    return link
+
+
 def resume_link_mint_url(*, link: ResumeLink) -> str:
     """Give the link a fresh token and return its absolute URL. Any earlier
     token of this link stops working."""

@@ -12,10 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.audit import audit_event_record
 from core.domain import DomainError
-from core.models import OutboundEmail
-from core.outbox import outbound_email_queue
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 
 from .. import policy, selectors, services
@@ -25,8 +23,7 @@ from ..selectors.actions import action_item_list, action_items_attach, action_pl
 from ..selectors.cycles import theme_last_cycle
 from ..selectors.review import return_for_changes_current
 from ..services.downloads import download_record, evidence_download_detail
-from ..services.emails import submission_email_context
-from ..services.links import resume_link_create
+from ..services.links import progression_link_send
 from ..services.submit import submission_gaps_block, submission_gaps_from_sections
 from .agency_session import agency_required, agency_session_end
 from .evidence import evidence_file_response
@@ -43,6 +40,15 @@ TOP = "#main-content"
 def _top(request, name, **kwargs):
     """A redirect to the top of a page (see the module's docstring)."""
     return redirect(_url(request, name, **kwargs) + TOP)
+
+
+def _stale_submission(request, exc):
+    """The return changed since "check your answers" was opened: the page
+    again, as it now is, saying so. Any other refusal goes on the form."""
+    if not isinstance(exc, services.StaleSubmissionError):
+        return None
+    messages.error(request, str(exc))
+    return _top(request, "check_answers")
 
 
 def _base_context(access):
@@ -294,32 +300,25 @@ def save_later(request, access):
     form = ContributorForm(
         request.POST or None, initial={"name": access.link.name, "email": access.link.email}
     )
-    if request.method == "POST" and form.is_valid():
-        submission = access.submission
-        link, _ = resume_link_create(
-            submission=submission, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
-        )
-        outbound_email_queue(
-            partnership=request.partnership,
-            kind=OutboundEmail.Kind.PROGRESSION,
-            to_email=link.email,
-            to_name=link.name,
-            template="progression",
-            context=submission_email_context(submission, saved_by=access.link.name),
-            submission=submission,
-            resume_link=link,
-        )
-        audit_event_record(
-            partnership=request.partnership,
-            actor=access.actor,
-            verb="link.progression_sent",
-            submission=submission,
-            obj=link,
-            detail={"to": link.email},
-        )
+
+    def done(link):
         agency_session_end(request)
         request.session["s11_sent_to"] = link.email
-        return _top(request, "saved")
+        return "", _url(request, "saved") + TOP
+
+    if response := form_post(
+        request,
+        form,
+        lambda data: progression_link_send(
+            submission=access.submission,
+            name=data["name"],
+            email=data["email"],
+            saved_by=access.link.name,
+            actor=access.actor,
+        ),
+        done=done,
+    ):
+        return response
     return render(
         request, "audits/save_later.html", {**_base_context(access), "form": form, "theme_key": theme_key}
     )
@@ -344,24 +343,20 @@ def check_answers(request, access):
     gaps = submission_gaps_from_sections(submission=submission, sections=sections)
     blocked = submission_gaps_block(submission=submission, gaps=gaps)
     form = DeclarationForm(request.POST or None, initial={"version": submission.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_submit(
-                submission=submission,
-                submitted_by=access.actor,
-                signed_off_by_name=form.cleaned_data["signed_off_by_name"],
-                signed_off_by_role=form.cleaned_data["signed_off_by_role"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.SubmissionIncompleteError as exc:
-            form.add_error(None, str(exc))
-        except services.StaleSubmissionError as exc:
-            messages.error(request, str(exc))
-            return _top(request, "check_answers")
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _top(request, "confirmation")
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.submission_submit(
+            submission=submission,
+            submitted_by=access.actor,
+            signed_off_by_name=data["signed_off_by_name"],
+            signed_off_by_role=data["signed_off_by_role"],
+            expected_version=data["version"],
+        ),
+        done=lambda _: ("", _url(request, "confirmation") + TOP),
+        refused=lambda exc: _stale_submission(request, exc),
+    ):
+        return done
     return render(
         request,
         "audits/check_answers.html",

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.client_ip import client_ip
-from core.domain import DomainError
+from core.views import form_post
 from partnerships.selectors import partnership_list_public
 from themes.selectors import theme_list_with_questions
 
@@ -64,23 +64,24 @@ def cycle_start_form(request, cycle_slug):
     if request.GET.get("agency") and request.GET["agency"] in {str(a.pk) for a in agencies}:
         initial["agency"] = request.GET["agency"]
     form = StartForm(request.POST or None, agencies=agencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.start_request(
-                cycle=cycle,
-                agency=form.cleaned_data["agency"],
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                ip=client_ip(request),
-            )
-        except AgencyNotTakingPartError as exc:
-            form.add_error("agency", str(exc))
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            request.session["s11_sent_to"] = form.cleaned_data["email"]
-            return redirect("check_email", partnership_slug=request.partnership.slug)
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.start_request(
+            cycle=cycle, agency=data["agency"], name=data["name"], email=data["email"], ip=client_ip(request)
+        ),
+        done=lambda _: _sent_to(request, form.cleaned_data["email"]),
+        error_field={AgencyNotTakingPartError: "agency"},
+    ):
+        return done
     return render(request, "audits/start_form.html", {"cycle": cycle, "form": form})
+
+
+def _sent_to(request, email: str) -> tuple[str, str]:
+    """form_post's `done` for the pages that email a link: the address
+    is kept for "check your email" to show, and that page is next."""
+    request.session["s11_sent_to"] = email
+    return "", reverse("check_email", kwargs={"partnership_slug": request.partnership.slug})
 
 
 def check_email(request):
@@ -125,17 +126,15 @@ def resume(request, token):
 @require_http_methods(["GET", "POST"])
 def link_request(request, invalid=False):
     form = LinkRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resume_link_request(
-                partnership=request.partnership,
-                email=form.cleaned_data["email"],
-                ip=client_ip(request),
-            )
-        except services.LinkRequestLimitedError as exc:
-            form.add_error("email", str(exc))
-        else:
-            request.session["s11_sent_to"] = form.cleaned_data["email"]
-            return redirect("check_email", partnership_slug=request.partnership.slug)
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.resume_link_request(
+            partnership=request.partnership, email=data["email"], ip=client_ip(request)
+        ),
+        done=lambda _: _sent_to(request, form.cleaned_data["email"]),
+        error_field="email",
+    ):
+        return done
     now = timezone.now()
     return render(request, "audits/link_request.html", {"form": form, "invalid": invalid, "now": now})

@@ -5,14 +5,15 @@ its name. Superusers with a second-factor session only; anyone else gets a
 
 import tempfile
 
-from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
-from core.domain import Actor, DomainError
+from core.domain import Actor
+from core.views import form_post
 from partnerships.models import Partnership
 from partnerships.views.platform import platform_admin_required
 
@@ -56,18 +57,19 @@ def partnership_export_download(request, slug):
 def partnership_offboard(request, slug):
     partnership = get_object_or_404(Partnership, slug=slug)
     form = PartnershipDeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = partnership_delete(
-                partnership=partnership,
-                confirm_name=form.cleaned_data["name"],
-                actor=Actor.for_user(request.user),
-            )
-        except DomainError as exc:
-            form.add_error("name", str(exc))
-        else:
-            messages.success(request, f"{record.name} and everything it held have been deleted")
-            return redirect("platform_partnerships")
+    if done := form_post(
+        request,
+        form,
+        lambda data: partnership_delete(
+            partnership=partnership, confirm_name=data["name"], actor=Actor.for_user(request.user)
+        ),
+        done=lambda record: (
+            f"{record.name} and everything it held have been deleted",
+            reverse("platform_partnerships"),
+        ),
+        error_field="name",
+    ):
+        return done
     return render(
         request,
         "lifecycle/platform/offboard.html",

@@ -1,15 +1,14 @@
 """Staff pages for a partnership's data: the retention policy with a dry run
 of what the daily job would remove, and the subject-access export."""
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from core.domain import DomainError
+from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
@@ -25,19 +24,18 @@ def retention(request):
     policy = selectors.retention_policy_get(partnership=request.partnership)
     initial = {"years": policy.years, "keep_submitted_pdfs": "yes" if policy.keep_submitted_pdfs else "no"}
     form = RetentionPolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            retention_policy_save(
-                partnership=request.partnership,
-                years=form.cleaned_data["years"],
-                keep_submitted_pdfs=form.cleaned_data["keep_submitted_pdfs"],
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Retention period saved")
-            return redirect(_url(request, "staff_data"))
+    if done := form_post(
+        request,
+        form,
+        lambda data: retention_policy_save(
+            partnership=request.partnership,
+            years=data["years"],
+            keep_submitted_pdfs=data["keep_submitted_pdfs"],
+            actor=request.staff_actor,
+        ),
+        done=lambda _: ("Retention period saved", _url(request, "staff_data")),
+    ):
+        return done
     return render(
         request,
         "lifecycle/staff/data.html",

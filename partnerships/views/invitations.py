@@ -7,18 +7,19 @@ invitation joins an account to a partnership, so it must be its owner who
 accepts. Any other link (wrong, used, withdrawn, someone else's) is a 404,
 the same for each. GET shows the invitation; POST accepts it."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.mfa import second_factor_redirect
+from core.views import form_post
 
 from ..forms.members import InvitationAcceptForm
 from ..selectors import staff_invitation_for_token
-from ..services.members import StaffMemberRefusedError, staff_invitation_accept
+from ..services.members import staff_invitation_accept
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,19 +35,18 @@ def invitation_accept(request, token):
         raise Http404("No such invitation")
     data = request.POST if request.method == "POST" else None
     form = InvitationAcceptForm(data, initial={"display_name": invitation.full_name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = staff_invitation_accept(
-                invitation=invitation, user=user, display_name=form.cleaned_data["display_name"]
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                f"You have joined {invitation.partnership.name}'s staff as {membership.get_role_display()}",
-            )
-            return redirect("staff_home", partnership_slug=invitation.partnership.slug)
+    if done := form_post(
+        request,
+        form,
+        lambda data: staff_invitation_accept(
+            invitation=invitation, user=user, display_name=data["display_name"]
+        ),
+        done=lambda membership: (
+            f"You have joined {invitation.partnership.name}'s staff as {membership.get_role_display()}",
+            reverse("staff_home", kwargs={"partnership_slug": invitation.partnership.slug}),
+        ),
+    ):
+        return done
     return render(
         request,
         "staff/invitation_accept.html",

@@ -9,19 +9,19 @@ checking who they are dealing with. The person is emailed."""
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.mfa import second_factor_redirect
 from core.domain import Actor
+from core.views import form_post
 
 from ..forms.members import AccountSearchForm, SecondFactorResetForm
 from ..selectors import platform_account_get, platform_account_search
-from ..services.members import StaffMemberRefusedError, platform_second_factor_reset
+from ..services.members import platform_second_factor_reset
 
 
 def platform_admin_required(view):
@@ -57,18 +57,18 @@ def account_list(request):
 def account_second_factor_reset(request, user_id):
     account = platform_account_get(pk=user_id)
     form = SecondFactorResetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            platform_second_factor_reset(
-                user=account, reason=form.cleaned_data["reason"], actor=Actor.for_user(request.user)
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(
-                request,
-                f"The authenticator app of {account.email} has been reset and they have been emailed. "
-                "They will set up a new one when they next sign in.",
-            )
-            return redirect(f"{reverse('platform_accounts')}?{urlencode({'q': account.email})}")
+    if done := form_post(
+        request,
+        form,
+        lambda data: platform_second_factor_reset(
+            user=account, reason=data["reason"], actor=Actor.for_user(request.user)
+        ),
+        done=lambda _: (
+            f"The authenticator app of {account.email} has been reset and they have been emailed. "
+            "They will set up a new one when they next sign in.",
+            f"{reverse('platform_accounts')}?{urlencode({'q': account.email})}",
+        ),
+        error_field="reason",
+    ):
+        return done
     return render(request, "staff/platform/second_factor_reset.html", {"form": form, "account": account})

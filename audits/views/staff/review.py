@@ -162,56 +162,69 @@ def moderate(request, reference, theme_key):
     initial = {"rag": moderation.rag, "comment": moderation.comment} if moderation else {}
     initial["version"] = moderation.version if moderation else 0
     form = ModerationForm(request.POST or None, initial=initial)
-    conflict = None
     if request.method == "POST" and not state["reviewable"]:
         return _refused(request, submission, state["why_not"])
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme_moderation_save(
-                submission=submission,
-                theme=section.theme,
-                rag=form.cleaned_data["rag"],
-                comment=form.cleaned_data["comment"],
-                actor=request.staff_actor,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleReviewError as exc:
-            conflict = _stale_conflict(
-                exc,
-                form,
-                [("rag", "Moderated RAG rating", dict(Rag.choices)), ("comment", "Reviewer comment", {})],
-            )
-            form = _form_at_version(ModerationForm, request.POST, exc.current)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"{section.theme.title} moderated as {Rag(form.cleaned_data['rag']).label}"
-            )
-            if request.POST.get("then") == "next":
-                return redirect(_after_theme(request, submission, position))
-            return redirect(_review_url(request, submission, f"#theme-{section.theme.key}"))
     theme = section.theme
-    return render(
+
+    def page(form, conflict=None):
+        return render(
+            request,
+            "staff/review/moderate.html",
+            {
+                "submission": submission,
+                "cycle": submission.cycle,
+                "agency": submission.agency,
+                "section": section,
+                "theme": theme,
+                "form": form,
+                # Green first, as on the agency's own theme page.
+                "rag_options": [
+                    (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
+                ],
+                "answer_labels": dict(AnswerValue.choices),
+                "conflict": conflict,
+                "position": position,
+                **state,
+            },
+        )
+
+    if done := form_post(
         request,
-        "staff/review/moderate.html",
-        {
-            "submission": submission,
-            "cycle": submission.cycle,
-            "agency": submission.agency,
-            "section": section,
-            "theme": theme,
-            "form": form,
-            # Green first, as on the agency's own theme page.
-            "rag_options": [
-                (value, label, theme.descriptor(value)) for value, label in reversed(Rag.choices)
-            ],
-            "answer_labels": dict(AnswerValue.choices),
-            "conflict": conflict,
-            "position": position,
-            **state,
-        },
-    )
+        form,
+        lambda data: theme_moderation_save(
+            submission=submission,
+            theme=theme,
+            rag=data["rag"],
+            comment=data["comment"],
+            actor=request.staff_actor,
+            expected_version=data["version"],
+        ),
+        done=lambda _: (
+            f"{theme.title} moderated as {Rag(form.cleaned_data['rag']).label}",
+            _after_theme(request, submission, position)
+            if request.POST.get("then") == "next"
+            else _review_url(request, submission, f"#theme-{theme.key}"),
+        ),
+        refused=lambda exc: _stale_page(page, exc, ModerationForm, request.POST, form, MODERATION_FIELDS),
+    ):
+        return done
+    return page(form)
+
+
+MODERATION_FIELDS = [("rag", "Moderated RAG rating", dict(Rag.choices)), ("comment", "Reviewer comment", {})]
+OUTCOME_FIELDS = [
+    ("outcome", "Outcome", dict(ReviewOutcome.choices)),
+    ("message", "Message to the agency", {}),
+]
+
+
+def _stale_page(page, exc, form_class, data, form, fields):
+    """Saved by someone else since this reviewer opened the page: the page
+    again, with what they saved beside what this reviewer typed, and the form
+    carrying the version now shown. Any other refusal goes on the form."""
+    if not isinstance(exc, StaleReviewError):
+        return None
+    return page(_form_at_version(form_class, data, exc.current), _stale_conflict(exc, form, fields))
 
 
 def _after_theme(request, submission, position) -> str:
@@ -265,47 +278,41 @@ def outcome(request, reference):
     initial = {"outcome": review.outcome, "message": review.message} if review else {}
     initial["version"] = review.version if review else 0
     form = OutcomeForm(request.POST or None, initial=initial)
-    conflict = None
     if request.method == "POST" and not state["reviewable"]:
         return _refused(request, submission, state["why_not"])
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_outcome_save(
-                submission=submission,
-                outcome=form.cleaned_data["outcome"],
-                message=form.cleaned_data["message"],
-                actor=request.staff_actor,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleReviewError as exc:
-            conflict = _stale_conflict(
-                exc,
-                form,
-                [
-                    ("outcome", "Outcome", dict(ReviewOutcome.choices)),
-                    ("message", "Message to the agency", {}),
+
+    def page(form, conflict=None):
+        return render(
+            request,
+            "staff/review/outcome.html",
+            {
+                "submission": submission,
+                "cycle": submission.cycle,
+                "agency": submission.agency,
+                "form": form,
+                "outcome_options": [
+                    (value, label, OUTCOME_HINTS[value]) for value, label in ReviewOutcome.choices
                 ],
-            )
-            form = _form_at_version(OutcomeForm, request.POST, exc.current)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect(_url(request, "staff_return_confirm", reference=submission.reference))
-    return render(
+                "conflict": conflict,
+                **state,
+            },
+        )
+
+    if done := form_post(
         request,
-        "staff/review/outcome.html",
-        {
-            "submission": submission,
-            "cycle": submission.cycle,
-            "agency": submission.agency,
-            "form": form,
-            "outcome_options": [
-                (value, label, OUTCOME_HINTS[value]) for value, label in ReviewOutcome.choices
-            ],
-            "conflict": conflict,
-            **state,
-        },
-    )
+        form,
+        lambda data: review_outcome_save(
+            submission=submission,
+            outcome=data["outcome"],
+            message=data["message"],
+            actor=request.staff_actor,
+            expected_version=data["version"],
+        ),
+        done=lambda _: ("", _url(request, "staff_return_confirm", reference=submission.reference)),
+        refused=lambda exc: _stale_page(page, exc, OutcomeForm, request.POST, form, OUTCOME_FIELDS),
+    ):
+        return done
+    return page(form)
 
 
 @staff_required(Perm.REVIEW)
@@ -528,13 +535,11 @@ def _meeting_form(request, cycle, meeting=None):
         return (
             MeetingForm(initial=initial, submissions=choices),
             ActionFormSet(initial=rows, prefix="actions"),
-            False,
         )
     if request.method == "POST":
         return (
             MeetingForm(request.POST, submissions=choices),
             ActionFormSet(request.POST, prefix="actions"),
-            True,
         )
     if meeting is not None:
         initial = {
@@ -553,34 +558,34 @@ def _meeting_form(request, cycle, meeting=None):
     return (
         MeetingForm(initial=initial, submissions=choices),
         ActionFormSet(initial=rows, prefix="actions"),
-        False,
     )
 
 
 def _meeting_edit(request, cycle, meeting=None):
-    form, actions, submitted = _meeting_form(request, cycle, meeting)
-    if submitted and form.is_valid() and actions.is_valid():
-        agreed = [a for a in (f.agreed_action() for f in actions.forms) if a is not None]
-        try:
-            meeting = meeting_save(
-                partnership=request.partnership,
-                cycle=cycle,
-                meeting=meeting,
-                kind=form.cleaned_data["kind"],
-                held_on=form.cleaned_data["held_on"],
-                panel_members=form.cleaned_data["panel_members"],
-                notes=form.cleaned_data["notes"],
-                submissions=form.cleaned_data["submissions"],
-                actions=agreed,
-                actor=request.staff_actor,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{meeting.get_kind_display()} saved")
-            return redirect(
-                _url(request, "staff_cycle_meeting", cycle_slug=cycle.slug, meeting_id=meeting.pk)
-            )
+    # An "add another action" POST makes unbound forms: shown again, not saved.
+    form, actions = _meeting_form(request, cycle, meeting)
+    if done := form_post(
+        request,
+        form,
+        lambda data: meeting_save(
+            partnership=request.partnership,
+            cycle=cycle,
+            meeting=meeting,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            panel_members=data["panel_members"],
+            notes=data["notes"],
+            submissions=data["submissions"],
+            actions=[a for a in (f.agreed_action() for f in actions.forms) if a is not None],
+            actor=request.staff_actor,
+        ),
+        done=lambda saved: (
+            f"{saved.get_kind_display()} saved",
+            _url(request, "staff_cycle_meeting", cycle_slug=cycle.slug, meeting_id=saved.pk),
+        ),
+        formsets=[actions],
+    ):
+        return done
     return render(
         request,
         "staff/review/meeting_form.html",

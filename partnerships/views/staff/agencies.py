@@ -215,28 +215,35 @@ def _import_context(form, problems=()):
 @require_http_methods(["GET", "POST"])
 def agency_import(request):
     form = AgencyImportForm(_posted(request), request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.agency_import(
-                partnership=request.partnership,
-                content=form.cleaned_data["file"].read(),
-                actor=request.staff_actor,
-            )
-        except imports.AgencyImportError as exc:
-            problems = exc.problems
-            for problem in problems:
-                form.add_error("file", str(problem))
-        else:
-            created, updated = len(result.created), len(result.updated)
-            messages.success(
-                request,
-                f"Imported {created + updated} agenc{'ies' if created + updated != 1 else 'y'}: "
-                f"{created} added, {updated} updated, {result.contacts_added} "
-                f"contact{'s' if result.contacts_added != 1 else ''} added.",
-            )
-            return redirect(_url(request, "staff_agencies"))
-    return render(request, "staff/agencies/import.html", _import_context(form, problems))
+
+    def refused(exc):
+        """The file's problems, each on the file field and listed in full."""
+        if not isinstance(exc, imports.AgencyImportError):
+            return None
+        for problem in exc.problems:
+            form.add_error("file", str(problem))
+        return render(request, "staff/agencies/import.html", _import_context(form, exc.problems))
+
+    if done := form_post(
+        request,
+        form,
+        lambda data: imports.agency_import(
+            partnership=request.partnership, content=data["file"].read(), actor=request.staff_actor
+        ),
+        done=lambda result: (_imported_message(result), _url(request, "staff_agencies")),
+        refused=refused,
+    ):
+        return done
+    return render(request, "staff/agencies/import.html", _import_context(form))
+
+
+def _imported_message(result) -> str:
+    created, updated = len(result.created), len(result.updated)
+    return (
+        f"Imported {created + updated} agenc{'ies' if created + updated != 1 else 'y'}: "
+        f"{created} added, {updated} updated, {result.contacts_added} "
+        f"contact{'s' if result.contacts_added != 1 else ''} added."
+    )
 
 
 @staff_required(Perm.MANAGE)

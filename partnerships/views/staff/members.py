@@ -6,8 +6,7 @@ never by their account's name. Each page is a form, one service call and a redir
 the rules are the services' (partnerships/services/members.py)."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +19,6 @@ from ...permissions import Perm
 from ...selectors import staff_invitation_get, staff_invitation_list, staff_member_get, staff_member_list
 from ...services.members import (
     CREDENTIALS_NOT_YOURS_MESSAGE,
-    StaffMemberRefusedError,
     staff_invitation_withdraw,
     staff_member_invite,
     staff_member_remove,
@@ -141,23 +139,23 @@ def member_second_factor_reset(request, membership_id):
     if request.method == "POST" and not_ours:
         form.is_valid()
         form.add_error(None, CREDENTIALS_NOT_YOURS_MESSAGE)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            staff_member_second_factor_reset(
-                partnership=request.partnership,
-                membership=member,
-                reason=form.cleaned_data["reason"],
-                actor=request.staff_actor,
-            )
-        except StaffMemberRefusedError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(
-                request,
-                f"{member.name}'s authenticator app has been reset. "
-                "They will set up a new one when they next sign in.",
-            )
-            return redirect(_url(request, "staff_members"))
+    elif done := form_post(
+        request,
+        form,
+        lambda data: staff_member_second_factor_reset(
+            partnership=request.partnership,
+            membership=member,
+            reason=data["reason"],
+            actor=request.staff_actor,
+        ),
+        done=lambda _: (
+            f"{member.name}'s authenticator app has been reset. "
+            "They will set up a new one when they next sign in.",
+            _url(request, "staff_members"),
+        ),
+        error_field="reason",
+    ):
+        return done
     return render(
         request,
         "staff/members/second_factor_reset.html",

@@ -105,17 +105,24 @@ def question_set_edit(request, pk):
             "audience": question_set.audience,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_set_update(
-                question_set=question_set, actor=request.staff_actor, **form.cleaned_data
-            )
-        except services.QuestionSetNameTakenError as exc:
-            form.add_error("name", str(exc))
-        except DomainError as exc:
-            return back_to_set(request, question_set, error=str(exc))
-        else:
-            return back_to_set(request, question_set, success="Question set details saved")
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_set_update(
+            question_set=question_set, actor=request.staff_actor, **data
+        ),
+        done=lambda _: (
+            "Question set details saved",
+            staff_url(request, "staff_question_set", pk=question_set.pk),
+        ),
+        error_field="name",
+        refused=lambda exc: (
+            None
+            if isinstance(exc, services.QuestionSetNameTakenError)
+            else back_to_set(request, question_set, error=str(exc))
+        ),
+    ):
+        return done
     return render(request, "themes/set_form.html", {"form": form, "question_set": question_set})
 
 
@@ -203,17 +210,17 @@ def theme_add(request, pk):
     if refused := _editable_or_redirect(request, question_set):
         return refused
     form = ThemeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme = services.theme_add(
-                question_set=question_set, actor=request.staff_actor, **form.cleaned_data
-            )
-        except DomainError as exc:
-            return back_to_set(request, question_set, error=str(exc))
-        messages.success(request, f"Theme {theme.title} added. Now add its questions.")
-        return redirect(
-            staff_url(request, "staff_question_set_question_add", pk=question_set.pk, theme_pk=theme.pk)
-        )
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.theme_add(question_set=question_set, actor=request.staff_actor, **data),
+        done=lambda theme: (
+            f"Theme {theme.title} added. Now add its questions.",
+            staff_url(request, "staff_question_set_question_add", pk=question_set.pk, theme_pk=theme.pk),
+        ),
+        refused=lambda exc: back_to_set(request, question_set, error=str(exc)),
+    ):
+        return done
     return render(
         request, "themes/theme_form.html", {"form": form, "question_set": question_set, "theme": None}
     )
@@ -227,20 +234,26 @@ def theme_edit(request, pk, theme_pk):
     if refused := _editable_or_redirect(request, question_set):
         return refused
     form = ThemeForm(posted(request), initial=_theme_initial(theme))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_update(theme=theme, actor=request.staff_actor, **form.cleaned_data)
-        except DomainError as exc:
-            return back_to_set(request, question_set, error=str(exc))
-        return _back_to_theme(request, question_set, theme, f"Theme {theme.title} saved")
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.theme_update(theme=theme, actor=request.staff_actor, **data),
+        done=lambda _: (f"Theme {theme.title} saved", _theme_url(request, question_set, theme)),
+        refused=lambda exc: back_to_set(request, question_set, error=str(exc)),
+    ):
+        return done
     return render(
         request, "themes/theme_form.html", {"form": form, "question_set": question_set, "theme": theme}
     )
 
 
+def _theme_url(request, question_set, theme) -> str:
+    return staff_url(request, "staff_question_set", pk=question_set.pk) + f"#theme-{theme.pk}"
+
+
 def _back_to_theme(request, question_set, theme, success):
     messages.success(request, success)
-    return redirect(staff_url(request, "staff_question_set", pk=question_set.pk) + f"#theme-{theme.pk}")
+    return redirect(_theme_url(request, question_set, theme))
 
 
 @staff_required(Perm.MANAGE)
@@ -351,15 +364,19 @@ def question_add(request, pk, theme_pk):
     if refused := _editable_or_redirect(request, question_set):
         return refused
     form = QuestionForm(posted(request), initial={"allows_na": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_add(theme=theme, actor=request.staff_actor, **form.cleaned_data)
-        except DomainError as exc:
-            return back_to_set(request, question_set, error=str(exc))
-        if request.POST.get("action") == "another":
-            messages.success(request, f"Question added to {theme.title}. Add another.")
-            return redirect(request.path)
-        return _back_to_theme(request, question_set, theme, f"Question added to {theme.title}")
+    another = request.POST.get("action") == "another"
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_add(theme=theme, actor=request.staff_actor, **data),
+        done=lambda _: (
+            (f"Question added to {theme.title}. Add another.", request.path)
+            if another
+            else (f"Question added to {theme.title}", _theme_url(request, question_set, theme))
+        ),
+        refused=lambda exc: back_to_set(request, question_set, error=str(exc)),
+    ):
+        return done
     return render(
         request,
         "themes/question_form.html",
@@ -382,12 +399,14 @@ def question_edit(request, pk, question_pk):
         posted(request),
         initial={f: getattr(question, f) for f in services.QUESTION_FIELDS},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(question=question, actor=request.staff_actor, **form.cleaned_data)
-        except DomainError as exc:
-            return back_to_set(request, question_set, error=str(exc))
-        return _back_to_theme(request, question_set, question.theme, "Question saved")
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.question_update(question=question, actor=request.staff_actor, **data),
+        done=lambda _: ("Question saved", _theme_url(request, question_set, question.theme)),
+        refused=lambda exc: back_to_set(request, question_set, error=str(exc)),
+    ):
+        return done
     return render(
         request,
         "themes/question_form.html",

@@ -40,6 +40,7 @@ def populate(partnership, *, agencies: int, themes: int = 11, questions: int = 5
     return cycling through not started, in progress (half the themes done),
     submitted and returned, each started one with a contributor's resume
     link, answers and RAG ratings of every kind. Returns the cycle."""
+    # run as a script, Django is set up in main(), after this module is imported
     from django.utils import timezone
 
     from audits.models import (
@@ -155,6 +156,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "s11portal.settings.test")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()
@@ -178,6 +180,7 @@ def main() -> None:
 
 
 def _run(args) -> None:
+    # Django is set up in main() before this runs
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
 
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()

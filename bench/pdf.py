@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
 
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()
@@ -181,6 +182,7 @@ def main() -> None:
         times, cpu, result = timed(args.rounds, fn)
         pages = size = ""
         if isinstance(result, str) and result.endswith(".pdf"):
+            # Django is set up in main() before this runs
             from django.core.files.storage import default_storage
 
             result = default_storage.open(result).read()

@@ -62,6 +62,7 @@ def free_port() -> int:
 
 
 def admin_connection(url: str):
+    # psycopg2 only when this bench runs (PostgreSQL only)
     import psycopg2
 
     conn = psycopg2.connect(url)
@@ -100,6 +101,7 @@ def main() -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        # Django is set up in main() before this runs
         from django.db import connections
 
         connections.close_all()
@@ -110,6 +112,7 @@ def main() -> None:
 
 
 def run(args, db_url: str, broker: str, workers: list) -> None:
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()

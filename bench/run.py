@@ -59,6 +59,7 @@ AGENCIES = 16
 
 def setup() -> None:
     """Build the data; print what the runner needs as JSON."""
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()
@@ -101,6 +102,7 @@ def setup() -> None:
             }
         )
     # A reviewer's session, signed in with the second factor as staff pages need.
+    # Django is set up above
     from django.test import Client
 
     from partnerships.models import StaffRole
@@ -150,6 +152,7 @@ class Meter:
     connected to the bench database (persistent connections, one a worker)."""
 
     def __init__(self, master: int, dsn: str, dbname: str):
+        # psycopg2 only for the PostgreSQL meter
         import psycopg2
 
         self.master = master
@@ -298,6 +301,7 @@ def main() -> None:
         setup()
         return
 
+    # psycopg2 only when measuring against PostgreSQL
     import psycopg2
 
     source = urllib.parse.urlsplit(
@@ -347,6 +351,7 @@ def main() -> None:
         )
         conn = psycopg2.connect(bench_url)
         if args.national:
+            # the national data set, only with --national
             from national import explain, national_fill
 
             print(

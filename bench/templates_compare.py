@@ -32,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()
@@ -68,6 +69,7 @@ def main() -> None:
         "Django, plain loop (now)": django_engine.from_string((TEMPLATES / "lean.html").read_text()),
     }
     try:
+        # optional: Jinja2 is compared only when it is installed
         import jinja2
 
         env = jinja2.Environment(autoescape=True)

@@ -12,6 +12,6 @@ class PartnershipsConfig(AppConfig):
 
         process_cache_watch(Partnership, Locality)
 
-        from .emails import email_kinds_register
+        from .emails import email_kinds_register  # it reads models, loaded once the registry is ready
 
         email_kinds_register()

@@ -4,6 +4,7 @@ tests beside the module they test. A module, a template folder or a test
 file outside the rule fails here until it moves, or until the rule (and the
 docs) names it as an exception with its reason."""
 
+import ast
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -200,3 +201,27 @@ def test_tests_mirror_the_code():
             if not any(topic == m or topic.startswith(m + "_") for m in modules):
                 strays.append(f"tests/{app}/{path.name}")
     assert strays == [], f"test files not named after a module of their app: {strays}"
+
+
+def test_an_import_inside_a_function_says_why():
+    """Imports sit at the top of the module; those inside a function (a heavy
+    library loaded only when needed, models once the app registry is ready,
+    a development-only dependency, a script's modules after django.setup())
+    carry a comment saying why, on the first one's line or the line above."""
+    unexplained = []
+    for app in (*APPS, "s11portal", "bench"):
+        for path in sorted((REPO_ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            lines = path.read_text().splitlines()
+            for node in ast.walk(ast.parse("\n".join(lines))):
+                if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                imports = sorted(
+                    inner.lineno for inner in ast.walk(node) if isinstance(inner, ast.Import | ast.ImportFrom)
+                )
+                if imports:
+                    here, above = lines[imports[0] - 1], lines[imports[0] - 2]
+                    if "#" not in here and not above.strip().startswith("#"):
+                        unexplained.append(f"{path.relative_to(REPO_ROOT)}:{imports[0]}")
+    assert unexplained == [], f"imports inside functions with no comment saying why: {unexplained}"

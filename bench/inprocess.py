@@ -62,6 +62,7 @@ def main() -> None:
             "S11_VAR_DIR": var,
         }
     )
+    # after django.setup(): the settings are chosen above, at run time
     import django
 
     django.setup()

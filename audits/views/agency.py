@@ -21,6 +21,7 @@ from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
+from ..selectors.evaluation import evaluation_for_agency
 from ..selectors.review import return_for_changes_current
 from ..services.downloads import download_record, evidence_download_detail
 from ..services.links import progression_link_send
@@ -88,6 +89,11 @@ def task_list(request, access):
             "last_event": last_event,
             "returned": return_for_changes_current(partnership=request.partnership, submission=submission),
             "action_entry": task_list_action_entry(submission=submission, plans=plans),
+            "evaluation": evaluation_for_agency(
+                partnership=request.partnership,
+                submission=submission,
+                responses={r.theme.pk: r.response for r in rows if r.response},
+            ),
         },
     )
 
@@ -202,34 +208,35 @@ def theme_page(request, access, theme_key):
 
     next_key, position, total = _theme_neighbours(submission, theme)
     base = _base_context(access)
-    return render(
-        request,
-        "audits/theme.html",
-        {
-            **base,
-            **theme_page_context(
-                theme=theme,
-                form=form,
-                can_edit=base["can_edit"],
-                why_not=base["why_not"],
-                submission=submission,
-                response=response,
-                evidence=selectors.submission_evidence(submission=submission, theme=theme)
-                if response is None or response.has_evidence
-                else [],
-                staged=staged,
-                version=version,
-                conflict=conflict,
-                position=position,
-                total_themes=total,
-                is_last=next_key is None,
-                last=theme_last_cycle(partnership=request.partnership, submission=submission, theme=theme),
-                action_items=action_item_list(submission=submission, theme=theme)
-                if response is None or response.has_action_items
-                else [],
-            ),
-        },
+    page = theme_page_context(
+        theme=theme,
+        form=form,
+        can_edit=base["can_edit"],
+        why_not=base["why_not"],
+        submission=submission,
+        response=response,
+        evidence=selectors.submission_evidence(submission=submission, theme=theme)
+        if response is None or response.has_evidence
+        else [],
+        staged=staged,
+        version=version,
+        conflict=conflict,
+        position=position,
+        total_themes=total,
+        is_last=next_key is None,
+        last=theme_last_cycle(partnership=request.partnership, submission=submission, theme=theme),
+        action_items=action_item_list(submission=submission, theme=theme)
+        if response is None or response.has_action_items
+        else [],
     )
+    if page["read_only"] is not None:
+        evaluation = evaluation_for_agency(
+            partnership=request.partnership,
+            submission=submission,
+            responses={theme.pk: response} if response else {},
+        )
+        page["read_only"]["evaluation"] = evaluation.for_theme(theme.pk) if evaluation else None
+    return render(request, "audits/theme.html", {**base, **page})
 
 
 STAGED_SESSION_KEY = "s11_staged_evidence"
@@ -379,10 +386,23 @@ def confirmation(request, access):
         sections=selectors.submission_full(submission=access.submission), submission=access.submission
     )
     answer_sections_prepare(sections=sections, change=False)
+    evaluation = evaluation_for_agency(
+        partnership=request.partnership,
+        submission=access.submission,
+        responses={s["theme"].pk: s["response"] for s in sections if s["response"]},
+    )
+    if evaluation is not None:
+        for section in sections:
+            section["evaluation"] = evaluation.for_theme(section["theme"].pk)
     return render(
         request,
         "audits/confirmation.html",
-        {**_base_context(access), "sections": sections, "answer_labels": dict(AnswerValue.choices)},
+        {
+            **_base_context(access),
+            "sections": sections,
+            "answer_labels": dict(AnswerValue.choices),
+            "evaluation": evaluation,
+        },
     )
 
 

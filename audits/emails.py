@@ -98,7 +98,23 @@ def _render_staff(row: OutboundEmail, prepared=None):
     return rendered_for(row, template=row.template, context=context, from_name=partnership.name)
 
 
+# Kinds named here rather than in OutboundEmail.Kind (a kind is a name, not
+# a database choice): the partnership's reply or final word on the agency's
+# response to its evaluation (audits.services.challenges).
+NAMED_KINDS = {"challenge_reply": "Reply to a response to the evaluation"}
+
+
 def email_kinds_register() -> None:
+    for kind, label in NAMED_KINDS.items():
+        email_kind_register(
+            EmailKind(
+                name=kind,
+                label=label,
+                render=_render,
+                prepare=_prepare,
+                related=("partnership", "submission__cycle", "resume_link__partnership"),
+            )
+        )
     for kind in KINDS:
         email_kind_register(
             EmailKind(

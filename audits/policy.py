@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.domain import DomainError
 
-from .models import ActionItem, Submission, SubmissionStatus
+from .models import ActionItem, Challenge, Submission, SubmissionStatus
 
 SUBMITTED = "This return has been submitted, so it cannot be changed."
 CLOSED = "This audit has closed, so the return can no longer be changed."
@@ -44,6 +44,14 @@ ACTION_SUBMITTED_REMOVE = (
 PROGRESS_AFTER_SUBMIT = "Progress can be recorded once the return has been submitted."
 ACTION_SUBMITTED = (
     "This action is part of the submitted return. Record progress on it instead of changing it."
+)
+NOT_EVALUATED = (
+    "You can respond to the evaluation once the partnership has confirmed it to you. "
+    "It has not confirmed an evaluation of this return."
+)
+CHALLENGE_RESOLVED = (
+    "The partnership has given its final word on this challenge, so it is closed. "
+    "Start a new challenge if you need to raise something else."
 )
 
 
@@ -169,3 +177,25 @@ def may_return(submission: Submission) -> Verdict:
     if submission.status == SubmissionStatus.RETURNED:
         return Verdict(False, ALREADY_RETURNED)
     return Verdict(False, ONLY_SUBMITTED_RETURNED)
+
+
+# --- responding to the evaluation --------------------------------------------------
+
+
+def may_challenge(submission: Submission, review=_ITS_OWN) -> Verdict:
+    """The agency may respond to or challenge an evaluation once it has been
+    confirmed to it, while the return stays submitted (a return for changes
+    clears the evaluation it would challenge)."""
+    if review is _ITS_OWN:
+        review = getattr(submission, "review_or_none", None)
+    if submission.status != SubmissionStatus.SUBMITTED or review is None or not review.is_confirmed:
+        return Verdict(False, NOT_EVALUATED)
+    return ALLOWED
+
+
+def may_add_to_challenge(challenge: Challenge) -> Verdict:
+    """Either side may write on a challenge, and the partnership give its
+    final word, until it is resolved."""
+    if challenge.is_resolved:
+        return Verdict(False, CHALLENGE_RESOLVED)
+    return ALLOWED

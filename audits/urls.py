@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions_agency, agency, pdf, public
+from .views import actions_agency, agency, evaluation_agency, pdf, public
 
 # Everything but the home page sits under /<partnership_slug>/; the tenancy
 # middleware turns the slug into request.partnership (404 if unknown).
@@ -40,6 +40,11 @@ urlpatterns = [
     path(P + "return/pdf/draft/", pdf.return_pdf_draft, name="return_pdf_draft"),
     path(P + "return/pdf/<int:version>/", pdf.return_pdf_download, name="return_pdf_download"),
     path(P + "return/sign-out/", agency.sign_out, name="agency_sign_out"),
+    # Responding to the evaluation (audits/views/evaluation_agency.py).
+    path(P + "return/evaluation/respond/", evaluation_agency.challenge_start, name="challenge_start"),
+    path(
+        P + "return/evaluation/responses/<int:challenge_id>/", evaluation_agency.challenge, name="challenge"
+    ),
     # The action plan (audits/views/actions_agency.py).
     path(P + "return/actions/", actions_agency.plan, name="action_plan"),
     path(P + "return/actions/themes/<slug:theme_key>/add/", actions_agency.item_add, name="action_item_add"),

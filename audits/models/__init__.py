@@ -374,6 +374,7 @@ class Evidence(models.Model):
 # one; importing them here registers them with Django.
 from .actions import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
+from .challenges import *  # noqa: E402,F403
 from .pdf import *  # noqa: E402,F403
 from .question_sets import *  # noqa: E402,F403
 from .review import *  # noqa: E402,F403

@@ -1,7 +1,10 @@
 """The agency's copy of a submitted return as a PDF.
 
 Each time a return is submitted it gets a new row, numbered 1, 2, … (a return
-sent back for changes and submitted again is version 2). The row keeps a
+sent back for changes and submitted again is version 2), and so does each
+thing that comes later while it stays locked (a message about the
+evaluation, an evidence request, supplementary evidence): the new version is
+what was submitted plus a list of what came later and when. The row keeps a
 snapshot of exactly what was submitted, taken in the submitting transaction,
 so the PDF of a version can always be built again from the data it was
 submitted with, whatever happens to the return afterwards.
@@ -29,6 +32,10 @@ class SubmissionPdf(models.Model):
     submission_version = models.PositiveIntegerField(
         help_text="The submission's edit counter when it was submitted."
     )
+    # How many things came after submission (challenge messages, evidence
+    # requests and supplementary evidence) this version lists: each one
+    # makes a new version of the same submitted return.
+    later_count = models.PositiveIntegerField(default=0)
     snapshot = models.JSONField(help_text="What was submitted, as the PDF shows it.")
     file = models.FileField(upload_to=submission_pdf_upload_to, blank=True, max_length=300)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -42,7 +49,8 @@ class SubmissionPdf(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "version"], name="submission_pdf_unique_version"),
             models.UniqueConstraint(
-                fields=["submission", "submission_version"], name="submission_pdf_unique_submit"
+                fields=["submission", "submission_version", "later_count"],
+                name="submission_pdf_unique_submit",
             ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="submission_pdf_version_positive"

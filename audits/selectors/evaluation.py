@@ -7,12 +7,17 @@ notes until then. Every function takes the partnership first."""
 
 from dataclasses import dataclass
 
+from django.db.models import DateTimeField
+from django.shortcuts import get_object_or_404
+
 from partnerships.models import Partnership
 from themes.models import Theme
 from themes.selectors import question_set_structure
 
 from ..access import submission_owned
 from ..models import (
+    Challenge,
+    Rag,
     ReviewOutcome,
     Submission,
     SubmissionReview,
@@ -20,6 +25,7 @@ from ..models import (
     ThemeModeration,
     ThemeResponse,
 )
+from .review import _json_datetime
 
 
 @dataclass(frozen=True)
@@ -97,3 +103,121 @@ def evaluation_for_agency(
             )
         )
     return Evaluation(review=review, themes=rows)
+
+
+# --- responding to the evaluation ----------------------------------------------
+
+
+def challenge_list(
+    *, partnership: Partnership, submission: Submission, messages: bool = True
+) -> list[Challenge]:
+    """The return's challenges, oldest first, each with its theme and (with
+    `messages`, a second query) its messages."""
+    submission_owned(partnership=partnership, submission=submission)
+    queryset = (
+        Challenge.objects.filter(partnership=partnership, submission=submission)
+        .select_related("theme")
+        .order_by("opened_at", "id")
+    )
+    if messages:
+        queryset = queryset.prefetch_related("messages")
+    return list(queryset)
+
+
+def challenge_get(*, partnership: Partnership, submission: Submission, pk) -> Challenge:
+    """One of the return's challenges with its theme and messages; 404 for
+    another return's (of this partnership or another)."""
+    submission_owned(partnership=partnership, submission=submission)
+    return get_object_or_404(
+        Challenge.objects.select_related("theme").prefetch_related("messages"),
+        partnership=partnership,
+        submission=submission,
+        pk=pk,
+    )
+
+
+def _side(from_agency: bool) -> str:
+    return "the agency" if from_agency else "the partnership"
+
+
+def _rag_words(rag: str) -> str:
+    return Rag(rag).label if rag else "not rated"
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def submission_later_list(*, partnership: Partnership, submission: Submission) -> list[dict]:
+    """What came after the return was submitted, oldest first, as plain data
+    for the submitted PDF's later versions: the messages on challenges of
+    the evaluation and the partnership's final words."""
+    submission_owned(partnership=partnership, submission=submission)
+    since = submission.submitted_at
+    entries = []
+    for challenge in challenge_list(partnership=partnership, submission=submission):
+        subject = challenge.subject
+        for message in challenge.messages.all():
+            if since and message.created_at < since:
+                continue
+            entries.append(
+                {
+                    "at": _iso(message.created_at),
+                    "what": f"Challenge of the evaluation: {subject}",
+                    "by": f"{message.author_name} ({_side(message.from_agency)})",
+                    "text": message.body,
+                }
+            )
+        if challenge.is_resolved and not (since and challenge.resolved_at < since):
+            if challenge.rating_changed:
+                decision = (
+                    f"Moderated rating changed from {_rag_words(challenge.rag_before)}"
+                    f" to {_rag_words(challenge.rag_after)}"
+                )
+            elif challenge.theme_id:
+                decision = (
+                    f"Rating kept at {Rag(challenge.rag_after).label if challenge.rag_after else 'not rated'}"
+                )
+            else:
+                decision = "Evaluation unchanged"
+            entries.append(
+                {
+                    "at": _iso(challenge.resolved_at),
+                    "what": f"Final word on the challenge: {subject}. {decision}",
+                    "by": f"{challenge.resolved_by_name} (the partnership)",
+                    "text": challenge.resolution_reason,
+                }
+            )
+    entries.sort(key=lambda e: e["at"])
+    return entries
+
+
+def review_challenges(*, partnership: Partnership, submission: Submission) -> list[Challenge]:
+    """The return's challenges for the review page, oldest first, each with
+    its theme, without their messages: from the JSON the page's query
+    brought (REVIEW_PAGE_FLAGS' challenges_json), else one query."""
+    submission_owned(partnership=partnership, submission=submission)
+    if not hasattr(submission, "challenges_json"):
+        return challenge_list(partnership=partnership, submission=submission, messages=False)
+    themes = {
+        t.pk: t
+        for t in question_set_structure(
+            partnership=submission.partnership_id, question_set_id=submission.question_set_id
+        ).themes
+    }
+    fields = Challenge._meta.concrete_fields
+    names = [f.attname for f in fields]
+    found = []
+    for row in submission.challenges_json or []:
+        values = [
+            _json_datetime(row[f.attname])
+            if isinstance(f, DateTimeField) and row[f.attname]
+            else row[f.attname]
+            for f in fields
+        ]
+        challenge = Challenge.from_db("default", names, values)
+        if challenge.theme_id is not None:
+            challenge.theme = themes.get(challenge.theme_id)
+        found.append(challenge)
+    found.sort(key=lambda c: (c.opened_at, c.pk))
+    return found

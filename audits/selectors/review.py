@@ -35,6 +35,7 @@ from ..models import (
     ActionItem,
     Answer,
     AuditCycle,
+    Challenge,
     Evidence,
     MeetingAction,
     Rag,
@@ -129,6 +130,9 @@ REVIEW_PAGE_FLAGS = {
     ),
     "responses_json": _rows_json(ThemeResponse),
     "moderations_json": _rows_json(ThemeModeration),
+    # The agency's responses to the evaluation (audits.selectors.evaluation.
+    # review_challenges reads them from here: no query of their own).
+    "challenges_json": _rows_json(Challenge),
 }
 
 

@@ -3,6 +3,10 @@
 - `submission_pdf_record`: at submission, inside the submitting transaction,
   keeps a snapshot of what was submitted as a new numbered version and queues
   `audits.build_submission_pdf` once that transaction commits.
+- `submission_pdf_later_record`: when something comes after submission (a
+  message about the evaluation, an evidence request, supplementary
+  evidence), a new version: what was submitted, then what came later and
+  when. Built the same way.
 - `submission_pdf_build`: the task's work; renders the version from its
   snapshot into private storage with its SHA-256. Running it again for a
   built version does nothing; if the file has gone, it is made again from the
@@ -41,6 +45,7 @@ from ..exports import pdf as rendering
 from ..models import AuditCycle, Submission, SubmissionPdf
 from ..models.pdf import submission_pdf_upload_to
 from ..selectors import submission_full
+from ..selectors.evaluation import submission_later_list
 from .downloads import download_record
 
 logger = logging.getLogger(__name__)
@@ -101,6 +106,52 @@ def submission_pdf_record(*, submission: Submission, actor: Actor = SYSTEM) -> S
         submission=submission,
         obj=record,
         detail={"version": version},
+    )
+    if not _builds_deferred.get():
+        transaction.on_commit(lambda: _enqueue(record.pk))
+    return record
+
+
+@transaction.atomic
+def submission_pdf_later_record(*, submission: Submission, actor: Actor = SYSTEM) -> SubmissionPdf | None:
+    """A new version of the submitted return's PDF: what was submitted (the
+    data is still locked) followed by everything that came after submission
+    and when (audits.selectors.evaluation.submission_later_list). Call it in
+    the transaction that adds one of those things. Idempotent: the same
+    submitted version with the same number of later things is one version.
+    None for a return that is not submitted (nothing to add to)."""
+    if not submission.is_locked:
+        return None
+    submission = Submission.objects.select_related("partnership", "agency", "cycle", "question_set").get(
+        pk=submission.pk
+    )
+    later = submission_later_list(partnership=submission.partnership, submission=submission)
+    existing = SubmissionPdf.objects.filter(
+        submission=submission, submission_version=submission.version, later_count=len(later)
+    ).first()
+    if existing is not None:
+        return existing
+    latest = SubmissionPdf.objects.filter(submission=submission).aggregate(m=Max("version"))["m"] or 0
+    version = latest + 1
+    snapshot = rendering.submission_snapshot(
+        submission=submission, sections=submission_full(submission=submission), version=version
+    )
+    snapshot["later"] = later
+    record = SubmissionPdf.objects.create(
+        partnership_id=submission.partnership_id,
+        submission=submission,
+        version=version,
+        submission_version=submission.version,
+        later_count=len(later),
+        snapshot=snapshot,
+    )
+    audit_event_record(
+        partnership=submission.partnership,
+        actor=actor,
+        verb="submission.pdf_recorded",
+        submission=submission,
+        obj=record,
+        detail={"version": version, "later": len(later)},
     )
     if not _builds_deferred.get():
         transaction.on_commit(lambda: _enqueue(record.pk))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views.staff import review
+from ..views.staff import challenges, review
 
 R = "returns/<str:reference>/"
 M = "cycles/<slug:cycle_slug>/meetings/"
@@ -16,6 +16,17 @@ urlpatterns = [
     path(R + "history/", review.history, name="staff_return_history"),
     path(R + "evidence/<str:token>/", review.evidence_download, name="staff_return_evidence"),
     path(R + "links/<int:link_id>/revoke/", review.link_revoke, name="staff_return_link_revoke"),
+    path(R + "responses/<int:challenge_id>/", challenges.challenge, name="staff_return_challenge"),
+    path(
+        R + "responses/<int:challenge_id>/reply/",
+        challenges.challenge_reply,
+        name="staff_return_challenge_reply",
+    ),
+    path(
+        R + "responses/<int:challenge_id>/final-word/",
+        challenges.challenge_resolve_view,
+        name="staff_return_challenge_resolve",
+    ),
     path(M, review.meeting_list, name="staff_cycle_meetings"),
     path(M + "new/", review.meeting_create, name="staff_cycle_meeting_create"),
     path(M + "<int:meeting_id>/", review.meeting_detail, name="staff_cycle_meeting"),

@@ -21,7 +21,7 @@ from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
-from ..selectors.evaluation import evaluation_for_agency
+from ..selectors.evaluation import challenge_list, evaluation_for_agency
 from ..selectors.review import return_for_changes_current
 from ..services.downloads import download_record, evidence_download_detail
 from ..services.links import progression_link_send
@@ -79,6 +79,11 @@ def task_list(request, access):
     plans = action_plan(
         submission=submission, themes=[r.theme for r in rows], responses=[r.response for r in rows]
     )
+    evaluation = evaluation_for_agency(
+        partnership=request.partnership,
+        submission=submission,
+        responses={r.theme.pk: r.response for r in rows if r.response},
+    )
     return render(
         request,
         "audits/task_list.html",
@@ -89,11 +94,12 @@ def task_list(request, access):
             "last_event": last_event,
             "returned": return_for_changes_current(partnership=request.partnership, submission=submission),
             "action_entry": task_list_action_entry(submission=submission, plans=plans),
-            "evaluation": evaluation_for_agency(
-                partnership=request.partnership,
-                submission=submission,
-                responses={r.theme.pk: r.response for r in rows if r.response},
-            ),
+            "evaluation": evaluation,
+            "challenges": challenge_list(
+                partnership=request.partnership, submission=submission, messages=False
+            )
+            if evaluation
+            else [],
         },
     )
 

@@ -34,6 +34,7 @@ from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.benchmark import agency_benchmark
+from ...selectors.evaluation import review_challenges
 from ...selectors.queue import review_theme_position
 from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
@@ -113,6 +114,7 @@ def review(request, reference):
             own=own,
             question_set_id=submission.question_set_id,
         )
+    challenges = review_challenges(partnership=partnership, submission=submission)
     return render(
         request,
         "staff/review/review.html",
@@ -139,6 +141,8 @@ def review(request, reference):
             else [],
             "answer_labels": dict(AnswerValue.choices),
             "now": timezone.now(),
+            "challenges": challenges,
+            "challenges_open": [c for c in challenges if c.status == "open"],
             **_review_state(submission),
         },
     )

@@ -137,6 +137,21 @@ CASES = {
             "link_expires": "2026-11-05T10:00:00+00:00",
         },
     ),
+    # Issue 14: the partnership's reply or final word on a response to its
+    # evaluation (a kind named by audits/emails.py, not OutboundEmail.Kind).
+    "challenge_reply": (
+        "challenge_reply",
+        True,
+        {
+            "subject_title": "Leadership & <Governance>",
+            "what": "resolved",
+            "challenge_id": 1,
+            "message": 'Kept & "reasoned" <b>',
+            "rating_changed": True,
+            "rag_before": "Amber",
+            "rag_after": "Green",
+        },
+    ),
 }
 # Sent through the staff invitation service below; the second-factor reset
 # notice goes through the outbox as its own kind (accounts/emails.py; tested in

@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.emails import EmailKind, email_kind_register, rendered_for
 from core.models import OutboundEmail
 
-from .models import NotificationKind, ResumeLink
+from .models import EvidenceRequest, NotificationKind, ResumeLink
 from .services.links import resume_links_mint_urls
 from .services.notifications import DIGEST_EMAIL_KIND, NOTIFICATION_EMAIL_KINDS
 
@@ -101,7 +101,28 @@ def _render_staff(row: OutboundEmail, prepared=None):
 # Kinds named here rather than in OutboundEmail.Kind (a kind is a name, not
 # a database choice): the partnership's reply or final word on the agency's
 # response to its evaluation (audits.services.challenges).
-NAMED_KINDS = {"challenge_reply": "Reply to a response to the evaluation"}
+# And evidence requests, with their reminders (audits.services.evidence_requests).
+NAMED_KINDS = {
+    "challenge_reply": "Reply to a response to the evaluation",
+    "evidence_request": "Evidence request",
+    "evidence_reminder": "Evidence request reminder",
+}
+
+
+def _evidence_reminder_obsolete(row: OutboundEmail) -> str:
+    """Why an evidence request reminder should not go out any more, or ""."""
+    request = (
+        EvidenceRequest.objects.filter(pk=row.context.get("request_id"))
+        .values("answered_at", "submission__status")
+        .first()
+    )
+    if request is None:
+        return ""
+    if request["answered_at"] is not None:
+        return "The agency answered the evidence request before this email was sent."
+    if request["submission__status"] != "submitted":
+        return "The return was returned for changes before this email was sent."
+    return ""
 
 
 def email_kinds_register() -> None:
@@ -112,6 +133,7 @@ def email_kinds_register() -> None:
                 label=label,
                 render=_render,
                 prepare=_prepare,
+                obsolete=_evidence_reminder_obsolete if kind == "evidence_reminder" else None,
                 related=("partnership", "submission__cycle", "resume_link__partnership"),
             )
         )

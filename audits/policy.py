@@ -49,6 +49,14 @@ NOT_EVALUATED = (
     "You can respond to the evaluation once the partnership has confirmed it to you. "
     "It has not confirmed an evaluation of this return."
 )
+EVIDENCE_BEFORE_SUBMIT = (
+    "Evidence can be requested once the return has been submitted. While it is with the agency, "
+    "the agency adds evidence to its themes."
+)
+EVIDENCE_WHILE_RETURNED = (
+    "This return has been returned to you for changes: add the evidence to its themes instead, "
+    "then submit it again."
+)
 CHALLENGE_RESOLVED = (
     "The partnership has given its final word on this challenge, so it is closed. "
     "Start a new challenge if you need to raise something else."
@@ -199,3 +207,22 @@ def may_add_to_challenge(challenge: Challenge) -> Verdict:
     if challenge.is_resolved:
         return Verdict(False, CHALLENGE_RESOLVED)
     return ALLOWED
+
+
+# --- evidence requests --------------------------------------------------------------
+
+
+def may_request_evidence(submission: Submission) -> Verdict:
+    """The partnership asks for evidence of a submitted return (confirmed or
+    not): it stays locked, and the agency answers with supplementary evidence."""
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return ALLOWED
+    return Verdict(False, EVIDENCE_BEFORE_SUBMIT)
+
+
+def may_answer_evidence_request(submission: Submission) -> Verdict:
+    """The agency sends supplementary evidence while the return is
+    submitted; a return sent back for changes takes evidence on its themes."""
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return ALLOWED
+    return Verdict(False, EVIDENCE_WHILE_RETURNED)

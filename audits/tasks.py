@@ -8,6 +8,7 @@ import each other) and imported here; the scheduled ones are defined here.
 from celery import shared_task
 
 from .services.actions import action_update_schedule_run
+from .services.evidence_requests import evidence_request_reminders_due
 from .services.housekeeping import storage_orphans_remove as storage_orphans_remove_run
 from .services.links import resume_link_send_task as resume_link_send
 from .services.notifications import staff_notification_digests_task as staff_notification_digests
@@ -18,6 +19,7 @@ from .services.reminders import reminders_due as reminders_due_run
 __all__ = [
     "action_update_schedule",
     "build_submission_pdf",
+    "evidence_request_reminders",
     "reminders_due",
     "resume_link_send",
     "staff_notification_digests",
@@ -37,6 +39,13 @@ def reminders_due() -> None:
     """Run by Celery beat: write the invitations, reminders and overdue
     notices that have come due."""
     reminders_due_run()
+
+
+@shared_task(name="audits.evidence_request_reminders", ignore_result=True)
+def evidence_request_reminders() -> None:
+    """Run by Celery beat: remind agencies of evidence requests coming due
+    (each reminder once; none once answered)."""
+    evidence_request_reminders_due()
 
 
 @shared_task(name="audits.storage_orphans_remove", ignore_result=True)

@@ -45,6 +45,16 @@ urlpatterns = [
     path(
         P + "return/evaluation/responses/<int:challenge_id>/", evaluation_agency.challenge, name="challenge"
     ),
+    path(
+        P + "return/evidence-requests/<int:request_id>/",
+        evaluation_agency.evidence_request,
+        name="evidence_request",
+    ),
+    path(
+        P + "return/supplementary-evidence/<str:token>/",
+        evaluation_agency.supplementary_download,
+        name="supplementary_download",
+    ),
     # The action plan (audits/views/actions_agency.py).
     path(P + "return/actions/", actions_agency.plan, name="action_plan"),
     path(P + "return/actions/themes/<slug:theme_key>/add/", actions_agency.item_add, name="action_item_add"),

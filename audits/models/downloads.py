@@ -17,6 +17,7 @@ DOWNLOADS: dict[str, DownloadKind] = {
     "submission_pdf": DownloadKind("submission.pdf_downloaded", "the submitted copy (PDF)"),
     "draft_pdf": DownloadKind("submission.draft_pdf_downloaded", "a draft copy (PDF)"),
     "evidence": DownloadKind("evidence.downloaded", "evidence"),
+    "supplementary_evidence": DownloadKind("evidence.supplementary_downloaded", "supplementary evidence"),
     "action_plan_pdf": DownloadKind("action_plan.pdf_downloaded", "the action plan (PDF)"),
     "action_plan_xlsx": DownloadKind("action_plan.xlsx_downloaded", "the action plan (XLSX)"),
     "cycle_export": DownloadKind("cycle.exported", "the cycle's export"),

@@ -6,10 +6,12 @@ Before confirmation nothing is shown: moderations are the reviewers' working
 notes until then. Every function takes the partnership first."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import DateTimeField
+from django.db.models import DateField, DateTimeField
 from django.shortcuts import get_object_or_404
 
+from core.dates import uk_date
 from partnerships.models import Partnership
 from themes.models import Theme
 from themes.selectors import question_set_structure
@@ -17,11 +19,13 @@ from themes.selectors import question_set_structure
 from ..access import submission_owned
 from ..models import (
     Challenge,
+    EvidenceRequest,
     Rag,
     ReviewOutcome,
     Submission,
     SubmissionReview,
     SubmissionStatus,
+    SupplementaryEvidence,
     ThemeModeration,
     ThemeResponse,
 )
@@ -188,8 +192,137 @@ def submission_later_list(*, partnership: Partnership, submission: Submission) -
                     "text": challenge.resolution_reason,
                 }
             )
+    for request in evidence_request_list(partnership=partnership, submission=submission):
+        if not (since and request.requested_at < since):
+            entries.append(
+                {
+                    "at": _iso(request.requested_at),
+                    "what": f"Evidence requested, due {uk_date(request.due_on)}: "
+                    + ", ".join(t.title for t in request.theme_list),
+                    "by": f"{request.requested_by_name} (the partnership)",
+                    "text": request.what,
+                }
+            )
+        for item in request.item_list:
+            if since and item.created_at < since:
+                continue
+            described = (
+                f"{item.original_name} (SHA-256 {item.sha256})"
+                if item.kind == SupplementaryEvidence.Kind.FILE
+                else f"{item.title or item.url} – {item.url}"
+            )
+            entries.append(
+                {
+                    "at": _iso(item.created_at),
+                    "what": f"Supplementary evidence for {item.theme.title}: {described}",
+                    "by": f"{item.added_by_name} (the agency)",
+                    "text": item.note,
+                }
+            )
     entries.sort(key=lambda e: e["at"])
     return entries
+
+
+# --- evidence requests --------------------------------------------------------
+
+
+def _themes_by_id(submission: Submission) -> dict:
+    return {
+        t.pk: t
+        for t in question_set_structure(
+            partnership=submission.partnership_id, question_set_id=submission.question_set_id
+        ).themes
+    }
+
+
+def _attach(requests: list[EvidenceRequest], theme_ids: dict, items: list, themes: dict) -> list:
+    """Give each request `theme_list` (in theme order) and `item_list` (its
+    supplementary evidence, oldest first, each with its theme)."""
+    by_request: dict[int, list] = {}
+    for item in sorted(items, key=lambda i: (i.created_at, i.pk)):
+        item.theme = themes.get(item.theme_id)
+        by_request.setdefault(item.request_id, []).append(item)
+    for request in requests:
+        request.theme_list = sorted(
+            (themes[t] for t in theme_ids.get(request.pk, ()) if t in themes), key=lambda t: t.order
+        )
+        request.item_list = by_request.get(request.pk, [])
+    return requests
+
+
+def evidence_request_list(
+    *, partnership: Partnership, submission: Submission, details: bool = True
+) -> list[EvidenceRequest]:
+    """The return's evidence requests, oldest first, each with its themes
+    (`theme_list`) and what the agency sent (`item_list`): three queries,
+    none when the return was read with REVIEW_PAGE_FLAGS (its JSON). Without
+    `details`, the requests alone (one query)."""
+    submission_owned(partnership=partnership, submission=submission)
+    if not details:
+        return list(
+            EvidenceRequest.objects.filter(partnership=partnership, submission=submission).order_by(
+                "requested_at", "id"
+            )
+        )
+    themes = _themes_by_id(submission)
+    if hasattr(submission, "evidence_requests_json"):
+        requests = _from_json(EvidenceRequest, submission.evidence_requests_json)
+        items = _from_json(SupplementaryEvidence, submission.supplementary_json)
+        theme_ids: dict[int, list[int]] = {}
+        for row in submission.request_themes_json or []:
+            theme_ids.setdefault(row["r"], []).append(row["t"])
+    else:
+        requests = list(EvidenceRequest.objects.filter(partnership=partnership, submission=submission))
+        if not requests:
+            return []
+        theme_ids = {}
+        for request_id, theme_id in EvidenceRequest.themes.through.objects.filter(
+            evidencerequest__submission=submission
+        ).values_list("evidencerequest_id", "theme_id"):
+            theme_ids.setdefault(request_id, []).append(theme_id)
+        items = list(SupplementaryEvidence.objects.filter(partnership=partnership, submission=submission))
+    requests.sort(key=lambda r: (r.requested_at, r.pk))
+    return _attach(requests, theme_ids, items, themes)
+
+
+def evidence_request_get(*, partnership: Partnership, submission: Submission, pk) -> EvidenceRequest:
+    """One of the return's requests with its themes and evidence sent; 404
+    for another return's."""
+    submission_owned(partnership=partnership, submission=submission)
+    request = get_object_or_404(EvidenceRequest, partnership=partnership, submission=submission, pk=pk)
+    request.submission = submission
+    theme_ids = {request.pk: list(request.themes.values_list("pk", flat=True))}
+    items = list(SupplementaryEvidence.objects.filter(request=request))
+    return _attach([request], theme_ids, items, _themes_by_id(submission))[0]
+
+
+def supplementary_evidence_get(*, partnership: Partnership, submission: Submission, token: str):
+    """A file the agency sent in answer to a request, by its token; 404 for
+    another return's."""
+    submission_owned(partnership=partnership, submission=submission)
+    return get_object_or_404(
+        SupplementaryEvidence, partnership=partnership, submission=submission, token=token, kind="file"
+    )
+
+
+def _json_value(field, value):
+    if value and isinstance(field, DateTimeField):
+        return _json_datetime(value)
+    if value and isinstance(field, DateField):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _from_json(model, rows) -> list:
+    """Unsaved-looking instances of `model` from a JSON list of its rows (as
+    audits.selectors.review._rows_json makes them)."""
+    fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    found = []
+    for row in rows or []:
+        values = [_json_value(f, row[f.attname]) for f in fields]
+        found.append(model.from_db("default", names, values))
+    return found
 
 
 def review_challenges(*, partnership: Partnership, submission: Submission) -> list[Challenge]:
@@ -199,25 +332,10 @@ def review_challenges(*, partnership: Partnership, submission: Submission) -> li
     submission_owned(partnership=partnership, submission=submission)
     if not hasattr(submission, "challenges_json"):
         return challenge_list(partnership=partnership, submission=submission, messages=False)
-    themes = {
-        t.pk: t
-        for t in question_set_structure(
-            partnership=submission.partnership_id, question_set_id=submission.question_set_id
-        ).themes
-    }
-    fields = Challenge._meta.concrete_fields
-    names = [f.attname for f in fields]
-    found = []
-    for row in submission.challenges_json or []:
-        values = [
-            _json_datetime(row[f.attname])
-            if isinstance(f, DateTimeField) and row[f.attname]
-            else row[f.attname]
-            for f in fields
-        ]
-        challenge = Challenge.from_db("default", names, values)
+    themes = _themes_by_id(submission)
+    found = _from_json(Challenge, submission.challenges_json)
+    for challenge in found:
         if challenge.theme_id is not None:
             challenge.theme = themes.get(challenge.theme_id)
-        found.append(challenge)
     found.sort(key=lambda c: (c.opened_at, c.pk))
     return found

@@ -37,6 +37,7 @@ from ..models import (
     AuditCycle,
     Challenge,
     Evidence,
+    EvidenceRequest,
     MeetingAction,
     Rag,
     ResumeLink,
@@ -46,6 +47,7 @@ from ..models import (
     Submission,
     SubmissionPdf,
     SubmissionStatus,
+    SupplementaryEvidence,
     ThemeModeration,
     ThemeResponse,
     evaluated_q,
@@ -133,6 +135,17 @@ REVIEW_PAGE_FLAGS = {
     # The agency's responses to the evaluation (audits.selectors.evaluation.
     # review_challenges reads them from here: no query of their own).
     "challenges_json": _rows_json(Challenge),
+    # Its evidence requests, the themes each asks about and the supplementary
+    # evidence sent (audits.selectors.evaluation.evidence_request_list).
+    "evidence_requests_json": _rows_json(EvidenceRequest),
+    "request_themes_json": Subquery(
+        EvidenceRequest.themes.through.objects.filter(evidencerequest__submission=OuterRef("pk"))
+        .order_by()
+        .values("evidencerequest__submission")
+        .annotate(j=JSONList(JSONObject(r=F("evidencerequest_id"), t=F("theme_id"))))
+        .values("j")[:1]
+    ),
+    "supplementary_json": _rows_json(SupplementaryEvidence),
 }
 
 
@@ -392,6 +405,33 @@ def _words(event: AuditEvent) -> tuple[str, str]:
     if verb == "review.confirmed":
         emailed = ", ".join(d.get("emailed", []))
         return f"Confirmed the evaluation: {_outcome(d.get('outcome'))}; emailed to {emailed}", ""
+    if verb == "challenge.opened":
+        return f"Challenged the evaluation: {d.get('theme') or 'the evaluation as a whole'}", d.get(
+            "message", ""
+        )
+    if verb == "challenge.replied":
+        who = "The agency wrote" if d.get("from_agency") else "Replied to the agency"
+        return f"{who} about {d.get('theme') or 'the evaluation as a whole'}", d.get("message", "")
+    if verb == "challenge.resolved":
+        subject = d.get("theme") or "the evaluation as a whole"
+        if d.get("rating_changed"):
+            decision = (
+                f"moderated rating changed from {_rag(d.get('rag_before'))} to {_rag(d.get('rag_after'))}"
+            )
+        elif d.get("theme"):
+            decision = f"moderated rating kept at {_rag(d.get('rag_after'))}"
+        else:
+            decision = "the evaluation stands"
+        return f"Gave the final word on the challenge of {subject}: {decision}", d.get("reason", "")
+    if verb == "evidence.requested":
+        return (
+            f"Asked for evidence on {', '.join(d.get('themes', []))}, due {uk_date(d.get('due_on'))}",
+            d.get("what", ""),
+        )
+    if verb == "evidence.supplementary_added":
+        return f"Sent supplementary evidence “{d.get('evidence', '')}” for “{d.get('theme', '')}”", d.get(
+            "note", ""
+        )
     if verb in ("meeting.recorded", "meeting.updated"):
         action = "Recorded" if verb == "meeting.recorded" else "Updated"
         return f"{action} the {d.get('kind', 'meeting').lower()} of {uk_date(d.get('held_on'))}", ""

@@ -15,13 +15,13 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Evidence, SubmissionPdf
+from ..models import Evidence, SubmissionPdf, SupplementaryEvidence
 
 logger = logging.getLogger(__name__)
 
 ORPHAN_AGE = timedelta(days=1)
 # Folders of private storage whose every file belongs to a row.
-ROW_BACKED_FOLDERS = ("evidence", "submission-pdfs")
+ROW_BACKED_FOLDERS = ("evidence", "submission-pdfs", "supplementary-evidence")
 
 
 def _files_under(storage, folder: str):
@@ -64,6 +64,7 @@ def storage_orphans_remove(*, now=None, storage=None) -> dict:
 
     referenced = set(Evidence.objects.exclude(file="").values_list("file", flat=True))
     referenced |= set(SubmissionPdf.objects.exclude(file="").values_list("file", flat=True))
+    referenced |= set(SupplementaryEvidence.objects.exclude(file="").values_list("file", flat=True))
     for folder in ROW_BACKED_FOLDERS:
         for name in _files_under(storage, folder):
             if name in referenced:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views.staff import challenges, review
+from ..views.staff import challenges, evidence_requests, review
 
 R = "returns/<str:reference>/"
 M = "cycles/<slug:cycle_slug>/meetings/"
@@ -26,6 +26,16 @@ urlpatterns = [
         R + "responses/<int:challenge_id>/final-word/",
         challenges.challenge_resolve_view,
         name="staff_return_challenge_resolve",
+    ),
+    path(
+        R + "evidence-requests/new/",
+        evidence_requests.evidence_request_create_view,
+        name="staff_return_evidence_request_create",
+    ),
+    path(
+        R + "supplementary-evidence/<str:token>/",
+        evidence_requests.supplementary_download,
+        name="staff_return_supplementary",
     ),
     path(M, review.meeting_list, name="staff_cycle_meetings"),
     path(M + "new/", review.meeting_create, name="staff_cycle_meeting_create"),

@@ -21,7 +21,7 @@ from ..forms.journey import ContributorForm, DeclarationForm, ThemeForm
 from ..models import AnswerValue, Rag
 from ..selectors.actions import action_item_list, action_items_attach, action_plan
 from ..selectors.cycles import theme_last_cycle
-from ..selectors.evaluation import challenge_list, evaluation_for_agency
+from ..selectors.evaluation import challenge_list, evaluation_for_agency, evidence_request_list
 from ..selectors.review import return_for_changes_current
 from ..services.downloads import download_record, evidence_download_detail
 from ..services.links import progression_link_send
@@ -99,6 +99,11 @@ def task_list(request, access):
                 partnership=request.partnership, submission=submission, messages=False
             )
             if evaluation
+            else [],
+            "evidence_requests": evidence_request_list(
+                partnership=request.partnership, submission=submission, details=False
+            )
+            if submission.is_locked
             else [],
         },
     )

@@ -1,9 +1,11 @@
 """The agency's side of a confirmed evaluation: responding to it or
 challenging it (a theme's rating or the whole evaluation), and the
-conversation that follows. Every view needs the agency session
+conversation that follows; and answering the partnership's evidence
+requests with supplementary evidence, the return staying locked. Every view needs the agency session
 (agency_required) and reaches only that session's return: another return's
 challenge is a 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,10 +15,19 @@ from partnerships.middleware import partnership_reverse as _url
 from themes.selectors import question_set_structure
 
 from .. import policy
-from .agency_session import agency_required
-from ..forms.evaluation import ChallengeMessageForm, ChallengeStartForm
-from ..selectors.evaluation import challenge_get, evaluation_confirmed_get
+from ..forms.evaluation import ChallengeMessageForm, ChallengeStartForm, SupplementaryEvidenceForm
+from ..selectors.evaluation import (
+    challenge_get,
+    evaluation_confirmed_get,
+    evidence_request_get,
+    supplementary_evidence_get,
+)
 from ..services.challenges import challenge_message_add, challenge_open
+from ..services.downloads import download_record, evidence_download_detail
+from ..services.evidence_files import EVIDENCE_TYPES_HINT
+from ..services.evidence_requests import supplementary_evidence_add
+from .agency_session import agency_required
+from .evidence import evidence_file_response
 
 TOP = "#main-content"
 
@@ -90,3 +101,65 @@ def challenge(request, access, challenge_id):
         "audits/evaluation/challenge.html",
         _context(access, challenge=item, form=form, can_write=bool(open_), why_not=open_.why_not),
     )
+
+
+# --- evidence requests ------------------------------------------------------------
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def evidence_request(request, access, request_id):
+    submission = access.submission
+    ask = evidence_request_get(partnership=request.partnership, submission=submission, pk=request_id)
+    may = policy.may_answer_evidence_request(submission)
+    form = SupplementaryEvidenceForm(request.POST or None, request.FILES or None, themes=ask.theme_list)
+    if request.method == "POST" and not may:
+        messages.error(request, may.why_not)
+        return redirect(_url(request, "evidence_request", request_id=ask.pk) + TOP)
+    if done := form_post(
+        request,
+        form,
+        lambda data: supplementary_evidence_add(
+            request=ask,
+            theme=form.chosen_theme(),
+            actor=access.actor,
+            upload=data.get("evidence_file"),
+            url=data.get("evidence_url", ""),
+            title=data.get("evidence_title", ""),
+            note=data.get("note", ""),
+        ),
+        done=lambda item: (
+            f"{item} sent to the partnership",
+            _url(request, "evidence_request", request_id=ask.pk) + "#sent",
+        ),
+    ):
+        return done
+    return render(
+        request,
+        "audits/evaluation/evidence_request.html",
+        _context(
+            access,
+            ask=ask,
+            form=form,
+            can_answer=bool(may),
+            why_not=may.why_not,
+            evidence_hint=EVIDENCE_TYPES_HINT,
+            max_upload_mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        ),
+    )
+
+
+@agency_required
+def supplementary_download(request, access, token):
+    item = supplementary_evidence_get(
+        partnership=request.partnership, submission=access.submission, token=token
+    )
+    download_record(
+        partnership=request.partnership,
+        actor=access.actor,
+        what="supplementary_evidence",
+        submission=access.submission,
+        obj=item,
+        detail=evidence_download_detail(item),
+    )
+    return evidence_file_response(item)

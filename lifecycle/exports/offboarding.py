@@ -23,7 +23,7 @@ PROJECT_APPS = ("core", "accounts", "partnerships", "themes", "audits", "surveys
 # Secrets, or hashes of them, never leave in an export.
 SECRET_FIELDS = {"token", "token_hash"}
 # Private storage folders named by partnership id.
-STORAGE_FOLDERS = ("evidence", "submission-pdfs", "reference-sheets")
+STORAGE_FOLDERS = ("evidence", "submission-pdfs", "reference-sheets", "supplementary-evidence")
 
 
 def _path_to_partnership(model) -> str | None:

@@ -417,6 +417,8 @@ CELERY_BEAT_SCHEDULE = {
     # member a day however often this runs (hourly, so a missed run costs an
     # hour; audits/services/notifications.py).
     "staff-notification-digests": {"task": "audits.staff_notification_digests", "schedule": 3600.0},
+    # Reminders of evidence requests coming due (idempotent: each once).
+    "evidence-request-reminders": {"task": "audits.evidence_request_reminders", "schedule": 3600.0},
     # Personal data of cycles past their partnership's retention period.
     "retention-run": {"task": "lifecycle.retention_run", "schedule": 86400.0},
     # Registrations never confirmed, and declined ones' contact details.

@@ -138,7 +138,8 @@ CASES = {
         },
     ),
     # Issue 14: the partnership's reply or final word on a response to its
-    # evaluation (a kind named by audits/emails.py, not OutboundEmail.Kind).
+    # evaluation, and evidence requests with their reminders (kinds named
+    # by audits/emails.py rather than OutboundEmail.Kind).
     "challenge_reply": (
         "challenge_reply",
         True,
@@ -150,6 +151,28 @@ CASES = {
             "rating_changed": True,
             "rag_before": "Amber",
             "rag_after": "Green",
+        },
+    ),
+    "evidence_request": (
+        "evidence_request",
+        True,
+        {
+            "request_id": 0,
+            "what": 'The log & "minutes" <2026>',
+            "due_on": "2026-12-20",
+            "themes": ["Leadership & <Governance>"],
+            "requested_by_name": PERSON,
+        },
+    ),
+    "evidence_reminder": (
+        "evidence_reminder",
+        True,
+        {
+            "request_id": 0,
+            "what": 'The log & "minutes" <2026>',
+            "due_on": "2026-12-20",
+            "themes": ["Leadership & <Governance>"],
+            "days_left": 2,
         },
     ),
 }

@@ -7,18 +7,27 @@ this partnership: sent for a fresh link; under its own partnership's address,
 the row is not found)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import ReviewOutcome
 from audits.services import resume_link_create
 from audits.services.challenges import challenge_open
+from audits.services.evidence_requests import (
+    EvidenceRequestData,
+    evidence_request_create,
+    supplementary_evidence_add,
+)
 from audits.services.review import review_evaluation_confirm, review_outcome_save
 from core.domain import Actor
 from tests.audits.review_support import submit
+from tests.audits.test_views_journey import TINY_PDF
 from tests.factories import AgencyFactory, SubmissionFactory, submission_complete
 from tests.staff import staff_user
 
@@ -41,6 +50,28 @@ def _challenge(w, submission):
     return challenge_open(
         submission=submission, theme=None, body="We disagree", actor=Actor(name="Sam", email="sam@x.example")
     ).pk
+
+
+def _request(w, submission):
+    theme = w.question_set.themes.order_by("order").first()
+    return evidence_request_create(
+        submission=submission,
+        data=EvidenceRequestData(
+            themes=[theme], what="The log", due_on=timezone.localdate() + timedelta(days=14)
+        ),
+        actor=Actor(name="Rita", email="rita@staff.example"),
+    )
+
+
+def _supplementary(w, submission):
+    request = _request(w, submission)
+    item = supplementary_evidence_add(
+        request=request,
+        theme=request.themes.get(),
+        upload=SimpleUploadedFile("log.pdf", TINY_PDF, content_type="application/pdf"),
+        actor=Actor(name="Sam", email="sam@x.example"),
+    )
+    return {"token": item.token}
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,15 @@ CASES = [
         data={"message": "More"},
         ok=(302,),
     ),
+    AgencyCase("evidence_request", lambda w, s: {"request_id": _request(w, s).pk}),
+    AgencyCase(
+        "evidence_request",
+        lambda w, s: {"request_id": _request(w, s).pk},
+        method="post",
+        data={"theme": "__first__", "evidence_url": "https://example.org/log", "evidence_title": "Log"},
+        ok=(302,),
+    ),
+    AgencyCase("supplementary_download", _supplementary),
 ]
 
 
@@ -79,9 +119,10 @@ def session(submission, email) -> Client:
     return client
 
 
-def ask(client, case, partnership, kwargs):
+def ask(client, case, partnership, kwargs, theme_key=""):
     url = reverse(case.url_name, kwargs={"partnership_slug": partnership.slug, **kwargs})
-    return client.post(url, case.data or {}) if case.method == "post" else client.get(url)
+    data = {k: (theme_key if v == "__first__" else v) for k, v in (case.data or {}).items()}
+    return client.post(url, data) if case.method == "post" else client.get(url)
 
 
 def is_fresh_link_redirect(response, partnership) -> bool:
@@ -110,7 +151,8 @@ def test_agency_url_authorisation(case):
     assert is_fresh_link_redirect(ask(Client(), case, a.partnership, kwargs), a.partnership)
 
     # The return's own agency.
-    response = ask(session(mine, a.contact.email), case, a.partnership, kwargs)
+    first = a.question_set.themes.order_by("order").first().key
+    response = ask(session(mine, a.contact.email), case, a.partnership, kwargs, first)
     assert response.status_code in case.ok, response.status_code
 
     # Another agency of this partnership, signed in to its own return.

@@ -17,9 +17,11 @@ from core.views import form_post
 from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
+from themes.selectors import question_set_structure
 
 from ... import policy
 from ...access import cycle_access, submission_access
+from ...forms.evaluation import EvidenceRequestForm
 from ...forms.review import (
     ACTION_ROWS,
     ActionFormSet,
@@ -34,16 +36,16 @@ from ...models.review import OUTCOME_HINTS
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.benchmark import agency_benchmark
-from ...selectors.evaluation import review_challenges
+from ...selectors.evaluation import evidence_request_list, review_challenges
 from ...selectors.queue import review_theme_position
 from ...services.downloads import download_record, evidence_download_detail
 from ...services.emails import submission_email_recipients
+from ...services.evidence_requests import evaluation_confirm_with_request
 from ...services.links import resume_link_revoke
 from ...services.review import (
     StaleReviewError,
     meeting_save,
     moderations_state,
-    review_evaluation_confirm,
     review_outcome_save,
     submission_return,
     theme_moderation_save,
@@ -115,6 +117,7 @@ def review(request, reference):
             question_set_id=submission.question_set_id,
         )
     challenges = review_challenges(partnership=partnership, submission=submission)
+    evidence_requests = evidence_request_list(partnership=partnership, submission=submission)
     return render(
         request,
         "staff/review/review.html",
@@ -141,7 +144,10 @@ def review(request, reference):
             else [],
             "answer_labels": dict(AnswerValue.choices),
             "now": timezone.now(),
+            "today": timezone.localdate(),
             "challenges": challenges,
+            "evidence_requests": evidence_requests,
+            "may_request_evidence": bool(policy.may_request_evidence(submission)),
             "challenges_open": [c for c in challenges if c.status == "open"],
             **_review_state(submission),
         },
@@ -330,6 +336,18 @@ def confirm(request, reference):
     if state["reviewable"] and not (review and review.outcome):
         messages.info(request, "Choose an outcome and write a message to the agency first")
         return redirect(_url(request, "staff_return_outcome", reference=submission.reference))
+    # With an outcome of Further evidence requested, the page can ask for
+    # the evidence too (optional): confirmed and requested in one step.
+    # Bound on every POST: a confirmation with nothing asked for posts no
+    # fields of it at all.
+    request_form = None
+    if state["reviewable"] and review and review.outcome == ReviewOutcome.FURTHER_EVIDENCE:
+        request_form = EvidenceRequestForm(
+            request.POST if request.method == "POST" else None,
+            submission=submission,
+            themes=_themes(submission),
+            optional=True,
+        )
     sections = review_selectors.review_sections(partnership=request.partnership, submission=submission)
     unmoderated = [s.theme for s in sections if s.moderation is None]
     shown = {
@@ -340,11 +358,13 @@ def confirm(request, reference):
         request.POST if request.method == "POST" else None, unmoderated=len(unmoderated), initial=shown
     )
     stale = None
-    if request.method == "POST" and form.is_valid():
+    request_ok = request_form is None or request.method != "POST" or request_form.is_valid()
+    if request.method == "POST" and form.is_valid() and request_ok:
         try:
-            review_evaluation_confirm(
+            evaluation_confirm_with_request(
                 submission=submission,
                 actor=request.staff_actor,
+                request=request_form.request_data() if request_form is not None else None,
                 expected_version=form.cleaned_data["version"],
                 expected_moderations=form.cleaned_data["moderations"],
             )
@@ -372,10 +392,18 @@ def confirm(request, reference):
             "sections": sections,
             "unmoderated": unmoderated,
             "form": form,
+            "forms": [request_form] if request_form is not None else [],
             "recipients": submission_email_recipients(submission=submission),
+            "request_form": request_form,
             **state,
         },
     )
+
+
+def _themes(submission):
+    return question_set_structure(
+        partnership=submission.partnership_id, question_set_id=submission.question_set_id
+    ).themes
 
 
 # --- return for changes -------------------------------------------------------

@@ -11,7 +11,10 @@ from audits.models import (
     ActionUpdate,
     ActionUpdateRequest,
     AuditCycle,
+    Challenge,
+    ChallengeMessage,
     Evidence,
+    EvidenceRequest,
     MeetingAction,
     ResumeLink,
     ReturnForChanges,
@@ -19,6 +22,7 @@ from audits.models import (
     Submission,
     SubmissionPdf,
     SubmissionReview,
+    SupplementaryEvidence,
     ThemeModeration,
     ThemeResponse,
 )
@@ -43,6 +47,10 @@ WHAT_GOES = {
     "returns_for_changes": "Returns for changes: which staff member sent them back",
     "meetings": "Meetings: the panel's names and who recorded the meeting",
     "meeting_actions": "Meetings' agreed actions: their owners' names",
+    "challenges": "Responses to evaluations: who started them and who gave the final word",
+    "challenge_messages": "Messages about evaluations: who wrote them",
+    "evidence_requests": "Evidence requests: which staff member asked",
+    "supplementary_evidence": "Supplementary evidence: who sent it",
     "resume_links": "Links to returns (deleted)",
     "emails": "Emails sent about returns: recipients and content",
     "audit_events": "History entries: who did it",
@@ -121,6 +129,21 @@ def cycle_personal_data(
         "meeting_actions": MeetingAction.objects.filter(
             meeting__partnership=partnership, meeting__cycle=cycle
         ).exclude(owner=""),
+        "challenges": Challenge.objects.filter(**in_cycle).filter(
+            ~Q(opened_by_name="")
+            | ~Q(opened_by_email="")
+            | Q(resolved_by__isnull=False)
+            | ~Q(resolved_by_name="")
+        ),
+        "challenge_messages": ChallengeMessage.objects.filter(
+            partnership=partnership, challenge__submission__cycle=cycle
+        ).filter(~Q(author_name="") | ~Q(author_email="") | Q(author_user__isnull=False)),
+        "evidence_requests": EvidenceRequest.objects.filter(**in_cycle).filter(
+            Q(requested_by__isnull=False) | ~Q(requested_by_name="")
+        ),
+        "supplementary_evidence": SupplementaryEvidence.objects.filter(**in_cycle).exclude(
+            added_by_name="", added_by_email=""
+        ),
         "resume_links": ResumeLink.objects.filter(**in_cycle),
         "emails": OutboundEmail.objects.filter(**in_cycle).exclude(
             to_name="", to_email="", context={}, last_error=""

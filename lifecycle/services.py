@@ -92,6 +92,16 @@ def cycle_anonymise(
     counts["returns_for_changes"] = rows["returns_for_changes"].update(returned_by=None, returned_by_name="")
     counts["meetings"] = rows["meetings"].update(created_by=None, panel_members="")
     counts["meeting_actions"] = rows["meeting_actions"].update(owner="")
+    counts["challenges"] = rows["challenges"].update(
+        opened_by_name="", opened_by_email="", resolved_by=None, resolved_by_name=""
+    )
+    counts["challenge_messages"] = rows["challenge_messages"].update(
+        author_name="", author_email="", author_user=None
+    )
+    counts["evidence_requests"] = rows["evidence_requests"].update(requested_by=None, requested_by_name="")
+    counts["supplementary_evidence"] = rows["supplementary_evidence"].update(
+        added_by_name="", added_by_email=""
+    )
     counts["resume_links"] = rows["resume_links"].delete()[0]
     emails = rows["emails"]
     emails.filter(status=OutboundEmail.Status.PENDING).update(status=OutboundEmail.Status.CANCELLED)

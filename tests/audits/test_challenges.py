@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audits import policy
+from audits.exports.pdf import submission_pdf_html
 from audits.models import (
     Challenge,
     ChallengeMessage,
@@ -17,7 +18,6 @@ from audits.models import (
     SubmissionPdf,
     ThemeModeration,
 )
-from audits.exports.pdf import submission_pdf_html
 from audits.services.challenges import (
     ChallengeClosedError,
     challenge_message_add,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0017_answer_index_covers_value'),
+        ('audits', '0018_staff_notifications'),
         ('partnerships', '0003_staff_invitations'),
         ('themes', '0002_local_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

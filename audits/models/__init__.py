@@ -373,9 +373,9 @@ class Evidence(models.Model):
 # Each part of the product keeps its models in a module of its own beside this
 # one; importing them here registers them with Django.
 from .actions import *  # noqa: E402,F403
-from .notifications import *  # noqa: E402,F403
 from .challenges import *  # noqa: E402,F403
 from .evidence_requests import *  # noqa: E402,F403
+from .notifications import *  # noqa: E402,F403
 from .pdf import *  # noqa: E402,F403
 from .question_sets import *  # noqa: E402,F403
 from .review import *  # noqa: E402,F403

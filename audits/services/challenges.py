@@ -17,6 +17,7 @@ staff notifications when the agency does.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_event_record
@@ -29,6 +30,7 @@ from ..models import (
     Challenge,
     ChallengeMessage,
     ChallengeStatus,
+    NotificationKind,
     Rag,
     Submission,
     SubmissionReview,
@@ -37,6 +39,7 @@ from ..models import (
 )
 from .emails import submission_email_context, submission_email_recipients
 from .links import resume_link_create
+from .notifications import staff_notification_queue
 from .pdf import submission_pdf_later_record
 
 BODY_MAX = 5000
@@ -69,6 +72,30 @@ def _locked_challenge(challenge: Challenge) -> tuple[Submission, Challenge]:
     challenge = Challenge.objects.select_for_update(of=("self",)).select_related("theme").get(pk=challenge.pk)
     policy.may_add_to_challenge(challenge).refuse(ChallengeClosedError)
     return submission, challenge
+
+
+def _tell_staff(
+    *, submission: Submission, challenge: Challenge, message: ChallengeMessage, first: bool
+) -> None:
+    """The partnership's staff who want to hear of challenges (their
+    notification preferences): each agency message is one event."""
+    what = "Challenged" if first else "Wrote again about"
+    subject = challenge.theme.title if challenge.theme_id else "the evaluation as a whole"
+    staff_notification_queue(
+        partnership=submission.partnership,
+        kind=NotificationKind.CHALLENGE,
+        submission=submission,
+        event_key=f"challenge-message:{message.pk}",
+        summary=f"{what} {subject}: {message.body}",
+        path=reverse(
+            "staff_return_challenge",
+            kwargs={
+                "partnership_slug": submission.partnership.slug,
+                "reference": submission.reference,
+                "challenge_id": challenge.pk,
+            },
+        ),
+    )
 
 
 def _tell_agency(*, submission: Submission, challenge: Challenge, what: str, dedupe: str, **extra) -> None:
@@ -123,7 +150,7 @@ def challenge_open(*, submission: Submission, theme: Theme | None, body: str, ac
         opened_by_name=actor.name,
         opened_by_email=actor.email,
     )
-    ChallengeMessage.objects.create(
+    message = ChallengeMessage.objects.create(
         partnership_id=submission.partnership_id,
         challenge=challenge,
         from_agency=True,
@@ -140,6 +167,7 @@ def challenge_open(*, submission: Submission, theme: Theme | None, body: str, ac
         obj=challenge,
         detail={"theme": theme.title if theme else "", "message": body},
     )
+    _tell_staff(submission=submission, challenge=challenge, message=message, first=True)
     submission_pdf_later_record(submission=submission, actor=actor)
     return challenge
 
@@ -178,7 +206,9 @@ def challenge_message_add(
             "message": body,
         },
     )
-    if not from_agency:
+    if from_agency:
+        _tell_staff(submission=submission, challenge=challenge, message=message, first=False)
+    else:
         _tell_agency(
             submission=submission,
             challenge=challenge,

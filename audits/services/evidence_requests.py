@@ -33,6 +33,7 @@ from themes.models import Theme
 from .. import policy
 from ..models import (
     EvidenceRequest,
+    NotificationKind,
     ReviewOutcome,
     Submission,
     SubmissionReview,
@@ -42,6 +43,7 @@ from ..models import (
 from .emails import submission_email_context, submission_email_recipients
 from .evidence_files import evidence_file_inspect, evidence_file_name
 from .links import resume_link_create
+from .notifications import staff_notification_queue
 from .pdf import submission_pdf_later_record
 from .review import review_evaluation_confirm
 
@@ -305,6 +307,15 @@ def supplementary_evidence_add(
             "sha256": item.sha256,
             "note": note,
         },
+    )
+    # Staff who want to hear of answers to evidence requests: each piece
+    # of evidence sent is one event.
+    staff_notification_queue(
+        partnership=submission.partnership,
+        kind=NotificationKind.EVIDENCE_ANSWERED,
+        submission=submission,
+        event_key=f"supplementary-evidence:{item.pk}",
+        summary=f"Sent {item} for {theme.title}, answering the request due {request.due_on:%-d %B %Y}",
     )
     submission_pdf_later_record(submission=submission, actor=actor)
     return item

@@ -214,3 +214,15 @@ def test_messages_are_append_only_in_the_database(a):
         ChallengeMessage.objects.filter(pk=message.pk).update(body="Rewritten")
     with pytest.raises(IntegrityError), transaction.atomic():
         ChallengeMessage.objects.filter(pk=message.pk).delete()
+
+
+def test_staff_who_want_them_are_told_of_each_agency_message(a):
+    from audits.models import StaffNotification
+
+    reviewer = confirm(a)  # a reviewer: told of each challenge by default
+    challenge = challenge_open(submission=a.submission, theme=None, body="We disagree", actor=AGENCY)
+    challenge_message_add(challenge=challenge, body="And more", actor=AGENCY, from_agency=True)
+    challenge_message_add(challenge=challenge, body="Noted", actor=reviewer, from_agency=False)
+    told = StaffNotification.objects.filter(submission=a.submission, kind="challenge")
+    assert told.count() == 2  # the agency's two messages; not the partnership's own reply
+    assert {n.membership.user for n in told} == {reviewer.user}

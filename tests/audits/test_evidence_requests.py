@@ -253,3 +253,12 @@ def test_a_reminder_written_before_the_answer_is_not_sent(a, reviewer):
     assert kind.obsolete(row) == ""
     supplementary_evidence_add(request=request, theme=themes(a)[0], upload=pdf_upload(), actor=AGENCY)
     assert "answered" in kind.obsolete(row)
+
+
+def test_staff_who_want_them_are_told_of_evidence_sent(a, reviewer):
+    from audits.models import StaffNotification
+
+    request = ask(a, reviewer)
+    supplementary_evidence_add(request=request, theme=themes(a)[0], upload=pdf_upload(), actor=AGENCY)
+    told = StaffNotification.objects.get(submission=a.submission, kind="evidence_answered")
+    assert told.membership.user == reviewer.user and "log.pdf" in told.summary

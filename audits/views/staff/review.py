@@ -342,6 +342,8 @@ def confirm(request, reference):
     # fields of it at all.
     request_form = None
     if state["reviewable"] and review and review.outcome == ReviewOutcome.FURTHER_EVIDENCE:
+        # Bound on every POST: a confirmation with nothing asked for posts
+        # no fields at all.
         request_form = EvidenceRequestForm(
             request.POST if request.method == "POST" else None,
             submission=submission,

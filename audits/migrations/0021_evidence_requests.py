@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0019_evaluation_challenges'),
+        ('audits', '0020_evaluation_challenges'),
         ('partnerships', '0003_staff_invitations'),
         ('themes', '0002_local_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0018_staff_notifications'),
+        ('audits', '0019_review_queue'),
         ('partnerships', '0003_staff_invitations'),
         ('themes', '0002_local_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -60,13 +60,20 @@ def test_a_reviewer_confirms_further_evidence_with_a_request(client, a):
     assert "Ask for specific evidence (optional)" in page
     theme = a.question_set.themes.order_by("order").first()
     # Half filled in: errors, what was typed kept, nothing confirmed.
-    page = html(reviewer.post(confirm, {"themes": [theme.key], "what": "Kept words"}))
+    shown = {
+        "version": str(SubmissionReview.objects.get(submission=a.submission).version),
+        "moderations": "",
+        "without_moderation": "on",
+    }
+    page = html(reviewer.post(confirm, {**shown, "themes": [theme.key], "what": "Kept words"}))
     assert (
         "There is a problem" in page and "Enter the date the evidence is due" in page and "Kept words" in page
     )
     assert not SubmissionReview.objects.get(submission=a.submission).is_confirmed
     due = timezone.localdate() + timedelta(days=14)
-    response = reviewer.post(confirm, {"themes": [theme.key], "what": "The training log", **date_parts(due)})
+    response = reviewer.post(
+        confirm, {**shown, "themes": [theme.key], "what": "The training log", **date_parts(due)}
+    )
     assert response.status_code == 302
     assert SubmissionReview.objects.get(submission=a.submission).is_confirmed
     request = EvidenceRequest.objects.get(submission=a.submission)

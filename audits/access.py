@@ -15,6 +15,11 @@ returns of the agencies it has accepted links with, and only those.
 accepted links; a return is reached only if both its partnership and its
 agency are in one pair.
 
+Within a partnership, a member of staff may see only some agencies (a
+locality lead: partnerships/scope.py): `submission_access` and
+`submission_owned` answer 404 for a return of an agency outside the scope
+of the request, as for a return of another partnership.
+
 The tenancy tests of this layer are tests/audits/test_access.py; PostgreSQL
 holds the same rule underneath (a submission's cycle, agency and question
 set all belong to its partnership).
@@ -27,6 +32,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Partnership
+from partnerships.scope import scope_current
 
 from .models import AuditCycle, Submission, SubmissionReview
 
@@ -64,7 +70,10 @@ def submission_access(
     queryset = Submission.objects.select_related("agency", "cycle", "question_set", "partnership", "review")
     if annotate:
         queryset = queryset.annotate(**annotate)
+    scope = scope_current()
+    queryset = queryset.filter(scope.agencies("agency__"))
     submission = get_object_or_404(queryset, partnership=partnership, **lookup)
+    submission.seen_in_scope = scope
     try:
         submission.review_or_none = submission.review
     except SubmissionReview.DoesNotExist:
@@ -83,6 +92,12 @@ def submission_owned(*, partnership: Partnership, submission: Submission) -> Sub
     """A return already in hand, checked to be the partnership's."""
     if submission.partnership_id != partnership.pk:
         raise Http404("No such return")
+    scope = scope_current()
+    if scope.is_whole or getattr(submission, "seen_in_scope", None) == scope:
+        return submission
+    if not Submission.objects.filter(scope.agencies("agency__"), pk=submission.pk).exists():
+        raise Http404("No such return")
+    submission.seen_in_scope = scope
     return submission
 
 

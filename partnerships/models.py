@@ -192,6 +192,7 @@ class StaffRole(models.TextChoices):
     ADMIN = "admin", "Partnership admin"
     REVIEWER = "reviewer", "Reviewer"
     READ_ONLY = "read_only", "Read-only"
+    LOCALITY_LEAD = "locality_lead", "Locality lead"
 
 
 class StaffMembership(models.Model):
@@ -208,6 +209,9 @@ class StaffMembership(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
     display_name = models.CharField(max_length=200, blank=True)
+    # A locality lead's localities: they see and review only the agencies in
+    # these (partnerships.scope). Empty for every other role.
+    localities = models.ManyToManyField(Locality, blank=True, related_name="+")
     # Set by partnerships.staff.staff_required at most every few minutes.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -241,6 +245,8 @@ class StaffInvitation(models.Model):
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=StaffRole.choices)
+    # A locality lead's localities, given to the membership on acceptance.
+    localities = models.ManyToManyField(Locality, blank=True, related_name="+")
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     expires_at = models.DateTimeField()
     created_by = models.ForeignKey(

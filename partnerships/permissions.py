@@ -18,6 +18,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     StaffRole.ADMIN: frozenset({Perm.VIEW, Perm.REVIEW, Perm.MANAGE}),
     StaffRole.REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW}),
     StaffRole.READ_ONLY: frozenset({Perm.VIEW}),
+    # A reviewer's permissions over fewer agencies: partnerships/scope.py.
+    StaffRole.LOCALITY_LEAD: frozenset({Perm.VIEW, Perm.REVIEW}),
 }
 
 
@@ -30,4 +32,5 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     StaffRole.ADMIN: "What a reviewer can do, and set up cycles, question sets, agencies and staff.",
     StaffRole.REVIEWER: "See returns and reports, evaluate returns, send reminders, return for changes.",
     StaffRole.READ_ONLY: "See progress, returns, reports and exports, but change nothing.",
+    StaffRole.LOCALITY_LEAD: "What a reviewer can do, for the agencies in the localities they lead only.",
 }

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.aggregates import JSONList
 from core.process_cache import ProcessCache
 
 from .models import Agency, AgencyContact, Locality, Partnership, StaffInvitation, StaffMembership
+from .scope import scope_current
 
 _partnerships = ProcessCache("partnership by slug")
 
@@ -31,17 +33,26 @@ def partnership_list_for_user(*, user) -> QuerySet[Partnership]:
 
 def membership_get(*, partnership: Partnership, user, second_factor=None) -> StaffMembership | None:
     """The user's membership of this partnership, with `has_other_partnerships`
-    (whether the staff pages offer "Switch partnership") in the same query.
-    `second_factor`: a boolean expression (accounts.mfa.authenticator_still_held)
-    the membership carries as `second_factor_held`, so the staff pages check
-    the session's second factor in this query, not one of its own."""
+    (whether the staff pages offer "Switch partnership") and `led_locality_ids`
+    (a locality lead's localities, None for none: partnerships.scope) in the
+    same query. `second_factor`: a boolean expression
+    (accounts.mfa.authenticator_still_held) the membership carries as
+    `second_factor_held`, so the staff pages check the session's second
+    factor in this query, not one of its own."""
     if not user.is_authenticated:
         return None
     others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(
         partnership=OuterRef("partnership")
     )
+    led = (
+        StaffMembership.localities.through.objects.filter(staffmembership_id=OuterRef("pk"))
+        .order_by()
+        .values("staffmembership_id")
+        .annotate(ids=JSONList("locality_id"))
+        .values("ids")
+    )
     queryset = StaffMembership.objects.filter(partnership=partnership, user=user).annotate(
-        has_other_partnerships=Exists(others)
+        has_other_partnerships=Exists(others), led_locality_ids=Subquery(led)
     )
     if second_factor is not None:
         queryset = queryset.annotate(second_factor_held=second_factor)
@@ -49,7 +60,8 @@ def membership_get(*, partnership: Partnership, user, second_factor=None) -> Sta
 
 
 def locality_list(*, partnership: Partnership) -> QuerySet[Locality]:
-    return Locality.objects.filter(partnership=partnership).order_by("name")
+    """The localities the member of staff may see (a locality lead: theirs)."""
+    return Locality.objects.filter(scope_current().localities(), partnership=partnership).order_by("name")
 
 
 _localities = ProcessCache("localities of a partnership")
@@ -58,19 +70,26 @@ _localities = ProcessCache("localities of a partnership")
 def locality_list_kept(*, partnership: Partnership) -> tuple[Locality, ...]:
     """The partnership's localities by name, kept in the process (see
     core/process_cache.py; any locality's save or delete drops them): the
-    filter of every cycle dashboard page lists them. Read-only."""
-    return _localities.get(partnership.pk, lambda: tuple(locality_list(partnership=partnership)))
+    filter of every cycle dashboard page lists them. Read-only. All of them
+    are kept; a locality lead gets theirs (partnerships.scope), picked here."""
+    every = _localities.get(
+        partnership.pk, lambda: tuple(Locality.objects.filter(partnership=partnership).order_by("name"))
+    )
+    led = scope_current().locality_ids
+    return every if led is None else tuple(lo for lo in every if lo.pk in led)
 
 
 def agency_list(*, partnership: Partnership, active_only: bool = True) -> QuerySet[Agency]:
-    qs = Agency.objects.filter(partnership=partnership)
+    qs = Agency.objects.filter(scope_current().agencies(), partnership=partnership)
     if active_only:
         qs = qs.filter(is_active=True)
     return qs.order_by("name")
 
 
 def agency_get(*, partnership: Partnership, pk) -> Agency:
-    return get_object_or_404(Agency, partnership=partnership, pk=pk)
+    return get_object_or_404(
+        Agency.objects.filter(scope_current().agencies()), partnership=partnership, pk=pk
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -92,8 +111,9 @@ def agency_list_for_staff(
     *, partnership: Partnership, filters: AgencyFilters = AgencyFilters()
 ) -> list[Agency]:
     """The agencies table: each with its localities and number of contacts,
-    in three queries however many agencies there are."""
-    qs = Agency.objects.filter(partnership=partnership)
+    in three queries however many agencies there are. Only the agencies
+    the member of staff may see."""
+    qs = Agency.objects.filter(scope_current().agencies(), partnership=partnership)
     if filters.locality_id:
         qs = qs.filter(localities__id=filters.locality_id, localities__partnership=partnership)
     if filters.sector:
@@ -113,7 +133,7 @@ def agency_list_for_staff(
 def agency_detail_get(*, partnership: Partnership, pk) -> Agency:
     """One agency with its localities and contacts (primary first); a 404
     for another partnership's agency."""
-    qs = Agency.objects.filter(partnership=partnership).prefetch_related(
+    qs = Agency.objects.filter(scope_current().agencies(), partnership=partnership).prefetch_related(
         Prefetch("localities", queryset=Locality.objects.order_by("name")),
         Prefetch("contacts", queryset=AgencyContact.objects.order_by("-is_primary", "name", "pk")),
     )
@@ -148,7 +168,7 @@ def locality_get(*, partnership: Partnership, pk) -> Locality:
 def locality_list_with_counts(*, partnership: Partnership) -> list[Locality]:
     """Localities with how many agencies (and how many active ones) are in each."""
     return list(
-        Locality.objects.filter(partnership=partnership)
+        Locality.objects.filter(scope_current().localities(), partnership=partnership)
         .annotate(
             agency_count=Count("agencies", distinct=True),
             active_agency_count=Count("agencies", filter=Q(agencies__is_active=True), distinct=True),
@@ -181,6 +201,7 @@ def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
             "user__email",
             "user__is_superuser",
         )
+        .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
         .annotate(
             account_shared=Exists(others),
             has_authenticator=Exists(
@@ -211,9 +232,9 @@ def staff_member_get(*, partnership: Partnership, pk) -> StaffMembership:
 def staff_invitation_list(*, partnership: Partnership) -> list[StaffInvitation]:
     """Invitations nobody has accepted yet, expired ones included."""
     return list(
-        StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True).order_by(
-            Lower("full_name"), Lower("email"), "pk"
-        )
+        StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True)
+        .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
+        .order_by(Lower("full_name"), Lower("email"), "pk")
     )
 
 

@@ -12,7 +12,10 @@ Every staff page is under /<partnership-slug>/staff/ and is wrapped in
   page: staff of one partnership learn nothing about another;
 - a member whose role lacks the permission → 403.
 
-The view then has `request.membership` and `request.staff_actor`.
+The view then has `request.membership`, `request.staff_actor` and
+`request.scope`, and runs with the member's scope applied
+(partnerships/scope.py): a locality lead's reads see only their localities'
+agencies, down to the last row of a streamed export.
 """
 
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from accounts.mfa import (
 from core.domain import Actor
 
 from .permissions import ROLE_PERMS, Perm
+from .scope import scope_applied, scope_of
 from .selectors import membership_get
 from .services.members import staff_member_seen
 
@@ -71,12 +75,34 @@ def staff_required(perm: Perm = Perm.VIEW):
             request.membership = membership
             # Named as this partnership knows them, on its audit log too.
             request.staff_actor = Actor(name=membership.name, email=user.email, user=user)
-            return view(request, *args, **kwargs)
+            request.scope = scope_of(membership)
+            with scope_applied(request.scope):
+                response = view(request, *args, **kwargs)
+            if getattr(response, "streaming", False):
+                # A streamed export reads as it is sent, after the view has
+                # returned: its reads stay in the member's scope too.
+                response.streaming_content = _in_scope(request.scope, response.streaming_content)
+            return response
 
         wrapper.staff_perm = perm
         return wrapper
 
     return decorator
+
+
+def _in_scope(scope, chunks):
+    """Each chunk made in the scope, which is not left applied between
+    chunks."""
+    chunks = iter(chunks)
+    while True:
+        with scope_applied(scope):
+            chunk = next(chunks, _END)
+        if chunk is _END:
+            return
+        yield chunk
+
+
+_END = object()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from audits.models import Answer, AnswerValue, AuditCycle, Submission, ThemeResponse
 from partnerships.models import Agency, Partnership
+from partnerships.scope import scope_current
 
 from .models import AGREEING, Survey, SurveyAnswer, SurveyLink, SurveyQuestion, SurveyReply
 
@@ -66,6 +67,7 @@ def survey_progress(*, partnership: Partnership, survey: Survey) -> list[AgencyP
     )
     links = (
         SurveyLink.objects.filter(partnership=partnership, survey=survey)
+        .filter(scope_current().agencies("agency__"))
         .select_related("agency")
         .annotate(replies=Coalesce(Subquery(replies), 0))
         .order_by("agency__name", "agency__pk")
@@ -111,6 +113,7 @@ class Results:
 def _agencies_shown(*, partnership: Partnership, survey: Survey):
     return (
         SurveyReply.objects.filter(partnership=partnership, survey=survey)
+        .filter(scope_current().agencies("agency__"))
         .order_by()
         .values("agency")
         .annotate(n=Count("pk"))

@@ -16,12 +16,25 @@ from partnerships.models import StaffRole
 from .factories import StaffMembershipFactory, UserFactory
 
 
-def staff_user(partnership, role: str = StaffRole.REVIEWER, *, email: str | None = None, mfa: bool = True):
+def staff_user(
+    partnership,
+    role: str = StaffRole.REVIEWER,
+    *,
+    email: str | None = None,
+    mfa: bool = True,
+    localities=None,
+):
+    """`localities`: a locality lead's (every locality of the partnership
+    when not given)."""
     user = UserFactory(**({"email": email} if email else {}))
     # Seen just now, as after signing in: the visit is written at most every
     # few minutes (partnerships.staff), so a test's first page does not carry
     # that write in its query count.
-    StaffMembershipFactory(user=user, partnership=partnership, role=role, last_seen_at=timezone.now())
+    membership = StaffMembershipFactory(
+        user=user, partnership=partnership, role=role, last_seen_at=timezone.now()
+    )
+    if role == StaffRole.LOCALITY_LEAD:
+        membership.localities.set(partnership.localities.all() if localities is None else localities)
     if mfa:
         TOTP.activate(user, generate_totp_secret())
     return user

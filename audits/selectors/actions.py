@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnerships.models import Agency, Locality, Partnership
+from partnerships.scope import scope_current
 from themes.models import Theme
 
 from ..models import (
@@ -154,7 +155,9 @@ def cycle_action_plans(
     match the filters, by agency name: three queries."""
     filters = filters or PlanFilters()
     today = today or timezone.localdate()
-    qs = ActionItem.objects.filter(partnership=partnership, submission__cycle=cycle)
+    qs = ActionItem.objects.filter(partnership=partnership, submission__cycle=cycle).filter(
+        scope_current().agencies("submission__agency__")
+    )
     if filters.overdue:
         qs = qs.filter(target_date__lt=today).exclude(status=ActionStatus.DONE)
     if filters.theme:
@@ -179,7 +182,9 @@ def action_plans_for_submissions(
     """Each of these returns (a meeting's, say) with all its action items,
     in the order given, with no items for a return that has none or is not
     the partnership's: three queries."""
-    qs = ActionItem.objects.filter(partnership=partnership, submission__in=[s.pk for s in submissions])
+    qs = ActionItem.objects.filter(
+        partnership=partnership, submission__in=[s.pk for s in submissions]
+    ).filter(scope_current().agencies("submission__agency__"))
     by_submission: dict[int, list[ActionItem]] = {}
     for item in _items(qs).order_by("theme__order", "created_at", "id"):
         by_submission.setdefault(item.submission_id, []).append(item)
@@ -202,16 +207,20 @@ def action_plan_ratings(*, partnership: Partnership, plans: list[AgencyPlan]) ->
 
 def cycle_action_plan_filter_options(*, partnership: Partnership, cycle: AuditCycle) -> dict:
     """The choices for the filters: the cycle's themes, the partnership's
-    localities, and the agencies with a return in the cycle."""
+    localities, and the agencies with a return in the cycle (those the
+    member of staff may see)."""
+    scope = scope_current()
     return {
         "themes": list(
             Theme.objects.filter(question_set_id=cycle.question_set_id, question_set__partnership=partnership)
             .order_by("order")
             .only("key", "title", "order")
         ),
-        "localities": list(Locality.objects.filter(partnership=partnership).order_by("name")),
+        "localities": list(
+            Locality.objects.filter(scope.localities(), partnership=partnership).order_by("name")
+        ),
         "agencies": list(
-            Agency.objects.filter(partnership=partnership, submissions__cycle=cycle)
+            Agency.objects.filter(scope.agencies(), partnership=partnership, submissions__cycle=cycle)
             .order_by("name")
             .distinct()
         ),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent, OutboundEmail
 from partnerships.models import Agency, Locality, Partnership
+from partnerships.scope import scope_current
 from themes.models import QuestionSet, Theme
 from themes.selectors import question_set_structure
 
@@ -63,6 +64,7 @@ def cycle_email_rows(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet
     sent = Q(emails__status=Status.SENT)
     return (
         Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .filter(scope_current().agencies("agency__"))
         .select_related("agency", "cycle")
         .annotate(
             invitations_sent=Count("emails", filter=sent & Q(emails__kind=Kind.INVITATION)),
@@ -121,6 +123,7 @@ def cycle_overdue_rows(*, partnership: Partnership, cycle: AuditCycle, now=None)
 def cycle_submissions_by_agency(*, partnership: Partnership, cycle: AuditCycle, agency_ids) -> list:
     return list(
         Submission.objects.filter(partnership=partnership, cycle=cycle, agency_id__in=agency_ids)
+        .filter(scope_current().agencies("agency__"))
         .select_related("agency", "cycle", "partnership")
         .prefetch_related("agency__contacts")
         .order_by("agency__name")

@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.dates import UK
 from partnerships.models import Locality, Partnership
+from partnerships.scope import scope_current
 from themes.models import Question, Theme
 
 from ..models import (
@@ -399,6 +400,7 @@ def cycle_summary_report(*, partnership: Partnership, cycle: AuditCycle) -> Summ
     returns = _returns(partnership, cycle)
     submitted = returns.filter(status=SubmissionStatus.SUBMITTED)
     responses = ThemeResponse.objects.filter(
+        scope_current().agencies("submission__agency__"),
         submission__partnership=partnership,
         submission__cycle=cycle,
         submission__status=SubmissionStatus.SUBMITTED,
@@ -594,6 +596,7 @@ def _submitted_ratings(*, partnership: Partnership, cycle: AuditCycle) -> dict[t
     return {
         (agency_id, key): rag
         for agency_id, key, rag in ThemeResponse.objects.filter(
+            scope_current().agencies("submission__agency__"),
             submission__partnership=partnership,
             submission__cycle=cycle,
             submission__status=SubmissionStatus.SUBMITTED,

@@ -27,6 +27,7 @@ from core.aggregates import JSONList
 from core.dates import uk_date, uk_datetime
 from core.models import AuditEvent
 from partnerships.models import Partnership
+from partnerships.scope import scope_current
 from themes.models import Question, Theme
 from themes.selectors import question_set_structure
 
@@ -298,7 +299,11 @@ def submission_list_with_review(*, partnership: Partnership, cycle: AuditCycle |
     """The partnership's returns, each annotated with `evaluated_at`,
     `outcome` (both None until confirmed) and `themes_moderated`: one query.
     For the dashboard's lists."""
-    qs = Submission.objects.filter(partnership=partnership).select_related("agency", "cycle")
+    qs = (
+        Submission.objects.filter(partnership=partnership)
+        .filter(scope_current().agencies("agency__"))
+        .select_related("agency", "cycle")
+    )
     if cycle is not None:
         if cycle.partnership_id != partnership.pk:
             raise Http404("No such cycle")
@@ -316,7 +321,8 @@ def cycle_review_counts(*, partnership: Partnership, cycle: AuditCycle) -> dict[
     for changes. Submitted includes evaluated. One query."""
     if cycle.partnership_id != partnership.pk:
         raise Http404("No such cycle")
-    return Submission.objects.filter(partnership=partnership, cycle=cycle).aggregate(
+    qs = Submission.objects.filter(partnership=partnership, cycle=cycle)
+    return qs.filter(scope_current().agencies("agency__")).aggregate(
         submitted=Count("pk", filter=Q(status=SubmissionStatus.SUBMITTED)),
         evaluated=Count("pk", filter=evaluated_q()),
         returned=Count("pk", filter=Q(status=SubmissionStatus.RETURNED)),
@@ -466,9 +472,15 @@ def submission_history(*, partnership: Partnership, submission: Submission) -> l
 
 
 def _meetings(partnership: Partnership) -> QuerySet[ReviewMeeting]:
+    """The partnership's meetings; for a member of staff who sees only some
+    agencies, only the meetings about those agencies' returns alone (a
+    meeting that discussed another agency is not theirs to read or edit)."""
+    scope = scope_current()
+    qs = ReviewMeeting.objects.filter(partnership=partnership)
+    if not scope.is_whole:
+        qs = qs.exclude(submissions__in=Submission.objects.exclude(scope.agencies("agency__")))
     return (
-        ReviewMeeting.objects.filter(partnership=partnership)
-        .select_related("cycle")
+        qs.select_related("cycle")
         .prefetch_related(
             Prefetch(
                 "submissions", queryset=Submission.objects.select_related("agency").order_by("agency__name")
@@ -509,6 +521,7 @@ def meeting_submission_choices(*, partnership: Partnership, cycle: AuditCycle) -
             cycle=cycle,
             status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED],
         )
+        .filter(scope_current().agencies("agency__"))
         .select_related("agency")
         .order_by("agency__name")
     )

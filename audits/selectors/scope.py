@@ -10,13 +10,16 @@ has worked on (in progress, submitted, returned) still counts: that work is
 real and the partnership must still see it.
 
 Each function filters on the partnership as well as the cycle, so another
-partnership's cycle yields nothing. All three are lazy querysets, meant to
+partnership's cycle yields nothing, and on the agencies the member of staff
+asking may see (partnerships/scope.py: a locality lead's localities), so
+every page, export and report read through them is narrowed alike. All three are lazy querysets, meant to
 be used inside other queries at no cost of their own.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from partnerships.models import Agency, Partnership
+from partnerships.scope import scope_current
 
 from ..models import AgencyScope, AuditCycle, Submission, SubmissionStatus
 
@@ -57,8 +60,10 @@ def cycle_returns_taking_part(*, partnership: Partnership, cycle: AuditCycle) ->
     """The cycle's returns that count: those of agencies in scope, and any
     other that has been started."""
     in_scope = cycle_participants(cycle=cycle).filter(partnership=partnership).values("pk")
-    return Submission.objects.filter(partnership=partnership, cycle=cycle).filter(
-        Q(agency__in=in_scope) | _started()
+    return (
+        Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .filter(Q(agency__in=in_scope) | _started())
+        .filter(scope_current().agencies("agency__"))
     )
 
 
@@ -68,8 +73,10 @@ def cycle_agencies_without_return(*, partnership: Partnership, cycle: AuditCycle
     # A plain Agency queryset (the scope's joins in a subquery), so callers
     # may group and join it as they like.
     in_scope = cycle_participants(cycle=cycle).filter(partnership=partnership).values("pk")
-    return Agency.objects.filter(partnership=partnership, pk__in=in_scope).filter(
-        ~Exists(Submission.objects.filter(cycle=cycle, agency=OuterRef("pk")))
+    return (
+        Agency.objects.filter(partnership=partnership, pk__in=in_scope)
+        .filter(~Exists(Submission.objects.filter(cycle=cycle, agency=OuterRef("pk"))))
+        .filter(scope_current().agencies())
     )
 
 
@@ -80,5 +87,6 @@ def cycle_agencies_taking_part(*, partnership: Partnership, cycle: AuditCycle) -
     return (
         Agency.objects.filter(partnership=partnership)
         .filter(Q(pk__in=in_scope) | Q(pk__in=started.values("agency_id")))
+        .filter(scope_current().agencies())
         .order_by("name", "pk")
     )

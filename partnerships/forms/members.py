@@ -8,6 +8,36 @@ from ..models import StaffRole
 from ..permissions import ROLE_DESCRIPTIONS
 
 ROLE_ERRORS = {"required": "Choose a role", "invalid_choice": "Choose a role"}
+LOCALITY_LEAD_NEEDS_LOCALITY = "Choose at least one locality for a locality lead"
+
+
+class RoleFields(forms.Form):
+    """The role, and a locality lead's localities (chosen under the role's
+    radio; ignored for any other role)."""
+
+    role = forms.ChoiceField(
+        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
+    )
+    localities = forms.TypedMultipleChoiceField(
+        label="Localities",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose localities from the list"},
+    )
+
+    def __init__(self, *args, localities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["localities"].choices = [(str(lo.pk), lo.name) for lo in localities]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == StaffRole.LOCALITY_LEAD:
+            if not data.get("localities") and "localities" not in self.errors:
+                self.add_error("localities", LOCALITY_LEAD_NEEDS_LOCALITY)
+        else:
+            data["localities"] = []
+        return data
 
 
 def role_options() -> list[tuple[str, str, str]]:
@@ -15,7 +45,7 @@ def role_options() -> list[tuple[str, str, str]]:
     return [(value, label, ROLE_DESCRIPTIONS[value]) for value, label in StaffRole.choices]
 
 
-class StaffMemberAddForm(forms.Form):
+class StaffMemberAddForm(RoleFields):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -34,18 +64,14 @@ class StaffMemberAddForm(forms.Form):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    role = forms.ChoiceField(
-        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
-    )
+    field_order = ["full_name", "email", "role", "localities"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
 
-class StaffMemberRoleForm(forms.Form):
-    role = forms.ChoiceField(
-        label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
-    )
+class StaffMemberRoleForm(RoleFields):
+    pass
 
 
 class SecondFactorResetForm(forms.Form):

@@ -28,7 +28,7 @@ from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
 
-from ..models import Partnership, StaffInvitation, StaffMembership, StaffRole
+from ..models import Locality, Partnership, StaffInvitation, StaffMembership, StaffRole
 from ..permissions import ROLE_DESCRIPTIONS
 
 # How long an invitation can be accepted for.
@@ -60,6 +60,22 @@ def _own_membership(partnership: Partnership, membership: StaffMembership) -> St
     if fresh is None:
         raise StaffMemberRefusedError("This person is not a member of staff of this partnership.")
     return fresh
+
+
+def _role_localities(partnership: Partnership, role: str, locality_ids) -> list[Locality]:
+    """The localities a role is given: a locality lead's, which must be at
+    least one of this partnership's; none for any other role."""
+    if role != StaffRole.LOCALITY_LEAD:
+        return []
+    ids = {int(pk) for pk in locality_ids}
+    localities = list(Locality.objects.filter(partnership=partnership, pk__in=ids).order_by("name"))
+    if not localities or len(localities) != len(ids):
+        raise StaffMemberRefusedError(
+            "Choose at least one locality for a locality lead"
+            if not ids
+            else f"Choose localities of {partnership.name} from the list"
+        )
+    return localities
 
 
 def _other_admins(partnership: Partnership, membership: StaffMembership) -> bool:
@@ -150,7 +166,7 @@ def _open_invitation(partnership: Partnership, email: str) -> StaffInvitation | 
 
 @transaction.atomic
 def staff_member_invite(
-    *, partnership: Partnership, email: str, full_name: str, role: str, actor: Actor
+    *, partnership: Partnership, email: str, full_name: str, role: str, actor: Actor, locality_ids=()
 ) -> StaffInvitation:
     """Invite someone to the partnership's staff and email them. They join
     when they accept, signed in with their second factor. Someone with no
@@ -163,6 +179,7 @@ def staff_member_invite(
         raise StaffMemberRefusedError("Choose a role.")
     email = email.strip().lower()
     full_name = full_name.strip()
+    localities = _role_localities(partnership, role, locality_ids)
     _partnership_lock(partnership)
     if StaffMembership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
         raise StaffMemberRefusedError(f"{email} is already a member of staff of {partnership.name}.")
@@ -191,12 +208,12 @@ def staff_member_invite(
         expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
         created_by=actor.user,
     )
+    invitation.localities.set(localities)
+    detail = {"email": email, "name": full_name, "role": role}
+    if localities:
+        detail["localities"] = [lo.name for lo in localities]
     audit_event_record(
-        partnership=partnership,
-        actor=actor,
-        verb="staff.invited",
-        obj=invitation,
-        detail={"email": email, "name": full_name, "role": role},
+        partnership=partnership, actor=actor, verb="staff.invited", obj=invitation, detail=detail
     )
     # No usable password: a new account, or one that has never been set up.
     _invitation_queue(invitation=invitation, user=user, needs_password=not user.has_usable_password())
@@ -255,6 +272,7 @@ def staff_invitation_accept(*, invitation: StaffInvitation, user, display_name: 
     )
     if not created:
         raise StaffMemberRefusedError(f"You are already a member of staff of {partnership.name}.")
+    membership.localities.set(invitation.localities.all())
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_event_record(
@@ -280,14 +298,18 @@ def staff_member_seen(*, membership: StaffMembership, now=None) -> None:
 
 @transaction.atomic
 def staff_member_role_change(
-    *, partnership: Partnership, membership: StaffMembership, role: str, actor: Actor
+    *, partnership: Partnership, membership: StaffMembership, role: str, actor: Actor, locality_ids=()
 ) -> StaffMembership:
+    """Change a member's role and, for a locality lead, their localities."""
     if role not in StaffRole.values:
         raise StaffMemberRefusedError("Choose a role.")
+    localities = _role_localities(partnership, role, locality_ids)
     _partnership_lock(partnership)
     membership = _own_membership(partnership, membership)
     previous = membership.role
-    if previous == role:
+    previous_localities = sorted(membership.localities.values_list("name", flat=True))
+    new_localities = sorted(lo.name for lo in localities)
+    if previous == role and previous_localities == new_localities:
         return membership
     if previous == StaffRole.ADMIN and not _other_admins(partnership, membership):
         raise StaffMemberRefusedError(
@@ -297,12 +319,12 @@ def staff_member_role_change(
         )
     membership.role = role
     membership.save(update_fields=["role"])
+    membership.localities.set(localities)
+    detail = {"email": membership.user.email, "name": membership.name, "from": previous, "to": role}
+    if previous_localities or new_localities:
+        detail["localities_from"], detail["localities_to"] = previous_localities, new_localities
     audit_event_record(
-        partnership=partnership,
-        actor=actor,
-        verb="staff.role_changed",
-        obj=membership,
-        detail={"email": membership.user.email, "name": membership.name, "from": previous, "to": role},
+        partnership=partnership, actor=actor, verb="staff.role_changed", obj=membership, detail=detail
     )
     return membership
 

@@ -25,6 +25,9 @@ class Case:
     method: str = "get"
     data: Callable = field(default=lambda w: {})
     ok: tuple[int, ...] = (200,)
+    # What else a locality lead may get for a URL that names no agency when
+    # the world's agency is outside their localities (a form refusing it).
+    ok_out_of_scope: tuple[int, ...] = ()
     id_suffix: str = ""
 
     @property

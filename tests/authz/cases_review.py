@@ -142,6 +142,8 @@ CASES = [
             "actions-INITIAL_FORMS": "0",
         },
         ok=(302,),
+        # Outside a locality lead's localities the return is not a choice.
+        ok_out_of_scope=(200,),
         id_suffix="post",
     ),
     Case("staff_cycle_meeting_edit", Perm.REVIEW, _meeting),

@@ -4,17 +4,21 @@ role, and a reviewer of another partnership. Cases live in cases_*.py."""
 
 import importlib
 import pkgutil
+from io import BytesIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from audits.services import resume_link_create
 from partnerships.models import StaffRole
 from partnerships.permissions import ROLE_PERMS
 from s11portal.urls import STAFF
 from tests import authz
+from tests.factories import LocalityFactory
 from tests.staff import is_login_redirect, staff_client
 
 from .world import authz_world
@@ -69,7 +73,39 @@ def _request(client, case, w, world):
     return client.get(url)
 
 
-ORDER = [StaffRole.READ_ONLY, StaffRole.REVIEWER, StaffRole.ADMIN]
+ORDER = [StaffRole.READ_ONLY, StaffRole.REVIEWER, StaffRole.ADMIN, StaffRole.LOCALITY_LEAD]
+
+# A URL naming one of these names one agency (or a meeting about its return).
+NAMES_AN_AGENCY = {"reference", "agency_id", "meeting_id"}
+
+
+def _text(response) -> str:
+    """What the response says, read back from a PDF or a workbook too."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("application/pdf"):
+        return " ".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
+    if "spreadsheetml" in content_type:
+        book = load_workbook(BytesIO(body), read_only=True)
+        return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+    return body.decode("utf-8", "replace")
+
+
+def _out_of_scope(case, w):
+    """A locality lead of another of this partnership's localities: the
+    world's agency is not theirs. A URL naming it (its return, evidence,
+    meeting, survey results) is not found; any other page they may see
+    leaves the agency out, exports and PDFs too."""
+    elsewhere = LocalityFactory(partnership=w.a.partnership, name="Elsewhere")
+    client = staff_client(Client(), w.a.partnership, StaffRole.LOCALITY_LEAD, localities=[elsewhere])
+    response = _request(client, case, w, w.a)
+    if NAMES_AN_AGENCY & set(case.kwargs(w.a)):
+        assert response.status_code == 404, response.status_code
+        return
+    assert response.status_code in case.ok + case.ok_out_of_scope, response.status_code
+    text = _text(response)
+    for secret in (w.a.agency.name, w.a.submission.reference):
+        assert secret not in text, secret
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -107,6 +143,9 @@ def test_staff_url_authorisation(case):
             assert not is_login_redirect(response)
         else:
             assert response.status_code == 403, (role, response.status_code)
+
+    if case.perm in ROLE_PERMS[StaffRole.LOCALITY_LEAD]:
+        _out_of_scope(case, w)
 
     # This partnership's admin asking for the other partnership's objects
     # under this partnership's address: 404.

@@ -16,7 +16,13 @@ from ...forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMem
 from ...middleware import partnership_reverse as _url
 from ...models import StaffRole
 from ...permissions import Perm
-from ...selectors import staff_invitation_get, staff_invitation_list, staff_member_get, staff_member_list
+from ...selectors import (
+    locality_list,
+    staff_invitation_get,
+    staff_invitation_list,
+    staff_member_get,
+    staff_member_list,
+)
 from ...services.members import (
     CREDENTIALS_NOT_YOURS_MESSAGE,
     staff_invitation_withdraw,
@@ -44,7 +50,8 @@ def member_list(request):
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def member_add(request):
-    form = StaffMemberAddForm(_data(request))
+    localities = list(locality_list(partnership=request.partnership))
+    form = StaffMemberAddForm(_data(request), localities=localities)
     if done := form_post(
         request,
         form,
@@ -53,6 +60,7 @@ def member_add(request):
             email=data["email"],
             full_name=data["full_name"],
             role=data["role"],
+            locality_ids=data["localities"],
             actor=request.staff_actor,
         ),
         # The same words whether or not they had an account already: an
@@ -65,14 +73,23 @@ def member_add(request):
         error_field="email",
     ):
         return done
-    return render(request, "staff/members/add.html", {"form": form, "role_options": role_options()})
+    return render(
+        request,
+        "staff/members/add.html",
+        {"form": form, "role_options": role_options(), "localities": localities},
+    )
 
 
 @staff_required(Perm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def member_role(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
-    form = StaffMemberRoleForm(_data(request), initial={"role": member.role})
+    localities = list(locality_list(partnership=request.partnership))
+    form = StaffMemberRoleForm(
+        _data(request),
+        localities=localities,
+        initial={"role": member.role, "localities": [str(lo.pk) for lo in member.localities.all()]},
+    )
 
     def changed(member):
         # Someone who has just given up managing staff goes to the staff home.
@@ -86,7 +103,11 @@ def member_role(request, membership_id):
         request,
         form,
         lambda data: staff_member_role_change(
-            partnership=request.partnership, membership=member, role=data["role"], actor=request.staff_actor
+            partnership=request.partnership,
+            membership=member,
+            role=data["role"],
+            locality_ids=data["localities"],
+            actor=request.staff_actor,
         ),
         done=changed,
         error_field="role",
@@ -99,6 +120,7 @@ def member_role(request, membership_id):
             "form": form,
             "member": member,
             "role_options": role_options(),
+            "localities": localities,
             "is_self": _is_self(request, member),
         },
     )

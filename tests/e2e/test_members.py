@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from core.domain import SYSTEM
 from partnerships.models import StaffMembership, StaffRole
 from partnerships.services.members import staff_invitation_accept_url, staff_member_invite
-from tests.factories import PartnershipFactory, StaffMembershipFactory, UserFactory
+from tests.factories import LocalityFactory, PartnershipFactory, StaffMembershipFactory, UserFactory
 from tests.staff import sign_in, staff_client, staff_url
 
 from .axe import axe_violations, format_violations
@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def members_world():
     partnership = PartnershipFactory(slug="axe-staff", name="Axe Safeguarding Partnership")
+    LocalityFactory(partnership=partnership, name="Axe North")
     lou = UserFactory(full_name="Lou Lost", email="lou@example.org")
     TOTP.activate(lou, generate_totp_secret())
     member = StaffMembershipFactory(user=lou, partnership=partnership, role=StaffRole.REVIEWER)
@@ -97,6 +98,21 @@ def test_staff_members_pages_have_no_axe_violations(new_context, site, members_w
     check("withdraw invitation", "Withdraw the invitation to Sam Staff?")
     page.get_by_role("button", name="Withdraw invitation").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("withdrawn")
+
+    # A locality lead needs localities: the checkboxes revealed under the role.
+    page.goto(url("staff_member_add"))
+    page.get_by_label("Full name").fill("Lee Lead")
+    page.get_by_label("Email address").fill("lee@example.org")
+    page.get_by_label("Locality lead", exact=True).check()
+    expect(page.get_by_label("Axe North")).to_be_visible()
+    page.get_by_role("button", name="Send invitation").click()
+    check("add form, a locality lead without localities", "Invite a member of staff")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one locality")
+    page.get_by_label("Axe North").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("as Locality lead")
+    check("list with a locality lead invited, and what each role can do", "Staff")
+    expect(page.get_by_role("heading", name="What each role can do")).to_be_visible()
 
     # Someone who also belongs to another partnership: only a platform admin resets them.
     shared = StaffMembershipFactory(user=UserFactory(full_name="Shay Shared"), partnership=partnership)

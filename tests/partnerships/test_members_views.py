@@ -256,3 +256,23 @@ def test_a_partnership_name_ending_in_s_takes_the_apostrophe_alone(client):
     html = unescape(_text(admin_client.get(staff_url(partnership, "staff_members"))))
     assert "Children's Services & Carers' workspace" in html
     assert "Carers's" not in html
+
+
+def test_the_staff_page_lists_every_roles_permissions_from_the_table_the_code_checks(world):
+    """Issue 17 item 10: each role, the agencies it reaches, what it can and
+    cannot do, in the words of partnerships.permissions, as ROLE_PERMS says."""
+    from partnerships.permissions import PERM_WORDS, ROLE_PERMS, ROLE_REACH, Perm
+
+    w, client = world
+    page = unescape(client.get(staff_url(w.a.partnership, "staff_members")).content.decode())
+    roles = page.split('id="roles"', 1)[1]
+    assert set(ROLE_PERMS) == set(StaffRole.values) == set(ROLE_REACH)
+    assert set(PERM_WORDS) == set(Perm)
+    for role in StaffRole:
+        section = roles.split(f">{role.label}</h3>", 1)[1].split("</dl>", 1)[0]
+        assert ROLE_REACH[role] in section
+        can, cannot = section.split(">Cannot</dt>", 1)
+        for perm in Perm:
+            allowed = perm in ROLE_PERMS[role]
+            assert (PERM_WORDS[perm] in can) == allowed, (role, perm)
+            assert (PERM_WORDS[perm] in cannot) == (not allowed), (role, perm)

@@ -15,7 +15,7 @@ from core.views import form_post
 from ...forms.members import SecondFactorResetForm, StaffMemberAddForm, StaffMemberRoleForm, role_options
 from ...middleware import partnership_reverse as _url
 from ...models import StaffRole
-from ...permissions import Perm
+from ...permissions import Perm, role_permission_table
 from ...selectors import (
     locality_list,
     staff_invitation_get,
@@ -42,6 +42,7 @@ def member_list(request):
         {
             "members": staff_member_list(partnership=request.partnership),
             "invitations": staff_invitation_list(partnership=request.partnership),
+            "roles": role_permission_table(),
             "now": timezone.now(),
         },
     )

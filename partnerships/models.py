@@ -153,6 +153,12 @@ class Agency(models.Model):
         help_text="Named in Section 11 of the Children Act 2004, not taking part by choice.",
     )
     localities = models.ManyToManyField(Locality, related_name="agencies", blank=True)
+    # The agency that commissions this service (a council or an ICB paying a
+    # provider), set by a partnership admin: that agency's commissioner
+    # members see this agency's returns, read-only (partnerships.scope).
+    commissioned_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="commissioned_services"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -163,6 +169,9 @@ class Agency(models.Model):
             models.UniqueConstraint(Lower("name"), "partnership", name="agency_unique_name_ci"),
             models.UniqueConstraint(fields=["id", "partnership"], name="agency_id_partnership"),
             models.CheckConstraint(condition=models.Q(sector__in=Sector.values), name="agency_sector_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(commissioned_by=models.F("pk")), name="agency_not_commissioned_by_itself"
+            ),
         ]
 
     def __str__(self):
@@ -193,6 +202,7 @@ class StaffRole(models.TextChoices):
     REVIEWER = "reviewer", "Reviewer"
     READ_ONLY = "read_only", "Read-only"
     LOCALITY_LEAD = "locality_lead", "Locality lead"
+    COMMISSIONER = "commissioner", "Commissioner"
 
 
 class StaffMembership(models.Model):
@@ -212,6 +222,9 @@ class StaffMembership(models.Model):
     # A locality lead's localities: they see and review only the agencies in
     # these (partnerships.scope). Empty for every other role.
     localities = models.ManyToManyField(Locality, blank=True, related_name="+")
+    # A commissioner's agency: they see, read-only, the returns of the
+    # services it commissions (Agency.commissioned_by). None for other roles.
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Set by partnerships.staff.staff_required at most every few minutes.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -245,8 +258,10 @@ class StaffInvitation(models.Model):
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=StaffRole.choices)
-    # A locality lead's localities, given to the membership on acceptance.
+    # A locality lead's localities or a commissioner's agency, given to the
+    # membership on acceptance.
     localities = models.ManyToManyField(Locality, blank=True, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     expires_at = models.DateTimeField()
     created_by = models.ForeignKey(

@@ -24,6 +24,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     StaffRole.READ_ONLY: frozenset({Perm.VIEW}),
     # A reviewer's permissions over fewer agencies: partnerships/scope.py.
     StaffRole.LOCALITY_LEAD: frozenset({Perm.VIEW, Perm.REVIEW}),
+    # Read-only, over the services their agency commissions.
+    StaffRole.COMMISSIONER: frozenset({Perm.VIEW}),
 }
 
 
@@ -54,6 +56,7 @@ ROLE_REACH: dict[str, str] = {
     StaffRole.REVIEWER: "Every agency of the partnership",
     StaffRole.READ_ONLY: "Every agency of the partnership",
     StaffRole.LOCALITY_LEAD: "Only the agencies in the localities they lead",
+    StaffRole.COMMISSIONER: "Only the services their agency commissions",
 }
 
 # One line per role, shown where an admin chooses someone's role.
@@ -62,6 +65,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     StaffRole.REVIEWER: "See returns and reports, evaluate returns, send reminders, return for changes.",
     StaffRole.READ_ONLY: "See progress, returns, reports and exports, but change nothing.",
     StaffRole.LOCALITY_LEAD: "What a reviewer can do, for the agencies in the localities they lead only.",
+    StaffRole.COMMISSIONER: "See the returns of the services their agency commissions, but change nothing.",
 }
 
 

@@ -2,7 +2,8 @@
 place that says so.
 
 Most roles see every agency of their partnership. A locality lead sees only
-the agencies in their localities. `staff_required` works out the member's
+the agencies in their localities; a commissioner only the services their
+agency commissions (Agency.commissioned_by). `staff_required` works out the member's
 `Scope` once per request and applies it for the length of the view
 (`scope_applied`); the reads that reach agencies or their returns narrow
 themselves by `scope_current()`:
@@ -32,26 +33,31 @@ from .models import Agency, StaffMembership, StaffRole
 
 @dataclass(frozen=True)
 class Scope:
-    """`locality_ids`: only the agencies in one of these localities; None
+    """`locality_ids`: only the agencies in one of these localities;
+    `commissioned_by`: only the agencies this agency commissions. None (both)
     for every agency of the partnership."""
 
     locality_ids: frozenset[int] | None = None
+    commissioned_by: int | None = None
 
     @property
     def is_whole(self) -> bool:
-        return self.locality_ids is None
+        return self.locality_ids is None and self.commissioned_by is None
 
     def agencies(self, path: str = "") -> Q:
         """A filter on the model at the end of `path` ("" for Agency itself,
         "agency__" from a return, "submission__agency__" from an answer):
         only the agencies this scope may see. A subquery, not a join, so it
         adds no duplicate rows to what it narrows."""
-        if self.locality_ids is None:
-            return Q()
-        in_localities = Agency.localities.through.objects.filter(
-            locality_id__in=sorted(self.locality_ids)
-        ).values("agency_id")
-        return Q(**{f"{path}pk__in": in_localities})
+        q = Q()
+        if self.locality_ids is not None:
+            in_localities = Agency.localities.through.objects.filter(
+                locality_id__in=sorted(self.locality_ids)
+            ).values("agency_id")
+            q &= Q(**{f"{path}pk__in": in_localities})
+        if self.commissioned_by is not None:
+            q &= Q(**{f"{path}commissioned_by_id": self.commissioned_by})
+        return q
 
     def localities(self, path: str = "") -> Q:
         """A filter on Locality (or the model at the end of `path`): the
@@ -62,13 +68,21 @@ class Scope:
 
 
 WHOLE_PARTNERSHIP = Scope()
+# What a member whose localities or agency were removed sees: no agency,
+# never every agency.
+NO_AGENCY = Scope(locality_ids=frozenset())
 
 
 def scope_of(membership: StaffMembership) -> Scope:
     """The member's scope. A locality lead's localities come with the
     membership from partnerships.selectors.membership_get (`led_locality_ids`,
     no query of their own), or are read here. A locality lead with no
-    locality left (it was removed) sees no agency, never every agency."""
+    locality left, or a commissioner whose agency was removed, sees no
+    agency, never every agency."""
+    if membership.role == StaffRole.COMMISSIONER:
+        if membership.agency_id is None:
+            return NO_AGENCY
+        return Scope(commissioned_by=membership.agency_id)
     if membership.role != StaffRole.LOCALITY_LEAD:
         return WHOLE_PARTNERSHIP
     if hasattr(membership, "led_locality_ids"):

@@ -133,9 +133,13 @@ def agency_list_for_staff(
 def agency_detail_get(*, partnership: Partnership, pk) -> Agency:
     """One agency with its localities and contacts (primary first); a 404
     for another partnership's agency."""
-    qs = Agency.objects.filter(scope_current().agencies(), partnership=partnership).prefetch_related(
-        Prefetch("localities", queryset=Locality.objects.order_by("name")),
-        Prefetch("contacts", queryset=AgencyContact.objects.order_by("-is_primary", "name", "pk")),
+    qs = (
+        Agency.objects.filter(scope_current().agencies(), partnership=partnership)
+        .select_related("commissioned_by")
+        .prefetch_related(
+            Prefetch("localities", queryset=Locality.objects.order_by("name")),
+            Prefetch("contacts", queryset=AgencyContact.objects.order_by("-is_primary", "name", "pk")),
+        )
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -190,7 +194,7 @@ def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
     others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(partnership=partnership)
     return (
         StaffMembership.objects.filter(partnership=partnership)
-        .select_related("user")
+        .select_related("user", "agency")
         .only(
             "pk",
             "partnership_id",
@@ -200,6 +204,7 @@ def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
             "created_at",
             "user__email",
             "user__is_superuser",
+            "agency__name",
         )
         .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
         .annotate(
@@ -233,6 +238,7 @@ def staff_invitation_list(*, partnership: Partnership) -> list[StaffInvitation]:
     """Invitations nobody has accepted yet, expired ones included."""
     return list(
         StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True)
+        .select_related("agency")
         .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
         .order_by(Lower("full_name"), Lower("email"), "pk")
     )

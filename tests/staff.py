@@ -23,15 +23,16 @@ def staff_user(
     email: str | None = None,
     mfa: bool = True,
     localities=None,
+    agency=None,
 ):
     """`localities`: a locality lead's (every locality of the partnership
-    when not given)."""
+    when not given); `agency`: a commissioner's."""
     user = UserFactory(**({"email": email} if email else {}))
     # Seen just now, as after signing in: the visit is written at most every
     # few minutes (partnerships.staff), so a test's first page does not carry
     # that write in its query count.
     membership = StaffMembershipFactory(
-        user=user, partnership=partnership, role=role, last_seen_at=timezone.now()
+        user=user, partnership=partnership, role=role, last_seen_at=timezone.now(), agency=agency
     )
     if role == StaffRole.LOCALITY_LEAD:
         membership.localities.set(partnership.localities.all() if localities is None else localities)

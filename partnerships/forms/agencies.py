@@ -210,3 +210,27 @@ class AgencyImportForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 1MB")
         return upload
+
+
+class CommissionerForm(forms.Form):
+    """Which of the partnership's agencies commissions this one, if any."""
+
+    commissioned_by = forms.TypedChoiceField(
+        label="Which agency commissions it?",
+        help_text="Commissioners of that agency will see this agency’s returns, without changing them.",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+
+    def __init__(self, data=None, *, agency, agencies, **kwargs):
+        super().__init__(data, **kwargs)
+        self.agency_rows = {a.pk: a for a in agencies if a.pk != agency.pk}
+        self.fields["commissioned_by"].choices = [("", "Not commissioned by another agency")] + [
+            (str(pk), a.name) for pk, a in self.agency_rows.items()
+        ]
+
+    def chosen(self):
+        pk = self.cleaned_data.get("commissioned_by")
+        return self.agency_rows.get(pk) if pk is not None else None

@@ -9,11 +9,12 @@ from ..permissions import ROLE_DESCRIPTIONS
 
 ROLE_ERRORS = {"required": "Choose a role", "invalid_choice": "Choose a role"}
 LOCALITY_LEAD_NEEDS_LOCALITY = "Choose at least one locality for a locality lead"
+COMMISSIONER_NEEDS_AGENCY = "Choose the agency they commission for"
 
 
 class RoleFields(forms.Form):
-    """The role, and a locality lead's localities (chosen under the role's
-    radio; ignored for any other role)."""
+    """The role, a locality lead's localities and a commissioner's agency
+    (each chosen under its role's radio; ignored for any other role)."""
 
     role = forms.ChoiceField(
         label="Role", choices=StaffRole.choices, widget=forms.RadioSelect, error_messages=ROLE_ERRORS
@@ -25,18 +26,32 @@ class RoleFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose localities from the list"},
     )
+    agency = forms.TypedChoiceField(
+        label="The agency they commission for",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
 
-    def __init__(self, *args, localities=(), **kwargs):
+    def __init__(self, *args, localities=(), agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["localities"].choices = [(str(lo.pk), lo.name) for lo in localities]
+        self.fields["agency"].choices = [("", "Choose an agency")] + [(str(a.pk), a.name) for a in agencies]
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == StaffRole.LOCALITY_LEAD:
+        role = data.get("role")
+        if role == StaffRole.LOCALITY_LEAD:
             if not data.get("localities") and "localities" not in self.errors:
                 self.add_error("localities", LOCALITY_LEAD_NEEDS_LOCALITY)
         else:
             data["localities"] = []
+        if role == StaffRole.COMMISSIONER:
+            if data.get("agency") is None and "agency" not in self.errors:
+                self.add_error("agency", COMMISSIONER_NEEDS_AGENCY)
+        else:
+            data["agency"] = None
         return data
 
 
@@ -64,7 +79,7 @@ class StaffMemberAddForm(RoleFields):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    field_order = ["full_name", "email", "role", "localities"]
+    field_order = ["full_name", "email", "role", "localities", "agency"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

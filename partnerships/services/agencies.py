@@ -109,6 +109,35 @@ def agency_create(
 
 
 @transaction.atomic
+def agency_commissioner_set(*, agency: Agency, commissioned_by: Agency | None, actor: Actor) -> Agency:
+    """Mark the agency as commissioned by another of its partnership's
+    agencies (None: by none). That agency's commissioners then see this
+    agency's returns, read-only (partnerships/scope.py)."""
+    partnership = agency.partnership
+    if commissioned_by is not None:
+        _same_partnership(partnership, [commissioned_by], "commissioning agency")
+        if commissioned_by.pk == agency.pk:
+            raise FieldDomainError("An agency cannot commission itself", field="commissioned_by")
+    agency = (
+        Agency.objects.select_for_update(of=("self",)).select_related("commissioned_by").get(pk=agency.pk)
+    )
+    before = agency.commissioned_by.name if agency.commissioned_by else ""
+    after = commissioned_by.name if commissioned_by else ""
+    if agency.commissioned_by_id == (commissioned_by.pk if commissioned_by else None):
+        return agency
+    agency.commissioned_by = commissioned_by
+    agency.save(update_fields=["commissioned_by"])
+    audit_event_record(
+        partnership=partnership,
+        actor=actor,
+        verb="agency.commissioner_set",
+        obj=agency,
+        detail={"commissioned_by": [before, after]},
+    )
+    return agency
+
+
+@transaction.atomic
 def agency_update(
     *,
     agency: Agency,

@@ -28,7 +28,7 @@ from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
 
-from ..models import Locality, Partnership, StaffInvitation, StaffMembership, StaffRole
+from ..models import Agency, Locality, Partnership, StaffInvitation, StaffMembership, StaffRole
 from ..permissions import ROLE_DESCRIPTIONS
 
 # How long an invitation can be accepted for.
@@ -76,6 +76,17 @@ def _role_localities(partnership: Partnership, role: str, locality_ids) -> list[
             else f"Choose localities of {partnership.name} from the list"
         )
     return localities
+
+
+def _role_agency(partnership: Partnership, role: str, agency_id) -> Agency | None:
+    """A commissioner's agency, which must be one of this partnership's;
+    none for any other role."""
+    if role != StaffRole.COMMISSIONER:
+        return None
+    agency = Agency.objects.filter(partnership=partnership, pk=agency_id).first() if agency_id else None
+    if agency is None:
+        raise StaffMemberRefusedError("Choose the agency they commission for")
+    return agency
 
 
 def _other_admins(partnership: Partnership, membership: StaffMembership) -> bool:
@@ -166,7 +177,14 @@ def _open_invitation(partnership: Partnership, email: str) -> StaffInvitation | 
 
 @transaction.atomic
 def staff_member_invite(
-    *, partnership: Partnership, email: str, full_name: str, role: str, actor: Actor, locality_ids=()
+    *,
+    partnership: Partnership,
+    email: str,
+    full_name: str,
+    role: str,
+    actor: Actor,
+    locality_ids=(),
+    agency_id: int | None = None,
 ) -> StaffInvitation:
     """Invite someone to the partnership's staff and email them. They join
     when they accept, signed in with their second factor. Someone with no
@@ -180,6 +198,7 @@ def staff_member_invite(
     email = email.strip().lower()
     full_name = full_name.strip()
     localities = _role_localities(partnership, role, locality_ids)
+    agency = _role_agency(partnership, role, agency_id)
     _partnership_lock(partnership)
     if StaffMembership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
         raise StaffMemberRefusedError(f"{email} is already a member of staff of {partnership.name}.")
@@ -205,6 +224,7 @@ def staff_member_invite(
         email=email,
         full_name=full_name,
         role=role,
+        agency=agency,
         expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
         created_by=actor.user,
     )
@@ -212,6 +232,8 @@ def staff_member_invite(
     detail = {"email": email, "name": full_name, "role": role}
     if localities:
         detail["localities"] = [lo.name for lo in localities]
+    if agency:
+        detail["agency"] = agency.name
     audit_event_record(
         partnership=partnership, actor=actor, verb="staff.invited", obj=invitation, detail=detail
     )
@@ -268,7 +290,7 @@ def staff_invitation_accept(*, invitation: StaffInvitation, user, display_name: 
     membership, created = StaffMembership.objects.get_or_create(
         partnership=partnership,
         user=user,
-        defaults={"role": invitation.role, "display_name": display_name},
+        defaults={"role": invitation.role, "display_name": display_name, "agency_id": invitation.agency_id},
     )
     if not created:
         raise StaffMemberRefusedError(f"You are already a member of staff of {partnership.name}.")
@@ -298,18 +320,27 @@ def staff_member_seen(*, membership: StaffMembership, now=None) -> None:
 
 @transaction.atomic
 def staff_member_role_change(
-    *, partnership: Partnership, membership: StaffMembership, role: str, actor: Actor, locality_ids=()
+    *,
+    partnership: Partnership,
+    membership: StaffMembership,
+    role: str,
+    actor: Actor,
+    locality_ids=(),
+    agency_id: int | None = None,
 ) -> StaffMembership:
-    """Change a member's role and, for a locality lead, their localities."""
+    """Change a member's role and, for a locality lead, their localities;
+    for a commissioner, their agency."""
     if role not in StaffRole.values:
         raise StaffMemberRefusedError("Choose a role.")
     localities = _role_localities(partnership, role, locality_ids)
+    agency = _role_agency(partnership, role, agency_id)
     _partnership_lock(partnership)
     membership = _own_membership(partnership, membership)
     previous = membership.role
     previous_localities = sorted(membership.localities.values_list("name", flat=True))
     new_localities = sorted(lo.name for lo in localities)
-    if previous == role and previous_localities == new_localities:
+    previous_agency = membership.agency
+    if previous == role and previous_localities == new_localities and previous_agency == agency:
         return membership
     if previous == StaffRole.ADMIN and not _other_admins(partnership, membership):
         raise StaffMemberRefusedError(
@@ -317,12 +348,15 @@ def staff_member_role_change(
             if actor.user is not None and membership.user_id == actor.user.pk
             else LAST_ADMIN_MESSAGE
         )
-    membership.role = role
-    membership.save(update_fields=["role"])
+    membership.role, membership.agency = role, agency
+    membership.save(update_fields=["role", "agency"])
     membership.localities.set(localities)
     detail = {"email": membership.user.email, "name": membership.name, "from": previous, "to": role}
     if previous_localities or new_localities:
         detail["localities_from"], detail["localities_to"] = previous_localities, new_localities
+    if previous_agency or agency:
+        detail["agency_from"] = previous_agency.name if previous_agency else ""
+        detail["agency_to"] = agency.name if agency else ""
     audit_event_record(
         partnership=partnership, actor=actor, verb="staff.role_changed", obj=membership, detail=detail
     )

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path(A, views.agency_detail, name="staff_agency_detail"),
     path(A + "edit/", views.agency_edit, name="staff_agency_edit"),
+    path(A + "commissioned-by/", views.agency_commissioner, name="staff_agency_commissioner"),
     path(A + "contacts/new/", views.contact_add, name="staff_agency_contact_add"),
     path(C + "edit/", views.contact_edit, name="staff_agency_contact_edit"),
     path(C + "remove/", views.contact_remove, name="staff_agency_contact_remove"),

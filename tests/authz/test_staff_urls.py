@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audits.services import resume_link_create
-from partnerships.models import StaffRole
+from partnerships.models import Agency, StaffRole
 from partnerships.permissions import ROLE_PERMS
 from s11portal.urls import STAFF
 from tests import authz
-from tests.factories import LocalityFactory
+from tests.factories import AgencyFactory, LocalityFactory
 from tests.staff import is_login_redirect, staff_client
 
 from .world import authz_world
@@ -73,7 +73,15 @@ def _request(client, case, w, world):
     return client.get(url)
 
 
-ORDER = [StaffRole.READ_ONLY, StaffRole.REVIEWER, StaffRole.ADMIN, StaffRole.LOCALITY_LEAD]
+ORDER = [
+    StaffRole.READ_ONLY,
+    StaffRole.REVIEWER,
+    StaffRole.ADMIN,
+    StaffRole.LOCALITY_LEAD,
+    StaffRole.COMMISSIONER,
+]
+# The roles that see only some of the partnership's agencies.
+SCOPED = (StaffRole.LOCALITY_LEAD, StaffRole.COMMISSIONER)
 
 # A URL naming one of these names one agency (or a meeting about its return).
 NAMES_AN_AGENCY = {"reference", "agency_id", "meeting_id"}
@@ -91,13 +99,26 @@ def _text(response) -> str:
     return body.decode("utf-8", "replace")
 
 
-def _out_of_scope(case, w):
-    """A locality lead of another of this partnership's localities: the
-    world's agency is not theirs. A URL naming it (its return, evidence,
-    meeting, survey results) is not found; any other page they may see
-    leaves the agency out, exports and PDFs too."""
-    elsewhere = LocalityFactory(partnership=w.a.partnership, name="Elsewhere")
-    client = staff_client(Client(), w.a.partnership, StaffRole.LOCALITY_LEAD, localities=[elsewhere])
+def _commissioned(w) -> Agency:
+    """The world's agency, commissioned by another agency of alpha's, whose
+    commissioners see it."""
+    commissioning = AgencyFactory(partnership=w.a.partnership, name="Commissioning Council")
+    Agency.objects.filter(pk=w.a.agency.pk).update(commissioned_by=commissioning)
+    return commissioning
+
+
+def _out_of_scope(case, w, role):
+    """A locality lead of another of this partnership's localities, or a
+    commissioner of an agency that commissions nothing: the world's agency
+    is not theirs. A URL naming it (its return, evidence, meeting, survey
+    results) is not found; any other page they may see leaves the agency
+    out, exports and PDFs too."""
+    if role == StaffRole.LOCALITY_LEAD:
+        elsewhere = LocalityFactory(partnership=w.a.partnership, name="Elsewhere")
+        client = staff_client(Client(), w.a.partnership, role, localities=[elsewhere])
+    else:
+        elsewhere = AgencyFactory(partnership=w.a.partnership, name="Elsewhere Council")
+        client = staff_client(Client(), w.a.partnership, role, agency=elsewhere)
     response = _request(client, case, w, w.a)
     if NAMES_AN_AGENCY & set(case.kwargs(w.a)):
         assert response.status_code == 404, response.status_code
@@ -134,9 +155,12 @@ def test_staff_url_authorisation(case):
         response = _request(staff_client(Client(), w.b.partnership, role), case, w, w.a)
         assert response.status_code == 404, (role, response.status_code)
 
-    # Each role of this partnership: allowed, or 403.
+    # Each role of this partnership: allowed, or 403. The locality lead leads
+    # every locality; the commissioner's agency commissions the world's agency.
+    commissioning = _commissioned(w)
     for role in ORDER:
-        client = staff_client(Client(), w.a.partnership, role)
+        agency = commissioning if role == StaffRole.COMMISSIONER else None
+        client = staff_client(Client(), w.a.partnership, role, agency=agency)
         response = _request(client, case, w, w.a)
         if case.perm in ROLE_PERMS[role]:
             assert response.status_code in case.ok, (role, response.status_code)
@@ -144,8 +168,9 @@ def test_staff_url_authorisation(case):
         else:
             assert response.status_code == 403, (role, response.status_code)
 
-    if case.perm in ROLE_PERMS[StaffRole.LOCALITY_LEAD]:
-        _out_of_scope(case, w)
+    for role in SCOPED:
+        if case.perm in ROLE_PERMS[role]:
+            _out_of_scope(case, w, role)
 
     # This partnership's admin asking for the other partnership's objects
     # under this partnership's address: 404.

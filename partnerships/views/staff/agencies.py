@@ -10,7 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.views import form_post
 
 from ... import selectors
-from ...forms.agencies import AgencyFilterForm, AgencyForm, AgencyImportForm, ContactForm, LocalityForm
+from ...forms.agencies import (
+    AgencyFilterForm,
+    AgencyForm,
+    AgencyImportForm,
+    CommissionerForm,
+    ContactForm,
+    LocalityForm,
+)
 from ...middleware import partnership_reverse as _url
 from ...models import Sector
 from ...permissions import Perm
@@ -108,6 +115,35 @@ def agency_edit(request, agency_id):
     ):
         return done
     return render(request, "staff/agencies/form.html", {"form": form, "creating": False, "agency": agency})
+
+
+@staff_required(Perm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def agency_commissioner(request, agency_id):
+    """Which agency commissions this one (issue 17 item 8)."""
+    agency = selectors.agency_get(partnership=request.partnership, pk=agency_id)
+    agencies = list(selectors.agency_list(partnership=request.partnership))
+    form = CommissionerForm(
+        _posted(request),
+        agency=agency,
+        agencies=agencies,
+        initial={"commissioned_by": agency.commissioned_by_id},
+    )
+    if done := form_post(
+        request,
+        form,
+        lambda data: services.agency_commissioner_set(
+            agency=agency, commissioned_by=form.chosen(), actor=request.staff_actor
+        ),
+        done=lambda saved: (
+            f"{agency.name} is commissioned by {saved.commissioned_by.name}"
+            if saved.commissioned_by
+            else f"{agency.name} is not commissioned by another agency",
+            _agency_url(request, agency),
+        ),
+    ):
+        return done
+    return render(request, "staff/agencies/commissioner.html", {"form": form, "agency": agency})
 
 
 # --- Contacts ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from ...middleware import partnership_reverse as _url
 from ...models import StaffRole
 from ...permissions import Perm, role_permission_table
 from ...selectors import (
+    agency_list,
     locality_list,
     staff_invitation_get,
     staff_invitation_list,
@@ -52,7 +53,8 @@ def member_list(request):
 @require_http_methods(["GET", "POST"])
 def member_add(request):
     localities = list(locality_list(partnership=request.partnership))
-    form = StaffMemberAddForm(_data(request), localities=localities)
+    agencies = list(agency_list(partnership=request.partnership))
+    form = StaffMemberAddForm(_data(request), localities=localities, agencies=agencies)
     if done := form_post(
         request,
         form,
@@ -62,6 +64,7 @@ def member_add(request):
             full_name=data["full_name"],
             role=data["role"],
             locality_ids=data["localities"],
+            agency_id=data["agency"],
             actor=request.staff_actor,
         ),
         # The same words whether or not they had an account already: an
@@ -77,7 +80,7 @@ def member_add(request):
     return render(
         request,
         "staff/members/add.html",
-        {"form": form, "role_options": role_options(), "localities": localities},
+        {"form": form, "role_options": role_options(), "localities": localities, "agencies": agencies},
     )
 
 
@@ -86,10 +89,16 @@ def member_add(request):
 def member_role(request, membership_id):
     member = staff_member_get(partnership=request.partnership, pk=membership_id)
     localities = list(locality_list(partnership=request.partnership))
+    agencies = list(agency_list(partnership=request.partnership))
     form = StaffMemberRoleForm(
         _data(request),
         localities=localities,
-        initial={"role": member.role, "localities": [str(lo.pk) for lo in member.localities.all()]},
+        agencies=agencies,
+        initial={
+            "role": member.role,
+            "localities": [str(lo.pk) for lo in member.localities.all()],
+            "agency": member.agency_id,
+        },
     )
 
     def changed(member):
@@ -108,6 +117,7 @@ def member_role(request, membership_id):
             membership=member,
             role=data["role"],
             locality_ids=data["localities"],
+            agency_id=data["agency"],
             actor=request.staff_actor,
         ),
         done=changed,
@@ -122,6 +132,7 @@ def member_role(request, membership_id):
             "member": member,
             "role_options": role_options(),
             "localities": localities,
+            "agencies": agencies,
             "is_self": _is_self(request, member),
         },
     )

@@ -27,25 +27,58 @@ set all belong to its partnership).
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Partnership
 from partnerships.scope import scope_current
 
-from .models import AuditCycle, Submission, SubmissionReview
+from .models import AuditCycle, CycleShare, Submission, SubmissionReview
+
+
+def _shares(partnership: Partnership):
+    """The cycles other partnerships share with this one, accepted."""
+    return CycleShare.objects.filter(partnership=partnership, accepted_at__isnull=False)
+
+
+def _as_shared(cycle: AuditCycle, slug: str) -> AuditCycle:
+    """A shared cycle as the second board's workspace names it: its `slug`
+    is the share's (every link its pages make stays in this workspace, and
+    never meets a cycle of the board's own) and `shared_by` is the owner.
+    Only this in-memory copy changes; nothing saves it."""
+    cycle.slug = slug
+    cycle.shared_by = cycle.partnership
+    return cycle
 
 
 def cycle_access(*, partnership: Partnership, pk=None, slug: str | None = None) -> AuditCycle:
     """The partnership's cycle by id or by slug (as URLs name it), with its
-    question set."""
+    question set and partnership. By slug, a member of staff whose role
+    sees the whole partnership also reaches a cycle another partnership
+    shares with it (joint boards: audits/models/sharing.py), in the same
+    query; the cycle's own pages then read its owner's rows."""
     if (pk is None) == (slug is None):
         raise TypeError("cycle_access takes one of pk or slug")
-    lookup = {"pk": pk} if pk is not None else {"slug": slug}
-    return get_object_or_404(
-        AuditCycle.objects.select_related("question_set"), partnership=partnership, **lookup
+    queryset = AuditCycle.objects.select_related("question_set", "partnership")
+    if pk is not None:
+        return get_object_or_404(queryset, partnership=partnership, pk=pk)
+    if not scope_current().shared_cycles:
+        return get_object_or_404(queryset, partnership=partnership, slug=slug)
+    shared = _shares(partnership).filter(slug=slug)
+    cycle = (
+        queryset.filter(Q(partnership=partnership, slug=slug) | Q(pk__in=shared.values("cycle_id")))
+        .annotate(
+            own=Case(
+                When(partnership=partnership, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("own")
+        .first()
     )
+    if cycle is None:
+        raise Http404("No such cycle")
+    return cycle if cycle.partnership_id == partnership.pk else _as_shared(cycle, slug)
 
 
 def submission_access(
@@ -72,7 +105,17 @@ def submission_access(
         queryset = queryset.annotate(**annotate)
     scope = scope_current()
     queryset = queryset.filter(scope.agencies("agency__"))
-    submission = get_object_or_404(queryset, partnership=partnership, **lookup)
+    theirs = Q(partnership=partnership)
+    if scope.shared_cycles:
+        # A return of a cycle another partnership shares with this one.
+        shares = _shares(partnership)
+        theirs |= Q(cycle__in=shares.values("cycle_id"))
+        queryset = queryset.annotate(
+            shared_as=Subquery(shares.filter(cycle=OuterRef("cycle")).values("slug")[:1])
+        )
+    submission = get_object_or_404(queryset.filter(theirs), **lookup)
+    if submission.partnership_id != partnership.pk:
+        _as_shared(submission.cycle, submission.shared_as)
     submission.seen_in_scope = scope
     try:
         submission.review_or_none = submission.review

@@ -39,6 +39,9 @@ class Scope:
 
     locality_ids: frozenset[int] | None = None
     commissioned_by: int | None = None
+    # Whether cycles other partnerships share with this one are reached too
+    # (joint boards, audits.access): for staff whose role sees every agency.
+    shared_cycles: bool = False
 
     @property
     def is_whole(self) -> bool:
@@ -68,6 +71,9 @@ class Scope:
 
 
 WHOLE_PARTNERSHIP = Scope()
+# A member of staff who sees every agency, and the cycles shared with their
+# partnership.
+WHOLE_AND_SHARED = Scope(shared_cycles=True)
 # What a member whose localities or agency were removed sees: no agency,
 # never every agency.
 NO_AGENCY = Scope(locality_ids=frozenset())
@@ -84,7 +90,7 @@ def scope_of(membership: StaffMembership) -> Scope:
             return NO_AGENCY
         return Scope(commissioned_by=membership.agency_id)
     if membership.role != StaffRole.LOCALITY_LEAD:
-        return WHOLE_PARTNERSHIP
+        return WHOLE_AND_SHARED
     if hasattr(membership, "led_locality_ids"):
         ids = membership.led_locality_ids or []
     else:

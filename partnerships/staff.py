@@ -117,7 +117,7 @@ STAFF_NAV = [
     ("Overview", "staff_home", Perm.VIEW, ("staff_home", "staff_cycle", "staff_return")),
     ("Review queue", "staff_review_queue", Perm.VIEW, ("staff_review_queue", "staff_return_assign")),
     ("Action plans", "staff_action_plans", Perm.VIEW, ("staff_action",)),
-    ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin",)),
+    ("Audit cycles", "staff_cycle_admin_list", Perm.MANAGE, ("staff_cycle_admin", "staff_shared")),
     # Everyone on the staff may read the question sets (list, detail, changes,
     # exports, the built-in library): they are the questions agencies answer,
     # which reviewers judge returns against and read-only members report on,

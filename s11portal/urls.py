@@ -17,6 +17,7 @@ STAFF_URL_MODULES = [
     "audits.urls_staff.queue",
     "audits.urls_staff.pdf",
     "audits.urls_staff.cycles",
+    "audits.urls_staff.sharing",
     "audits.urls_staff.actions",
     "audits.urls_staff.reports",
     "audits.urls_staff.notifications",

@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from audits.access import cycle_owned
 from audits.models import Answer, AnswerValue, AuditCycle, Submission, ThemeResponse
 from partnerships.models import Agency, Partnership
 from partnerships.scope import scope_current
@@ -26,10 +27,14 @@ def survey_list(*, partnership: Partnership):
 
 
 def survey_get(*, partnership: Partnership, cycle: AuditCycle) -> Survey:
+    # A cycle another partnership shares with this one (joint boards) has
+    # no survey of this partnership's; its owner's is the owner's.
+    cycle_owned(partnership=partnership, cycle=cycle)
     return get_object_or_404(Survey.objects.select_related("cycle"), partnership=partnership, cycle=cycle)
 
 
 def survey_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> Survey | None:
+    cycle_owned(partnership=partnership, cycle=cycle)
     return Survey.objects.filter(partnership=partnership, cycle=cycle).select_related("cycle").first()
 
 

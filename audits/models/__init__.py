@@ -379,3 +379,4 @@ from .notifications import *  # noqa: E402,F403
 from .pdf import *  # noqa: E402,F403
 from .question_sets import *  # noqa: E402,F403
 from .review import *  # noqa: E402,F403
+from .sharing import *  # noqa: E402,F403

@@ -586,7 +586,11 @@ class CycleComparison:
 
 def cycle_compare_choices(*, partnership: Partnership, cycle: AuditCycle) -> QuerySet[AuditCycle]:
     """The partnership's cycles that opened before this one, latest first:
-    the first is the default to compare with."""
+    the first is the default to compare with. None for a cycle another
+    partnership shares with this one: its owner's other cycles are not
+    shared."""
+    if cycle.partnership_id != partnership.pk:
+        return AuditCycle.objects.none()
     return AuditCycle.objects.filter(partnership=partnership, opens_at__lt=cycle.opens_at).order_by(
         "-opens_at", "-id"
     )

@@ -29,7 +29,11 @@ def survey_triangulation_table(partnership, submission, sections=None):
 def survey_report_section(partnership, cycle):
     """The practitioners' survey in the cycle's summary report (page and
     PDF): each statement's share agreeing across agencies with enough
-    replies, and in how many of them it differs from the self-assessment."""
+    replies, and in how many of them it differs from the self-assessment.
+    None in another partnership's cycle shared with this one (joint boards):
+    the survey is its owner's."""
+    if cycle.partnership_id != partnership.pk:
+        return {"survey": None}
     survey = survey_for_cycle(partnership=partnership, cycle=cycle)
     if survey is None:
         return {"survey": None}

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from audits.services import submission_submit
 from core.domain import Actor
 from partnerships.models import StaffInvitation, StaffMembership, StaffRole
-from partnerships.scope import WHOLE_PARTNERSHIP, Scope, scope_applied, scope_of
+from partnerships.scope import WHOLE_AND_SHARED, WHOLE_PARTNERSHIP, Scope, scope_applied, scope_of
 from partnerships.selectors import agency_list_for_staff, membership_get
 from partnerships.services import staff_invitation_accept, staff_member_invite, staff_member_role_change
 from partnerships.services.members import StaffMemberRefusedError
@@ -122,7 +122,7 @@ def test_changing_role_sets_and_clears_the_localities_on_the_record(world):
         partnership=w.a.partnership, membership=member, role=StaffRole.REVIEWER, actor=ADMIN
     )
     assert not member.localities.exists()
-    assert scope_of(StaffMembership.objects.get(pk=member.pk)) is WHOLE_PARTNERSHIP
+    assert scope_of(StaffMembership.objects.get(pk=member.pk)) is WHOLE_AND_SHARED
 
 
 def test_the_invite_form_asks_for_localities_under_the_role_and_keeps_what_was_typed(world):

@@ -54,9 +54,9 @@ def _filters(request, options) -> PlanFilters:
 @staff_required(Perm.VIEW)
 def cycle_plans(request, cycle_slug):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    options = cycle_action_plan_filter_options(partnership=request.partnership, cycle=cycle)
+    options = cycle_action_plan_filter_options(partnership=cycle.partnership, cycle=cycle)
     filters = _filters(request, options)
-    plans = cycle_action_plans(partnership=request.partnership, cycle=cycle, filters=filters)
+    plans = cycle_action_plans(partnership=cycle.partnership, cycle=cycle, filters=filters)
     return render(
         request,
         "staff/actions/cycle_plans.html",
@@ -76,15 +76,13 @@ def cycle_plans(request, cycle_slug):
 @staff_required(Perm.VIEW)
 def cycle_plans_xlsx(request, cycle_slug):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    options = cycle_action_plan_filter_options(partnership=request.partnership, cycle=cycle)
-    plans = cycle_action_plans(
-        partnership=request.partnership, cycle=cycle, filters=_filters(request, options)
-    )
+    options = cycle_action_plan_filter_options(partnership=cycle.partnership, cycle=cycle)
+    plans = cycle_action_plans(partnership=cycle.partnership, cycle=cycle, filters=_filters(request, options))
     data = action_plans_xlsx(
-        plans=plans, ratings=action_plan_ratings(partnership=request.partnership, plans=plans)
+        plans=plans, ratings=action_plan_ratings(partnership=cycle.partnership, plans=plans)
     )
     download_record(
-        partnership=request.partnership,
+        partnership=cycle.partnership,
         actor=request.staff_actor,
         what="cycle_action_plans_xlsx",
         obj=cycle,
@@ -121,7 +119,7 @@ def plan_pdf(request, reference):
     submission = submission_access(partnership=request.partnership, reference=reference)
     data = action_plan_pdf(submission=submission, themes=action_plan(submission=submission))
     download_record(
-        partnership=request.partnership,
+        partnership=submission.partnership,
         actor=request.staff_actor,
         what="action_plan_pdf",
         submission=submission,
@@ -140,7 +138,7 @@ def plan_xlsx(request, reference):
         ratings=plan_ratings(themes, submission),
     )
     download_record(
-        partnership=request.partnership,
+        partnership=submission.partnership,
         actor=request.staff_actor,
         what="action_plan_xlsx",
         submission=submission,

@@ -41,7 +41,8 @@ def _link_to_reviews(partnership, rows) -> None:
 
 def _page(request, cycle_slug, form_class=CycleFilterForm):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    localities = list(locality_list_kept(partnership=request.partnership))
+    # The cycle's own partnership's: another's, for a cycle shared with this one.
+    localities = list(locality_list_kept(partnership=cycle.partnership))
     # An empty query string is an unbound form: no errors, no filters.
     # The page number is not a filter.
     query = request.GET.copy()
@@ -59,7 +60,7 @@ def cycle_dashboard(request, cycle_slug):
     filters = form.filters()
     chosen = next((lo.name for lo in localities if lo.pk == filters.locality_id), "")
     dashboard = cycle_dashboard_read(
-        partnership=request.partnership, cycle=cycle, filters=filters, locality_name=chosen
+        partnership=cycle.partnership, cycle=cycle, filters=filters, locality_name=chosen
     )
     # The agency table a page at a time: a partnership of 700 agencies is
     # 700 rows of HTML otherwise. Counts and the locality table cover all.
@@ -110,7 +111,7 @@ def cycle_heatmap_view(request, cycle_slug):
     rating = form.rating_shown()
     hide_not_started = form.hides_not_started()
     groups = cycle_heatmap(
-        partnership=request.partnership,
+        partnership=cycle.partnership,
         cycle=cycle,
         filters=form.filters(),
         rating=rating,
@@ -145,7 +146,7 @@ def cycle_heatmap_view(request, cycle_slug):
 @staff_required(Perm.VIEW)
 def cycle_questions(request, cycle_slug):
     cycle, form, _ = _page(request, cycle_slug)
-    tables = cycle_question_table(partnership=request.partnership, cycle=cycle, filters=form.filters())
+    tables = cycle_question_table(partnership=cycle.partnership, cycle=cycle, filters=form.filters())
     return render(
         request,
         "staff/dashboard/questions.html",

@@ -25,7 +25,7 @@ def return_pdf_list(request, reference):
     if request.method == "POST":
         submission_pdf_prepare(submission=submission, actor=Actor.for_user(request.user))
         return redirect(request.path)
-    versions = list(submission_pdf_list(partnership=request.partnership, submission=submission))
+    versions = list(submission_pdf_list(partnership=submission.partnership, submission=submission))
     return render(
         request,
         "staff/return_pdf.html",
@@ -42,7 +42,7 @@ def return_pdf_list(request, reference):
 @staff_required(Perm.VIEW)
 def return_pdf_download(request, reference, version):
     submission = submission_access(partnership=request.partnership, reference=reference)
-    record = submission_pdf_get(partnership=request.partnership, submission=submission, version=version)
+    record = submission_pdf_get(partnership=submission.partnership, submission=submission, version=version)
     return submission_pdf_download(
         request,
         record=record,

@@ -36,7 +36,7 @@ from ...services.downloads import download_record
 def _record_export(request, cycle, file: str) -> None:
     # Exports carry every agency's answers: the audit log says who took one.
     download_record(
-        partnership=request.partnership,
+        partnership=cycle.partnership,
         actor=request.staff_actor,
         what="cycle_export",
         obj=cycle,
@@ -47,7 +47,7 @@ def _record_export(request, cycle, file: str) -> None:
 @staff_required(Perm.VIEW)
 def cycle_exports(request, cycle_slug):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    sizes = export_sizes(partnership=request.partnership, cycle=cycle)
+    sizes = export_sizes(partnership=cycle.partnership, cycle=cycle)
     downloads = [
         {"kind": ANSWERS, "rows": sizes.answer_rows, "csv": "staff_cycle_export_answers_csv",
          "xlsx": "staff_cycle_export_answers_xlsx"},
@@ -66,9 +66,9 @@ def cycle_export_csv(request, cycle_slug, kind):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
     export = KINDS[kind]
     _record_export(request, cycle, f"{kind}.csv")
-    rows = export.rows(partnership=request.partnership, cycle=cycle)
+    rows = export.rows(partnership=cycle.partnership, cycle=cycle)
     response = StreamingHttpResponse(csv_lines(export, rows), content_type=CSV_CONTENT_TYPE)
-    filename = export_filename(partnership=request.partnership, cycle=cycle, name=kind, extension="csv")
+    filename = export_filename(partnership=cycle.partnership, cycle=cycle, name=kind, extension="csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -76,8 +76,8 @@ def cycle_export_csv(request, cycle_slug, kind):
 
 def _xlsx_response(request, cycle, kinds, name):
     _record_export(request, cycle, f"{name}.xlsx")
-    handle = xlsx_workbook(partnership=request.partnership, cycle=cycle, kinds=kinds)
-    filename = export_filename(partnership=request.partnership, cycle=cycle, name=name, extension="xlsx")
+    handle = xlsx_workbook(partnership=cycle.partnership, cycle=cycle, kinds=kinds)
+    filename = export_filename(partnership=cycle.partnership, cycle=cycle, name=name, extension="xlsx")
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response
@@ -103,22 +103,22 @@ def cycle_export_workbook(request, cycle_slug):
 @staff_required(Perm.VIEW)
 def cycle_report(request, cycle_slug):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    report = cycle_summary_report(partnership=request.partnership, cycle=cycle)
+    report = cycle_summary_report(partnership=cycle.partnership, cycle=cycle)
     return render(request, "staff/reports/report.html", {"cycle": cycle, "report": report})
 
 
 @staff_required(Perm.VIEW)
 def cycle_report_pdf(request, cycle_slug):
     cycle = cycle_access(partnership=request.partnership, slug=cycle_slug)
-    report = cycle_summary_report(partnership=request.partnership, cycle=cycle)
+    report = cycle_summary_report(partnership=cycle.partnership, cycle=cycle)
     html = render_to_string(
         "pdf/summary_report.html",
-        {"cycle": cycle, "report": report, "partnership": request.partnership, "produced_at": timezone.now()},
+        {"cycle": cycle, "report": report, "partnership": cycle.partnership, "produced_at": timezone.now()},
         request=request,
     )
     content = summary_report_pdf(html)
     download_record(
-        partnership=request.partnership,
+        partnership=cycle.partnership,
         actor=request.staff_actor,
         what="cycle_report_pdf",
         obj=cycle,
@@ -126,7 +126,7 @@ def cycle_report_pdf(request, cycle_slug):
     )
     response = HttpResponse(content, content_type="application/pdf")
     filename = export_filename(
-        partnership=request.partnership, cycle=cycle, name="summary-report", extension="pdf"
+        partnership=cycle.partnership, cycle=cycle, name="summary-report", extension="pdf"
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -150,7 +150,7 @@ def cycle_compare(request, cycle_slug):
         context["form"] = form
         if form.is_valid():
             context["comparison"] = cycle_comparison(
-                partnership=request.partnership,
+                partnership=cycle.partnership,
                 cycle=cycle,
                 previous=form.cycles[form.cleaned_data["previous"]],
             )

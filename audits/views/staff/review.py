@@ -92,7 +92,7 @@ def _review_state(submission) -> dict:
 @staff_required(Perm.VIEW)
 def review(request, reference):
     submission = _submission(request, reference)
-    partnership = request.partnership
+    partnership = submission.partnership
     sections = review_selectors.review_sections(partnership=partnership, submission=submission)
     current_return = None
     returns = []
@@ -162,11 +162,11 @@ def review(request, reference):
 def moderate(request, reference, theme_key):
     submission = _submission(request, reference)
     section = review_selectors.review_theme_get(
-        partnership=request.partnership, submission=submission, key=theme_key
+        partnership=submission.partnership, submission=submission, key=theme_key
     )
     state = _review_state(submission)
     position = review_theme_position(
-        partnership=request.partnership, submission=submission, theme=section.theme
+        partnership=submission.partnership, submission=submission, theme=section.theme
     )
     moderation = section.moderation
     initial = {"rag": moderation.rag, "comment": moderation.comment} if moderation else {}
@@ -350,7 +350,7 @@ def confirm(request, reference):
             themes=_themes(submission),
             optional=True,
         )
-    sections = review_selectors.review_sections(partnership=request.partnership, submission=submission)
+    sections = review_selectors.review_sections(partnership=submission.partnership, submission=submission)
     unmoderated = [s.theme for s in sections if s.moderation is None]
     shown = {
         "version": review.version if review else 0,
@@ -456,7 +456,7 @@ def send_back(request, reference):
 def link_revoke(request, reference, link_id):
     submission = submission_access(partnership=request.partnership, reference=reference)
     link = review_selectors.resume_link_get(
-        partnership=request.partnership, submission=submission, pk=link_id
+        partnership=submission.partnership, submission=submission, pk=link_id
     )
     resume_link_revoke(link=link, actor=request.staff_actor)
     messages.success(request, f"The link of {link.name or link.email} ({link.email}) no longer works")
@@ -467,10 +467,10 @@ def link_revoke(request, reference, link_id):
 def evidence_download(request, reference, token):
     submission = submission_access(partnership=request.partnership, reference=reference)
     item = review_selectors.review_evidence_get(
-        partnership=request.partnership, submission=submission, token=token
+        partnership=submission.partnership, submission=submission, token=token
     )
     download_record(
-        partnership=request.partnership,
+        partnership=submission.partnership,
         actor=request.staff_actor,
         what="evidence",
         submission=submission,
@@ -491,7 +491,7 @@ def history(request, reference):
             "cycle": submission.cycle,
             "agency": submission.agency,
             "entries": review_selectors.submission_history(
-                partnership=request.partnership, submission=submission
+                partnership=submission.partnership, submission=submission
             ),
         },
     )
@@ -512,7 +512,7 @@ def meeting_list(request, cycle_slug):
         "staff/review/meeting_list.html",
         {
             "cycle": cycle,
-            "meetings": review_selectors.meeting_list(partnership=request.partnership, cycle=cycle),
+            "meetings": review_selectors.meeting_list(partnership=cycle.partnership, cycle=cycle),
         },
     )
 
@@ -520,9 +520,9 @@ def meeting_list(request, cycle_slug):
 @staff_required(Perm.VIEW)
 def meeting_detail(request, cycle_slug, meeting_id):
     cycle = _cycle(request, cycle_slug)
-    meeting = review_selectors.meeting_get(partnership=request.partnership, cycle=cycle, pk=meeting_id)
+    meeting = review_selectors.meeting_get(partnership=cycle.partnership, cycle=cycle, pk=meeting_id)
     plans = action_plans_for_submissions(
-        partnership=request.partnership, submissions=list(meeting.submissions.all())
+        partnership=cycle.partnership, submissions=list(meeting.submissions.all())
     )
     return render(
         request, "staff/review/meeting_detail.html", {"cycle": cycle, "meeting": meeting, "plans": plans}
@@ -557,7 +557,7 @@ def _posted_initial(data) -> tuple[dict, list[dict]]:
 
 
 def _meeting_form(request, cycle, meeting=None):
-    partnership = request.partnership
+    partnership = cycle.partnership
     choices = review_selectors.meeting_submission_choices(partnership=partnership, cycle=cycle)
     if meeting is not None:
         # A return discussed before may since have been returned and be
@@ -602,7 +602,7 @@ def _meeting_edit(request, cycle, meeting=None):
         request,
         form,
         lambda data: meeting_save(
-            partnership=request.partnership,
+            partnership=cycle.partnership,
             cycle=cycle,
             meeting=meeting,
             kind=data["kind"],
@@ -644,5 +644,5 @@ def meeting_create(request, cycle_slug):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, cycle_slug, meeting_id):
     cycle = _cycle(request, cycle_slug)
-    meeting = review_selectors.meeting_get(partnership=request.partnership, cycle=cycle, pk=meeting_id)
+    meeting = review_selectors.meeting_get(partnership=cycle.partnership, cycle=cycle, pk=meeting_id)
     return _meeting_edit(request, cycle, meeting)

@@ -27,7 +27,7 @@ class RoleFields(forms.Form):
         error_messages={"invalid_choice": "Choose localities from the list"},
     )
     agency = forms.TypedChoiceField(
-        label="The agency they commission for",
+        label="The agency they commission for (a commissioner only)",
         required=False,
         coerce=int,
         empty_value=None,

@@ -99,7 +99,7 @@ def test_staff_members_pages_have_no_axe_violations(new_context, site, members_w
     page.get_by_role("button", name="Withdraw invitation").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("withdrawn")
 
-    # A locality lead needs localities: the checkboxes revealed under the role.
+    # A locality lead needs localities: the checkboxes after the roles.
     page.goto(url("staff_member_add"))
     page.get_by_label("Full name").fill("Lee Lead")
     page.get_by_label("Email address").fill("lee@example.org")

@@ -68,7 +68,7 @@ EXCEPTIONS = {
         "spreadsheets",
     },
     "accounts": {"adapter", "admin_apps", "admin_site", "mfa"},
-    "partnerships": {"middleware", "permissions", "staff"},
+    "partnerships": {"middleware", "permissions", "scope", "staff"},
     "audits": {"access", "policy"},
     "organisations": {"session"},
     "themes": {"library"},

@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.staff import staff_client, staff_url
 
-from .test_locality_leads import ADMIN
+from .test_scope_locality_leads import ADMIN
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,7 @@ PERM_WORDS: dict[Perm, str] = {
         "record meetings, and send reminders and survey links"
     ),
     Perm.MANAGE: (
-        "Set up audit cycles, question sets, agencies and localities, staff, "
+        "Create and change audit cycles, question sets, agencies and localities, staff, "
         "guidance pages and data retention"
     ),
 }

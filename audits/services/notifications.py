@@ -30,6 +30,7 @@ from core.domain import Actor, DomainError
 from core.models import OutboundEmail
 from core.outbox import outbound_email_queue
 from partnerships.models import Partnership, StaffMembership
+from partnerships.scope import scope_of
 
 from ..models import (
     NOTIFICATION_DEFAULTS,
@@ -57,8 +58,24 @@ def notification_default(role: str, kind: str) -> str:
     return NOTIFICATION_DEFAULTS.get(role, {}).get(kind, NotificationFrequency.NONE)
 
 
-def _recipients(*, partnership: Partnership, kind: str, exclude_user_id: int | None):
-    """(membership, frequency) of each member who wants this kind: one query."""
+def _sees(membership: StaffMembership, submission: Submission | None) -> bool:
+    """Whether the member's scope (a locality lead's localities, a
+    commissioner's services: partnerships.scope) reaches the return: one
+    query, for those roles alone. No event without a return is theirs."""
+    scope = scope_of(membership)
+    if scope.is_whole:
+        return True
+    if submission is None:
+        return False
+    return Submission.objects.filter(scope.agencies("agency__"), pk=submission.pk).exists()
+
+
+def _recipients(
+    *, partnership: Partnership, kind: str, exclude_user_id: int | None, submission: Submission | None = None
+):
+    """(membership, frequency) of each member who wants this kind and may
+    see the return: one query (and one more per locality lead or
+    commissioner)."""
     chosen = StaffNotificationPreference.objects.filter(membership=OuterRef("pk"), kind=kind).values(
         "frequency"
     )[:1]
@@ -74,7 +91,7 @@ def _recipients(*, partnership: Partnership, kind: str, exclude_user_id: int | N
         if not membership.user.is_active:
             continue
         frequency = membership.chosen or notification_default(membership.role, kind)
-        if frequency != NotificationFrequency.NONE:
+        if frequency != NotificationFrequency.NONE and _sees(membership, submission):
             yield membership, frequency
 
 
@@ -118,7 +135,7 @@ def staff_notification_queue(
     agency_name = submission.agency.name if submission is not None else ""
     told = 0
     for membership, frequency in _recipients(
-        partnership=partnership, kind=kind, exclude_user_id=exclude_user_id
+        partnership=partnership, kind=kind, exclude_user_id=exclude_user_id, submission=submission
     ):
         notification, created = StaffNotification.objects.get_or_create(
             membership=membership,

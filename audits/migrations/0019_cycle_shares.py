@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0017_answer_index_covers_value'),
+        ('audits', '0018_staff_notifications'),
         ('partnerships', '0005_commissioners'),
     ]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import JSONArray, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -190,6 +190,24 @@ def locality_list_with_counts(*, partnership: Partnership) -> list[Locality]:
 # ---------------------------------------------------------------------------
 
 
+def _locality_names(through, owner: str) -> Subquery:
+    """A locality lead's localities as [[id, name], …], in the row's own
+    query (`_led` sorts them)."""
+    return Subquery(
+        through.objects.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(j=JSONList(JSONArray("locality_id", "locality__name")))
+        .values("j")
+    )
+
+
+def _led(row):
+    """`led_localities`: (id, name) pairs by name, from `_locality_names`."""
+    row.led_localities = sorted(((pk, name) for pk, name in (row.led or [])), key=lambda p: p[1].casefold())
+    return row
+
+
 def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
     others = StaffMembership.objects.filter(user=OuterRef("user")).exclude(partnership=partnership)
     return (
@@ -206,8 +224,8 @@ def _staff_members(partnership: Partnership) -> QuerySet[StaffMembership]:
             "user__is_superuser",
             "agency__name",
         )
-        .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
         .annotate(
+            led=_locality_names(StaffMembership.localities.through, "staffmembership_id"),
             account_shared=Exists(others),
             has_authenticator=Exists(
                 Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
@@ -221,6 +239,7 @@ def staff_member_list(*, partnership: Partnership) -> list[StaffMembership]:
     for an account that is not the partnership's alone: not its business."""
     members = list(_staff_members(partnership).order_by(Lower("display_name"), Lower("user__email"), "pk"))
     for member in members:
+        _led(member)
         if member.account_shared or member.user.is_superuser:
             member.has_authenticator = None
     return members
@@ -228,7 +247,7 @@ def staff_member_list(*, partnership: Partnership) -> list[StaffMembership]:
 
 def staff_member_get(*, partnership: Partnership, pk) -> StaffMembership:
     """One membership of this partnership (404 for another partnership's)."""
-    member = get_object_or_404(_staff_members(partnership), pk=pk)
+    member = _led(get_object_or_404(_staff_members(partnership), pk=pk))
     if member.account_shared or member.user.is_superuser:
         member.has_authenticator = None
     return member
@@ -236,12 +255,13 @@ def staff_member_get(*, partnership: Partnership, pk) -> StaffMembership:
 
 def staff_invitation_list(*, partnership: Partnership) -> list[StaffInvitation]:
     """Invitations nobody has accepted yet, expired ones included."""
-    return list(
-        StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True)
+    return [
+        _led(invitation)
+        for invitation in StaffInvitation.objects.filter(partnership=partnership, accepted_at__isnull=True)
         .select_related("agency")
-        .prefetch_related(Prefetch("localities", queryset=Locality.objects.order_by("name")))
+        .annotate(led=_locality_names(StaffInvitation.localities.through, "staffinvitation_id"))
         .order_by(Lower("full_name"), Lower("email"), "pk")
-    )
+    ]
 
 
 def staff_invitation_get(*, partnership: Partnership, pk) -> StaffInvitation:

@@ -96,7 +96,7 @@ def member_role(request, membership_id):
         agencies=agencies,
         initial={
             "role": member.role,
-            "localities": [str(lo.pk) for lo in member.localities.all()],
+            "localities": [str(pk) for pk, _ in member.led_localities],
             "agency": member.agency_id,
         },
     )

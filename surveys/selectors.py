@@ -34,7 +34,8 @@ def survey_get(*, partnership: Partnership, cycle: AuditCycle) -> Survey:
 
 
 def survey_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> Survey | None:
-    cycle_owned(partnership=partnership, cycle=cycle)
+    if cycle.partnership_id != partnership.pk:  # another's, or shared with this one
+        return None
     return Survey.objects.filter(partnership=partnership, cycle=cycle).select_related("cycle").first()
 
 

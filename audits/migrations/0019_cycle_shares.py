@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audits', '0018_staff_notifications'),
-        ('partnerships', '0005_commissioners'),
+        ('partnerships', '0006_commissioners'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_staff_localities'),
+        ('partnerships', '0005_staff_localities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

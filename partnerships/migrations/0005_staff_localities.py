@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_staff_invitations'),
+        ('partnerships', '0004_reserve_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0018_staff_notifications'),
+        ('audits', '0019_review_queue'),
         ('partnerships', '0006_commissioners'),
     ]
 

@@ -103,6 +103,7 @@ def cycle_overdue_rows(*, partnership: Partnership, cycle: AuditCycle, now=None)
     chasers = Q(emails__kind__in=[Kind.REMINDER, Kind.OVERDUE])
     return list(
         Submission.objects.filter(partnership=partnership, cycle=cycle)
+        .filter(scope_current().agencies("agency__"))
         .exclude(status=SubmissionStatus.SUBMITTED)
         .filter(agency__in=cycle_participants(cycle=cycle).values("pk"))
         # An extension counts only when it is later than the cycle's close (as Submission.deadline).

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from partnerships.models import Partnership, StaffMembership
 from partnerships.permissions import ROLE_PERMS, Perm
+from partnerships.scope import scope_current
 from themes.models import Theme
 from themes.selectors import question_set_structure
 
@@ -65,7 +66,7 @@ def review_queue(
     to count them, when paginated)."""
     if membership.partnership_id != partnership.pk:
         raise Http404("No such member")
-    qs = Submission.objects.filter(partnership=partnership)
+    qs = Submission.objects.filter(partnership=partnership).filter(scope_current().agencies("agency__"))
     if filters.cycle_id is not None:
         qs = qs.filter(cycle_id=filters.cycle_id)
     if filters.state == QueueState.AWAITING_REVIEW:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0019_review_queue'),
+        ('audits', '0021_evidence_requests'),
         ('partnerships', '0006_commissioners'),
     ]
 

@@ -59,7 +59,13 @@ def test_permissions_policy_turns_off_features_the_service_never_uses(client):
 
 # Templates that are never served to a browser: emails (mail clients need
 # inline styles) and the HTML WeasyPrint turns into PDFs.
-NOT_SERVED = ("emails/", "pdf/", "audits/actions/plan_pdf.html")
+NOT_SERVED = (
+    "emails/",
+    "pdf/",
+    "audits/actions/plan_pdf.html",
+    "reports/report_pdf.html",
+    "reports/child_summary_pdf.html",
+)
 
 
 def _served_templates():

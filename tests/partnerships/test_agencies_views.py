@@ -124,13 +124,17 @@ def test_list_is_constant_queries(world, read_only, django_assert_max_num_querie
     read_only.get(url)
     with django_assert_max_num_queries(12) as few:
         read_only.get(url)
+    budget = len(few.captured_queries)  # read now: the next request empties the log it slices
     for _ in range(30):
         AgencyFactory(
             partnership=world.a.partnership,
             localities=[world.a.locality, LocalityFactory(partnership=world.a.partnership)],
             contacts=2,
         )
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # Saving agencies and localities drops the process's cached partnership
+    # (one query to read it again, once): measure the page from then on.
+    read_only.get(url)
+    with django_assert_max_num_queries(budget):
         response = read_only.get(url)
     assert "31 agencies" in _text(response)
 

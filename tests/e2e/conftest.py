@@ -111,8 +111,10 @@ def choose_organisation(page, name: str) -> None:
     """On the start form: with JavaScript, type the start of the name in the
     "Your organisation" combobox and pick it from the list; without, choose
     it in the plain select."""
-    combobox = page.get_by_role("combobox", name="Your organisation")
-    if page.evaluate("() => !!window.accessibleAutocomplete") and combobox.count():
+    if page.evaluate("() => !!window.accessibleAutocomplete"):
+        # The text box the script puts in place of the select (a select is a
+        # combobox too): fill waits for it, so a slow enhancement is no race.
+        combobox = page.locator("input").and_(page.get_by_role("combobox", name="Your organisation"))
         combobox.fill(name[: max(4, len(name) // 2)])
         page.get_by_role("option", name=name, exact=True).click()
         return

@@ -27,6 +27,7 @@ from themes.selectors import question_set_structure
 from ..access import cycle_owned
 from ..models import AuditCycle, Rag, SubmissionStatus, ThemeResponse
 from ..models.review import ThemeModeration
+from .reports import RagShares
 
 BENCHMARK_MINIMUM = 5
 CACHE_SECONDS = 300
@@ -34,7 +35,7 @@ RAGS = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value)
 
 
 @dataclass(frozen=True)
-class Distribution:
+class Distribution(RagShares):
     """How the agencies of a group rated one theme (agreed ratings)."""
 
     agencies: int
@@ -43,23 +44,8 @@ class Distribution:
     green: int
 
     @property
-    def not_rated(self) -> int:
-        return max(self.agencies - self.red - self.amber - self.green, 0)
-
-    def percent(self, n: int) -> int:
-        return round(100 * n / self.agencies) if self.agencies else 0
-
-    @property
-    def red_percent(self) -> int:
-        return self.percent(self.red)
-
-    @property
-    def amber_percent(self) -> int:
-        return self.percent(self.amber)
-
-    @property
-    def green_percent(self) -> int:
-        return self.percent(self.green)
+    def rag_total(self) -> int:
+        return self.agencies
 
 
 @dataclass(frozen=True)

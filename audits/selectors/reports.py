@@ -303,26 +303,25 @@ def export_sizes(*, partnership: Partnership, cycle: AuditCycle) -> ExportSizes:
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class RagCounts:
-    """How the submitted returns rated one theme."""
+class RagShares:
+    """Not rated and the shares of Red, Amber and Green out of `rag_total`
+    (returns, or agencies), for anything with red, amber and green counts:
+    the summary report's themes and the benchmark's distributions."""
 
-    theme: ThemeHead
-    red: int = 0
-    amber: int = 0
-    green: int = 0
-    returns: int = 0  # submitted returns whose question set has the theme
+    red: int
+    amber: int
+    green: int
+
+    @property
+    def rag_total(self) -> int:
+        raise NotImplementedError
 
     @property
     def not_rated(self) -> int:
-        return max(self.returns - self.red - self.amber - self.green, 0)
-
-    @property
-    def amber_or_red(self) -> int:
-        return self.red + self.amber
+        return max(self.rag_total - self.red - self.amber - self.green, 0)
 
     def percent(self, n: int) -> int:
-        return round(100 * n / self.returns) if self.returns else 0
+        return round(100 * n / self.rag_total) if self.rag_total else 0
 
     @property
     def red_percent(self) -> int:
@@ -335,6 +334,25 @@ class RagCounts:
     @property
     def green_percent(self) -> int:
         return self.percent(self.green)
+
+
+@dataclass
+class RagCounts(RagShares):
+    """How the submitted returns rated one theme."""
+
+    theme: ThemeHead
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    returns: int = 0  # submitted returns whose question set has the theme
+
+    @property
+    def rag_total(self) -> int:
+        return self.returns
+
+    @property
+    def amber_or_red(self) -> int:
+        return self.red + self.amber
 
     @property
     def not_rated_percent(self) -> int:

@@ -5,7 +5,20 @@ assigned one; and moving through a return theme by theme."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
@@ -16,7 +29,7 @@ from themes.models import Theme
 from themes.selectors import question_set_structure
 
 from ..access import submission_owned
-from ..models import AuditCycle, Submission, SubmissionStatus
+from ..models import AuditCycle, EvidenceRequest, Submission, SubmissionStatus
 
 
 class QueueState:
@@ -52,6 +65,16 @@ def _awaiting_review() -> Q:
     return Q(status=SubmissionStatus.SUBMITTED, review__evaluated_at__isnull=True)
 
 
+def _evidence_asked_for() -> Exists:
+    """An evidence request the agency has not answered yet: the return is
+    locked and evaluated, but the next move is the agency's."""
+    return Exists(EvidenceRequest.objects.filter(submission=OuterRef("pk"), answered_at__isnull=True))
+
+
+def _awaiting_agency() -> Q:
+    return Q(status=SubmissionStatus.RETURNED) | Q(_evidence_asked_for())
+
+
 def _overdue(today: date) -> Q:
     return _awaiting_review() & Q(cycle__evaluations_due_on__lt=today)
 
@@ -62,7 +85,9 @@ def review_queue(
     """The returns in the queue, most urgent first (overdue, then by the
     evaluation due date and when they were submitted), each with `assignee`
     (the assigned member's name as this partnership knows them), `assignee_id`,
-    `evaluations_due_on`, `outcome` and `themes_moderated`: one query (and one
+    `evaluations_due_on`, `outcome`, `themes_moderated` and `evidence_due_on`
+    (the earliest due date of the evidence asked for and not yet sent, if
+    any: such a return awaits the agency): one query (and one
     to count them, when paginated)."""
     if membership.partnership_id != partnership.pk:
         raise Http404("No such member")
@@ -72,11 +97,11 @@ def review_queue(
     if filters.state == QueueState.AWAITING_REVIEW:
         qs = qs.filter(_awaiting_review())
     elif filters.state == QueueState.AWAITING_AGENCY:
-        qs = qs.filter(status=SubmissionStatus.RETURNED)
+        qs = qs.filter(_awaiting_agency())
     elif filters.state == QueueState.OVERDUE:
         qs = qs.filter(_overdue(today))
     else:
-        qs = qs.filter(_awaiting_review() | Q(status=SubmissionStatus.RETURNED))
+        qs = qs.filter(_awaiting_review() | _awaiting_agency())
     if filters.assignment == QueueAssignment.MINE:
         qs = qs.filter(review__assigned_to=membership)
     elif filters.assignment == QueueAssignment.NOBODY:
@@ -93,6 +118,12 @@ def review_queue(
             outcome=F("review__outcome"),
             themes_moderated=Count("moderations", distinct=True),
             is_overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField()),
+            evidence_due_on=Subquery(
+                EvidenceRequest.objects.filter(submission=OuterRef("pk"), answered_at__isnull=True)
+                .values("submission")
+                .annotate(first=Min("due_on"))
+                .values("first")
+            ),
         )
         .order_by(
             F("is_overdue").desc(),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audits.models import (
     AuditCycle,
+    EvidenceRequest,
     Rag,
     ReviewOutcome,
     Submission,
@@ -21,6 +22,11 @@ from audits.models import (
     ThemeModeration,
 )
 from audits.services.assignment import review_assign
+from audits.services.evidence_requests import (
+    EvidenceRequestData,
+    evaluation_confirm_with_request,
+    supplementary_evidence_add,
+)
 from audits.services.review import (
     StaleReviewError,
     moderations_state,
@@ -199,6 +205,37 @@ def test_the_queue_holds_returns_awaiting_review_and_the_agency_and_says_which_a
     assert "Overdue" in overdue
     agency = text(_queue(reviewer, a.partnership, "?state=agency"))
     assert "Returned Co" in agency and a.agency.name not in agency
+
+
+def test_a_return_with_evidence_asked_for_awaits_the_agency_until_it_is_sent(a):
+    reviewer = staff_client(Client(), a.partnership, StaffRole.REVIEWER)
+    review_outcome_save(
+        submission=a.submission, outcome=ReviewOutcome.FURTHER_EVIDENCE, message="Send more", actor=RITA
+    )
+    due = timezone.localdate() + timedelta(days=5)
+    evaluation_confirm_with_request(
+        submission=a.submission,
+        actor=RITA,
+        request=EvidenceRequestData(themes=themes(a)[:1], what="The training log", due_on=due),
+    )
+    # Evaluated, so no longer awaiting review; the next move is the agency's.
+    assert a.agency.name not in text(_queue(reviewer, a.partnership, "?state=review"))
+    waiting = text(_queue(reviewer, a.partnership, "?state=agency"))
+    assert a.agency.name in waiting and "Evidence asked for by" in waiting
+    assert "Evidence overdue" not in waiting
+    assert a.agency.name in text(_queue(reviewer, a.partnership))
+
+    EvidenceRequest.objects.filter(submission=a.submission).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert "Evidence overdue" in text(_queue(reviewer, a.partnership, "?state=agency"))
+
+    request = EvidenceRequest.objects.get(submission=a.submission)
+    supplementary_evidence_add(
+        request=request, theme=themes(a)[0], url="https://example.org/log", title="Log", actor=RITA
+    )
+    assert a.agency.name not in text(_queue(reviewer, a.partnership, "?state=agency"))
+    assert a.agency.name not in text(_queue(reviewer, a.partnership))
 
 
 def submitted_world_return(submission):

@@ -173,3 +173,23 @@ class RuleForm(forms.Form):
             "sector": value if kind == "sector" else "",
             "statutory_group": value if kind == "statutory_group" else "",
         }
+
+
+class QuestionMapForm(forms.Form):
+    """Which built-in library question one of the partnership's own
+    questions asks the same as (themes.services.question_map checks it)."""
+
+    library_key = forms.ChoiceField(
+        label="Library question",
+        required=False,
+        help_text="Organisations that answer for several partnerships copy answers by library question.",
+    )
+
+    def __init__(self, *args, library_questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library_key"].choices = [("", "Not mapped: a question of your own")] + [
+            (q.library_key, f"{q.theme_title}: {q.text[:140]}") for q in library_questions
+        ]
+        self.fields["library_key"].error_messages["invalid_choice"] = (
+            "Select a question from the list, or ‘Not mapped’"
+        )

@@ -4,6 +4,7 @@ themes/library/, and the validation every imported question set goes through.
 The format is documented in docs/question-set-format.md.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,37 @@ def template_read(key: str) -> dict:
     if key not in template_keys():
         raise KeyError(f"No built-in question set called {key!r}")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class LibraryQuestion:
+    theme_key: str
+    theme_title: str
+    key: str
+    text: str
+
+    @property
+    def library_key(self) -> str:
+        """What a local question mapped to this one stores (themes.models.Question.library_key)."""
+        return f"{self.theme_key}/{self.key}"
+
+
+@functools.cache
+def template_questions(key: str) -> tuple[LibraryQuestion, ...]:
+    """The built-in questions of a template (its own local ones left out),
+    in order: what a partnership's local question may be mapped to. Empty
+    for a key that is not a template. The files ship with the code, so each
+    is read once a process."""
+    if key not in template_keys():
+        return ()
+    data = validate(template_read(key))
+    return tuple(
+        LibraryQuestion(theme["key"], theme["title"], question["key"], question["text"])
+        for theme in data["themes"]
+        if not theme["is_local"]
+        for question in theme["questions"]
+        if not question["is_local"]
+    )
 
 
 def _text(node, field, path, problems, *, required=True, max_length=None):

@@ -127,13 +127,39 @@ class Question(models.Model):
     is_local = models.BooleanField(
         default=False, help_text="Added by the partnership to a set copied from a built-in template."
     )
+    # A local question the partnership says asks the same as a built-in
+    # library question ("theme-key/question-key" in the set's template):
+    # copying between returns and an organisation's standing draft match it
+    # as that question. A library question already carries its own key.
+    library_key = models.CharField(
+        max_length=121,
+        blank=True,
+        help_text="The built-in library question this local question is mapped to (theme/question).",
+    )
 
     class Meta:
         ordering = ["theme_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["theme", "order"], name="question_unique_order"),
             models.UniqueConstraint(fields=["theme", "key"], name="question_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(library_key="") | models.Q(is_local=True),
+                name="question_library_key_local_only",
+            ),
         ]
 
     def __str__(self):
         return self.text[:80]
+
+    def match_key(self, theme_key: str) -> tuple[str, str] | None:
+        """The stable key this question is matched by across partnerships
+        (theme key, question key of the built-in library): its own for a
+        library question, the mapped one for a mapped local question, None
+        for an unmapped local question. `theme_key` is its theme's key
+        (passed in so that a loop over questions reads no theme)."""
+        if not self.is_local:
+            return (theme_key, self.key)
+        if self.library_key:
+            theme, _, question = self.library_key.partition("/")
+            return (theme, question)
+        return None

@@ -240,6 +240,7 @@ def _copy_contents(source: QuestionSet, target: QuestionSet) -> None:
             allows_na=q.allows_na,
             evidence_expected=q.evidence_expected,
             is_local=q.is_local,
+            library_key=q.library_key,
         )
         for t, copy in zip(themes, copies, strict=True)
         for q in t.questions.all()
@@ -451,3 +452,40 @@ def question_remove(*, question: Question, actor: Actor = SYSTEM) -> None:
     question.delete()
     _renumber(Question.objects.filter(theme=theme))
     _record(theme.question_set, actor, "question_set.question_removed", theme=theme.key, question=key)
+
+
+@transaction.atomic
+def question_map(*, question: Question, library_key: str, actor: Actor = SYSTEM) -> Question:
+    """Map one of the partnership's own questions to a built-in library
+    question of the set's template ("" takes the mapping away), so that it is
+    matched as that question when an organisation copies answers between
+    returns or starts a return from its standing draft. No two questions of
+    a set may answer to the same library question."""
+    # The set's row lock orders two admins mapping two questions at once.
+    question_set = QuestionSet.objects.select_for_update().get(pk=question.theme.question_set_id)
+    question_set_check_editable(question_set)
+    if not question.is_local:
+        raise DomainError("Only a question your partnership added can be mapped to a library question")
+    library_key = library_key.strip()
+    if library_key:
+        known = {q.library_key: q for q in library.template_questions(question_set.template_key)}
+        if library_key not in known:
+            raise DomainError("Select a question from the built-in question set this set was copied from")
+        wanted = tuple(library_key.split("/", 1))
+        for other in (
+            Question.objects.filter(theme__question_set=question_set)
+            .exclude(pk=question.pk)
+            .select_related("theme")
+        ):
+            if other.match_key(other.theme.key) == wanted:
+                raise DomainError(
+                    f"“{other.text[:80]}” already answers to that library question. "
+                    "Choose another, or remove that mapping first."
+                )
+    before = question.library_key
+    question.library_key = library_key
+    question.save(update_fields=["library_key"])
+    _record(
+        question_set, actor, "question_set.question_mapped", obj=question, before=before, after=library_key
+    )
+    return question

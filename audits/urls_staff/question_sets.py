@@ -3,7 +3,7 @@ built-in library at …/setup/library/…"""
 
 from django.urls import path
 
-from ..views.staff.question_sets import builder, cycles, files
+from ..views.staff.question_sets import builder, cycles, files, mapping
 
 QS = "setup/question-sets/"
 SET = QS + "<int:pk>/"
@@ -42,6 +42,11 @@ urlpatterns = [
         SET + "questions/<int:question_pk>/edit/",
         builder.question_edit,
         name="staff_question_set_question_edit",
+    ),
+    path(
+        SET + "questions/<int:question_pk>/map/",
+        mapping.question_map,
+        name="staff_question_set_question_map",
     ),
     path(
         SET + "questions/<int:question_pk>/move/",

@@ -3,8 +3,9 @@ copies one theme's answers, rating and comments from one of the
 organisation's returns into another, for the questions that are the same.
 
 "The same" is the stable key a built-in library question carries into every
-partnership's copy: the theme's key and the question's key. A partnership's
-own (local) questions have no match. The copy is an ordinary theme save of
+partnership's copy: the theme's key and the question's key
+(themes.models.Question.match_key). A partnership's own (local) question
+matches only once the partnership has mapped it to a library question. The copy is an ordinary theme save of
 the target return (its policy, lock and version check apply), and both
 returns' histories record it without naming the other partnership."""
 
@@ -22,9 +23,21 @@ from .members import OrganisationRefusedError, member_actor
 
 
 def _question_key(question: Question, theme: Theme) -> tuple[str, str] | None:
-    if question.is_local:
-        return None
-    return (theme.key, question.key)
+    return question.match_key(theme.key)
+
+
+def _answers_by_key(submission: Submission, themes: list[Theme]) -> dict[tuple[str, str], str]:
+    """The return's answers by stable key, across the whole set: a mapped
+    local question may sit in another theme than the library question it
+    stands for."""
+    values = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
+    by_key = {}
+    for theme in themes:
+        for question in theme.questions.all():
+            key = _question_key(question, theme)
+            if key is not None and question.pk in values:
+                by_key[key] = values[question.pk]
+    return by_key
 
 
 @dataclass
@@ -75,8 +88,9 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
     change (question by question), and the target's questions that have no
     match. Both returns must already be the organisation's (the view reached
     them through audits.access)."""
-    source_themes = {t.key: t for t in _themes(source)}
-    source_answers = dict(Answer.objects.filter(submission=source).values_list("question_id", "value"))
+    source_theme_list = _themes(source)
+    source_themes = {t.key: t for t in source_theme_list}
+    source_answers = _answers_by_key(source, source_theme_list)
     target_answers = dict(Answer.objects.filter(submission=target).values_list("question_id", "value"))
     responses = {
         (r.submission_id, r.theme_id): r
@@ -86,11 +100,7 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
     for theme in _themes(target):
         preview = ThemeCopyPreview(key=theme.key, title=theme.title)
         source_theme = source_themes.get(theme.key)
-        by_key = {}
         if source_theme is not None:
-            by_key = {
-                _question_key(q, source_theme): q for q in source_theme.questions.all() if not q.is_local
-            }
             source_response = responses.get((source.pk, source_theme.pk))
             preview.source_saved = source_response is not None and source_response.version > 0
             target_response = responses.get((target.pk, theme.pk))
@@ -100,15 +110,15 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
                 (target_response.comments if target_response else "") != source_response.comments
             )
         for question in theme.questions.all():
-            match = by_key.get(_question_key(question, theme))
-            if match is None or match.pk not in source_answers:
+            key = _question_key(question, theme)
+            if key not in source_answers:
                 preview.unmatched.append(question.text)
                 continue
             preview.rows.append(
                 CopyRow(
                     text=question.text,
                     current=_label(target_answers.get(question.pk, "")),
-                    new=_label(source_answers[match.pk]),
+                    new=_label(source_answers[key]),
                 )
             )
         preview.rag_current, preview.rag_new = _rag_label(preview.rag_current), _rag_label(preview.rag_new)
@@ -128,7 +138,8 @@ def theme_copy(
     if source.pk == target.pk:
         raise OrganisationRefusedError("Choose two different returns")
     target_theme = next((t for t in _themes(target) if t.key == theme_key), None)
-    source_theme = next((t for t in _themes(source) if t.key == theme_key), None)
+    source_theme_list = _themes(source)
+    source_theme = next((t for t in source_theme_list if t.key == theme_key), None)
     if target_theme is None or source_theme is None:
         raise OrganisationRefusedError("This theme is not in both returns")
     source_response = ThemeResponse.objects.filter(submission=source, theme=source_theme).first()
@@ -136,17 +147,12 @@ def theme_copy(
         raise OrganisationRefusedError(
             f"“{source_theme.title}” has not been answered in the return you copy from"
         )
-    by_key = {_question_key(q, source_theme): q.pk for q in source_theme.questions.all() if not q.is_local}
-    source_answers = dict(
-        Answer.objects.filter(submission=source, question__theme=source_theme).values_list(
-            "question_id", "value"
-        )
-    )
+    source_answers = _answers_by_key(source, source_theme_list)
     answers = {}
     for question in target_theme.questions.all():
-        source_id = by_key.get(_question_key(question, target_theme))
-        if source_id in source_answers:
-            answers[question.pk] = source_answers[source_id]
+        key = _question_key(question, target_theme)
+        if key in source_answers:
+            answers[question.pk] = source_answers[key]
     target_response = ThemeResponse.objects.filter(submission=target, theme=target_theme).first()
     actor = member_actor(membership)
     response = theme_response_save(

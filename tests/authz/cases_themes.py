@@ -4,7 +4,7 @@ for the purpose: a permitted admin then gets the real page, not a refusal."""
 
 from partnerships.permissions import Perm
 from tests.factories import QuestionSetFactory
-from themes.models import QuestionSet
+from themes.models import Question, QuestionSet
 
 from .cases import Case
 
@@ -29,6 +29,32 @@ def _theme(w, n=0):
 
 def _question(w, n=0):
     return _theme(w).questions.order_by("order")[n]
+
+
+def mapped_draft(w):
+    """A draft copied from the CSAP template with one local question (what
+    the mapping page maps), made once per world."""
+    if getattr(w, "qset_csap", None) is None:
+        w.qset_csap = QuestionSetFactory(
+            partnership=w.partnership,
+            name=f"CSAP draft of {w.partnership.slug}",
+            status=QuestionSet.Status.DRAFT,
+            published_at=None,
+            template_key="csap",
+            themes=1,
+            themes__questions=1,
+        )
+        theme = w.qset_csap.themes.get()
+        Question.objects.create(theme=theme, key="local", order=2, text="Our own question?", is_local=True)
+    return w.qset_csap
+
+
+def _local_question(w):
+    question_set = mapped_draft(w)
+    return {
+        "pk": question_set.pk,
+        "question_pk": Question.objects.get(theme__question_set=question_set, is_local=True).pk,
+    }
 
 
 def _set(w):
@@ -104,6 +130,16 @@ CASES = [
         "staff_question_set_question_delete",
         Perm.MANAGE,
         lambda w: {**_set(w), "question_pk": _question(w).pk},
+    ),
+    Case("staff_question_set_question_map", Perm.MANAGE, _local_question),
+    Case(
+        "staff_question_set_question_map",
+        Perm.MANAGE,
+        _local_question,
+        method="post",
+        data=lambda w: {"library_key": "leadership/board-level-lead"},
+        ok=(302,),
+        id_suffix="post",
     ),
     Case("staff_question_set_cycle", Perm.MANAGE, lambda w: {"cycle_slug": w.cycle.slug}),
     Case(

@@ -128,3 +128,17 @@ def test_the_copy_pages_reach_only_the_organisations_returns():
     assert ThemeResponse.objects.filter(submission=target, theme=_theme(target)).exists()
     # Partnership staff are not members.
     assert Client().get(page).status_code == 302
+
+
+def test_a_local_question_mapped_to_a_library_question_is_copied_as_that_question():
+    w, source, target, local = _world_with_answers()
+    # Bravo maps its own question to the library's theme-2 question 1, which
+    # sits in another theme of the source: the copy finds it there.
+    local.library_key = "theme-2/q-1"
+    local.save(update_fields=["library_key"])
+    theme_save(source, _theme(source, "theme-2"), value="no")
+    first = {p.key: p for p in theme_copy_preview(source=source, target=target)}["theme-1"]
+    assert first.unmatched == []
+    assert [r.new for r in first.rows] == ["Yes"] * 4 + ["No"]
+    theme_copy(membership=w.member, source=source, target=target, theme_key="theme-1")
+    assert Answer.objects.get(submission=target, question=local).value == "no"

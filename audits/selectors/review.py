@@ -374,14 +374,19 @@ def _words(event: AuditEvent) -> tuple[str, str]:
         summary = f" ({', '.join(parts)})" if parts else ""
         return f"Saved the theme “{d.get('theme', '')}”{summary}", ""
     if verb == "organisation.theme_copied_in":
+        evidence = d.get("evidence_copied", 0)
+        with_evidence = f" and {evidence} evidence" if evidence else ""
         return (
             f"Copied the theme “{d.get('theme', '')}” from another return of {d.get('organisation', '')} "
-            f"({d.get('answers_copied', 0)} answers, the rating and comments)",
+            f"({d.get('answers_copied', 0)} answers, the rating and comments{with_evidence})",
             "",
         )
     if verb == "organisation.theme_copied_out":
+        evidence = d.get("evidence_copied", 0)
+        with_evidence = f", with {evidence} evidence" if evidence else ""
         return (
-            f"The theme “{d.get('theme', '')}” was copied into another return of {d.get('organisation', '')}",
+            f"The theme “{d.get('theme', '')}” was copied into another return of "
+            f"{d.get('organisation', '')}{with_evidence}",
             "",
         )
     if verb == "organisation.return_opened":

@@ -1,6 +1,10 @@
 """Answer once, submit to many (issue 13 item 4): an organisation member
-copies one theme's answers, rating and comments from one of the
+copies one theme's answers, rating, comments and evidence from one of the
 organisation's returns into another, for the questions that are the same.
+Evidence files are copied into the target partnership's own storage as new
+uploads of that return (as the evidence library's attach does), so no
+partnership's storage holds a path into another's; a file or link the
+target's theme already has is not copied twice.
 
 "The same" is the stable key a built-in library question carries into every
 partnership's copy: the theme's key and the question's key
@@ -11,9 +15,10 @@ returns' histories record it without naming the other partnership."""
 
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from audits.models import Answer, AnswerValue, Rag, Submission, ThemeResponse
+from audits.models import Answer, AnswerValue, Evidence, Rag, Submission, ThemeResponse
 from audits.services.responses import theme_response_save
 from core.audit import audit_event_record
 from themes.models import Question, Theme
@@ -57,6 +62,8 @@ class ThemeCopyPreview:
     rag_new: str = ""
     comments_change: bool = False
     source_saved: bool = False
+    evidence_files: int = 0  # the source's files this theme's copy would add
+    evidence_links: int = 0
 
     @property
     def changes(self) -> int:
@@ -83,6 +90,22 @@ def _themes(submission: Submission) -> list[Theme]:
     )
 
 
+def _evidence_new(source: list[Evidence], target: list[Evidence]) -> list[Evidence]:
+    """The source theme's evidence the target theme does not have yet (the
+    same file contents, or the same link)."""
+    have = {e.sha256 if e.kind == Evidence.Kind.FILE else e.url for e in target}
+    return [e for e in source if (e.sha256 if e.kind == Evidence.Kind.FILE else e.url) not in have]
+
+
+def _evidence_by_theme(submissions: list[Submission]) -> dict[tuple[int, int], list[Evidence]]:
+    found: dict[tuple[int, int], list[Evidence]] = {}
+    for item in Evidence.objects.filter(submission__in=submissions, staged=False).only(
+        "submission_id", "theme_id", "kind", "sha256", "url", "title", "file", "original_name", "content_type"
+    ):
+        found.setdefault((item.submission_id, item.theme_id), []).append(item)
+    return found
+
+
 def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeCopyPreview]:
     """For each theme of the target: what copying the source's theme would
     change (question by question), and the target's questions that have no
@@ -96,6 +119,7 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
         (r.submission_id, r.theme_id): r
         for r in ThemeResponse.objects.filter(submission__in=[source, target])
     }
+    evidence = _evidence_by_theme([source, target])
     previews = []
     for theme in _themes(target):
         preview = ThemeCopyPreview(key=theme.key, title=theme.title)
@@ -109,6 +133,11 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
             preview.comments_change = bool(source_response) and (
                 (target_response.comments if target_response else "") != source_response.comments
             )
+            new = _evidence_new(
+                evidence.get((source.pk, source_theme.pk), []), evidence.get((target.pk, theme.pk), [])
+            )
+            preview.evidence_files = sum(1 for e in new if e.kind == Evidence.Kind.FILE)
+            preview.evidence_links = len(new) - preview.evidence_files
         for question in theme.questions.all():
             key = _question_key(question, theme)
             if key not in source_answers:
@@ -154,6 +183,19 @@ def theme_copy(
         if key in source_answers:
             answers[question.pk] = source_answers[key]
     target_response = ThemeResponse.objects.filter(submission=target, theme=target_theme).first()
+    evidence = _evidence_by_theme([source, target])
+    new_evidence = _evidence_new(
+        evidence.get((source.pk, source_theme.pk), []), evidence.get((target.pk, target_theme.pk), [])
+    )
+    new_files, new_links = [], []
+    for item in new_evidence:
+        if item.kind == Evidence.Kind.LINK:
+            new_links.append((item.url, item.title))
+            continue
+        with item.file.open("rb") as stored:
+            data = stored.read()
+        # A new upload of the target: stored (and checked) by the target's save.
+        new_files.append(SimpleUploadedFile(item.original_name, data, content_type=item.content_type))
     actor = member_actor(membership)
     response = theme_response_save(
         submission=target,
@@ -163,9 +205,16 @@ def theme_copy(
         comments=source_response.comments,
         expected_version=target_response.version if target_response else 0,
         actor=actor,
+        new_files=new_files,
+        new_links=new_links,
     )
     organisation = membership.organisation.name
-    detail = {"theme": target_theme.title, "organisation": organisation, "answers_copied": len(answers)}
+    detail = {
+        "theme": target_theme.title,
+        "organisation": organisation,
+        "answers_copied": len(answers),
+        "evidence_copied": len(new_evidence),
+    }
     audit_event_record(
         partnership=target.partnership,
         actor=actor,

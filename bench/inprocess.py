@@ -16,7 +16,9 @@ the first theme's save, and reports for each page the Python CPU time
 batches. The least is the one to compare: other work on the machine only
 ever adds to it (caches, frequency). PostgreSQL's own time is not in it.
 
-`--profile PAGE` prints cProfile's top functions (by CPU time) for one page.
+`--profile PAGE` prints cProfile's top functions (by CPU time) for one page;
+`--sort cumulative` orders them by time spent inside, and `--callees NAME`
+adds where the time of the functions matching NAME goes.
 Run it from another checkout (the same command, its own bench/inprocess.py
 absent: copy this file) to compare code before and after on one database.
 """
@@ -46,6 +48,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=280, help="requests a page (7 batches)")
     parser.add_argument(
         "--profile", default="", help="profile one page: theme, check, tasks, plain, naive, save"
+    )
+    parser.add_argument(
+        "--sort",
+        default="tottime",
+        help="the profile's order: tottime, or cumulative to see where a call's time goes",
+    )
+    parser.add_argument(
+        "--callees", default="", help="with --profile, also what this function's time is spent in"
     )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -169,7 +179,10 @@ def main() -> None:
         for _ in range(args.requests // 2):
             runs[args.profile]()
         profile.disable()
-        pstats.Stats(profile).sort_stats("tottime").print_stats(40)
+        stats = pstats.Stats(profile).sort_stats(args.sort)
+        stats.print_stats(40)
+        if args.callees:
+            stats.print_callees(args.callees)
         return
 
     batch = max(1, args.requests // 7)

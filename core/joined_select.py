@@ -22,7 +22,7 @@ from django.db.models import Model
 
 @dataclass(frozen=True)
 class _Part:
-    path: str  # "" for the base model, else "submission__cycle"
+    path: str  # "" for the base model, "submission__cycle" for a relation, "@name" for a row beside
     model: type[Model]
     alias: str
     attnames: tuple[str, ...]
@@ -35,7 +35,15 @@ class JoinedSelect:
     where="{base}.id = %s")`. `flags` are named boolean SQL expressions
     (an EXISTS) set on the base object as attributes; `{base}` in them and in
     `where` is the base table's alias. Nullable relations are LEFT JOINed,
-    and their object is None when the row has none."""
+    and their object is None when the row has none.
+
+    `beside` names rows of other models that are not a relation of the base
+    (at most one each): `{"response": (ThemeResponse, "{row}.submission_id =
+    {base}.id AND {row}.theme_id = %s")}` LEFT JOINs the table on that
+    condition and sets the object (or None) as `base.response`. Their
+    parameters come before `where`'s. `for_update` locks the base row
+    (`FOR UPDATE OF` it, where the database has row locks: not SQLite, as
+    the ORM's `select_for_update`)."""
 
     def __init__(
         self,
@@ -44,12 +52,16 @@ class JoinedSelect:
         *,
         where: str,
         flags: dict[str, str] | None = None,
+        beside: dict[str, tuple[type[Model], str]] | None = None,
+        for_update: bool = False,
         using: str = "default",
     ):
         self.model = model
         self.related = related
         self.where = where
         self.flags = flags or {}
+        self.beside = beside or {}
+        self.for_update = for_update
         self.using = using
 
     @cached_property
@@ -73,6 +85,11 @@ class JoinedSelect:
             )
             parts.append(part)
             by_path[path] = part
+        for n, (name, (model, condition)) in enumerate(self.beside.items(), start=len(parts)):
+            alias = f"t{n}"
+            parts.append(self._part(f"@{name}", model, alias, connection))
+            on = condition.format(base="t0", row=alias)
+            joins.append(f"LEFT OUTER JOIN {qn(model._meta.db_table)} {alias} ON {on}")
         columns = [f"{p.alias}.{qn(f.column)}" for p in parts for f in p.model._meta.concrete_fields]
         columns += [f"({sql.format(base='t0')})" for sql in self.flags.values()]
         # Made only from the models' metadata and the SQL fragments the code
@@ -80,6 +97,8 @@ class JoinedSelect:
         table = qn(self.model._meta.db_table)
         where = self.where.format(base="t0")
         sql = f"SELECT {', '.join(columns)} FROM {table} t0 {' '.join(joins)} WHERE {where}"  # noqa: S608
+        if self.for_update and connection.features.has_select_for_update_of:
+            sql += " FOR UPDATE OF t0"
         return sql, parts
 
     @staticmethod
@@ -116,12 +135,16 @@ class JoinedSelect:
                 else part.model.from_db(self.using, part.attnames, values)
             )
             objects[part.path] = obj
+            if part.path.startswith("@"):
+                continue
             if part.path:
                 parent_path, _, name = part.path.rpartition("__")
                 parent = objects[parent_path]
                 if parent is not None:
                     parent._meta.get_field(name).set_cached_value(parent, obj)
         base = objects[""]
+        for name in self.beside:
+            setattr(base, name, objects[f"@{name}"])
         for name, value in zip(self.flags, row[start:], strict=True):
             setattr(base, name, bool(value))
         return base

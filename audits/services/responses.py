@@ -6,12 +6,13 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_event_record
 from core.domain import Actor, DomainError
+from core.joined_select import JoinedSelect
 from themes.models import Theme
 
 from .. import policy
@@ -44,17 +45,35 @@ class StaleThemeError(DomainError):
         return f"{who} saved this theme after you opened it."
 
 
+# Every write to a return takes this lock first, and a save takes it on every
+# "Save and continue": its SQL is made once per process (core.joined_select),
+# not compiled by the ORM each time (about a third of a save's CPU in the
+# service; docs/performance.md).
+_SUBMISSION_LOCKED = JoinedSelect(
+    Submission, ["cycle", "partnership"], where="{base}.id = %s", for_update=True
+)
+# A save's lock with the theme's response read in the same query.
+_SUBMISSION_LOCKED_WITH_RESPONSE = JoinedSelect(
+    Submission,
+    ["cycle", "partnership"],
+    beside={"theme_response": (ThemeResponse, "{row}.submission_id = {base}.id AND {row}.theme_id = %s")},
+    where="{base}.id = %s",
+    for_update=True,
+)
+
+
 def submission_lock_for_edit(submission: Submission, *, may=policy.may_edit) -> Submission:
     """The return read afresh under its row lock, refused unless `may` (a
     rule of audits/policy.py) allows the change now. Every write to a
     return's content starts here (inside its transaction): the lock orders the
     write with a concurrent submit, and the check after it sees the submit if
     that committed first."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("cycle", "partnership")
-        .get(pk=submission.pk)
-    )
+    return _refused_unless(may, _SUBMISSION_LOCKED.get([submission.pk]))
+
+
+def _refused_unless(may, submission: Submission | None) -> Submission:
+    if submission is None:
+        raise Submission.DoesNotExist
     may(submission).refuse(SubmissionLockedError if submission.is_locked else DomainError)
     return submission
 
@@ -136,6 +155,68 @@ def evidence_remove(*, submission: Submission, evidence: Evidence, actor: Actor)
         )
 
 
+def _stale(submission: Submission, theme: Theme) -> StaleThemeError:
+    """What the theme now holds, for the person whose page is out of date."""
+    current = ThemeResponse.objects.filter(submission=submission, theme=theme).first()
+    current_answers = dict(
+        Answer.objects.filter(submission=submission, question__theme=theme).values_list(
+            "question_id", "value"
+        )
+    )
+    return StaleThemeError(
+        current=current or ThemeResponse(submission=submission, theme=theme), current_answers=current_answers
+    )
+
+
+# PostgreSQL: the theme's answers as they were, and the new ones written, in
+# one statement (every query of a PostgreSQL CTE sees the rows as they were
+# before the statement). It saves a round trip and the ORM's compiling of two
+# queries on every save (docs/performance.md).
+_ANSWERS_WRITE_SQL = """
+WITH before AS (
+    SELECT question_id, value FROM audits_answer
+    WHERE submission_id = %(submission)s AND question_id = ANY(%(questions)s::bigint[])
+), written AS (
+    INSERT INTO audits_answer (submission_id, question_id, value, updated_at)
+    SELECT %(submission)s, new.question_id, new.value, %(now)s
+    FROM unnest(%(questions)s::bigint[], %(values)s::varchar[]) AS new(question_id, value)
+    ON CONFLICT (submission_id, question_id)
+    DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+)
+SELECT question_id, value FROM before
+"""
+
+
+def answers_write(*, submission: Submission, answers: dict[int, str], now) -> dict[int, str]:
+    """Insert or update the return's answers (question id → value); returns
+    what those questions' answers were before. The caller holds the
+    submission's lock and has checked the questions are the theme's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ANSWERS_WRITE_SQL,
+                {
+                    "submission": submission.pk,
+                    "questions": list(answers),
+                    "values": list(answers.values()),
+                    "now": now,
+                },
+            )
+            return dict(cursor.fetchall())
+    before = dict(
+        Answer.objects.filter(submission=submission, question_id__in=list(answers)).values_list(
+            "question_id", "value"
+        )
+    )
+    Answer.objects.bulk_create(
+        [Answer(submission=submission, question_id=q, value=v, updated_at=now) for q, v in answers.items()],
+        update_conflicts=True,
+        unique_fields=["submission", "question"],
+        update_fields=["value", "updated_at"],
+    )
+    return before
+
+
 @transaction.atomic
 def theme_response_save(
     *,
@@ -158,7 +239,11 @@ def theme_response_save(
     """
     # Lock the submission row first: this orders concurrent saves with a
     # concurrent submit, so nothing is written after the return is locked.
-    submission = submission_lock_for_edit(submission)
+    # The theme's response comes in the same query.
+    submission = _refused_unless(
+        policy.may_edit, _SUBMISSION_LOCKED_WITH_RESPONSE.get([theme.pk, submission.pk])
+    )
+    response = submission.theme_response
     if theme.question_set_id != submission.question_set_id:
         raise DomainError("That theme is not part of this return.")
     errors = theme_rules_check(theme=theme, answers=answers, rag=rag, comments=comments)
@@ -166,35 +251,10 @@ def theme_response_save(
         raise DomainError(next(iter(errors.values())))
     if rag and rag not in Rag.values:
         raise DomainError("Select a RAG rating")
-
-    # The submission's row lock (above) orders every save of this return, so
-    # the theme's response can be read, then inserted or updated, without a
-    # race: no savepoint, no second read.
-    response = ThemeResponse.objects.filter(submission=submission, theme=theme).first()
     if (response.version if response else 0) != expected_version:
-        current_answers = dict(
-            Answer.objects.filter(submission=submission, question__theme=theme).values_list(
-                "question_id", "value"
-            )
-        )
-        current = response or ThemeResponse(submission=submission, theme=theme)
-        raise StaleThemeError(current=current, current_answers=current_answers)
+        raise _stale(submission, theme)
 
-    question_ids = [q.pk for q in theme.questions.all()]
-    before = dict(
-        Answer.objects.filter(submission=submission, question_id__in=question_ids).values_list(
-            "question_id", "value"
-        )
-    )
     now = timezone.now()
-    Answer.objects.bulk_create(
-        [Answer(submission=submission, question_id=q, value=v, updated_at=now) for q, v in answers.items()],
-        update_conflicts=True,
-        unique_fields=["submission", "question"],
-        update_fields=["value", "updated_at"],
-    )
-    changes = {str(q): [before.get(q), v] for q, v in answers.items() if before.get(q) != v}
-    rag_before, comments_before = (response.rag, response.comments) if response else ("", "")
     values = {
         "rag": rag,
         "rag_defaulted": False,
@@ -204,15 +264,32 @@ def theme_response_save(
         "updated_by_name": actor.name,
         "updated_by_email": actor.email,
     }
+    # The response was read with the lock, but under PostgreSQL's READ
+    # COMMITTED a query that waited for the lock still sees the other rows
+    # it joined as they were when it started: a save of this theme that
+    # committed meanwhile is not in `response`. So the version is checked
+    # again by the write itself (the update's WHERE; the unique (submission,
+    # theme) constraint for a first save), before anything else is written.
+    rag_before, comments_before = (response.rag, response.comments) if response else ("", "")
     if response is None:
-        response = ThemeResponse.objects.create(submission=submission, theme=theme, version=1, **values)
+        try:
+            with transaction.atomic():
+                response = ThemeResponse.objects.create(
+                    submission=submission, theme=theme, version=1, **values
+                )
+        except IntegrityError:
+            raise _stale(submission, theme) from None
     else:
-        for name, value in values.items():
+        written = ThemeResponse.objects.filter(pk=response.pk, version=expected_version).update(
+            **values, version=F("version") + 1, updated_at=now
+        )
+        if not written:
+            raise _stale(submission, theme)
+        for name, value in {**values, "version": expected_version + 1, "updated_at": now}.items():
             setattr(response, name, value)
-        # The row is ours until commit (the submission's lock): its new
-        # version is known without reading it back.
-        response.version += 1
-        response.save(update_fields=[*values, "version", "updated_at"])
+
+    before = answers_write(submission=submission, answers=answers, now=now)
+    changes = {str(q): [before.get(q), v] for q, v in answers.items() if before.get(q) != v}
 
     if staged_evidence_ids:
         Evidence.objects.filter(

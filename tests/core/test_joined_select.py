@@ -4,9 +4,10 @@ the same rows and objects the ORM's select_related does."""
 import pytest
 from django.forms.models import model_to_dict
 
-from audits.models import ResumeLink
+from audits.models import ResumeLink, ThemeResponse
 from audits.selectors import agency_link_get
 from audits.services.links import resume_link_create
+from audits.services.responses import _SUBMISSION_LOCKED_WITH_RESPONSE
 from tests.factories import theme_save, two_partnerships
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,22 @@ def test_the_flags_follow_the_return(django_assert_num_queries):
     assert got.submission.has_action_items is False
     assert agency_link_get(partnership=world.b.partnership, link_id=link.pk) is None
     assert agency_link_get(partnership=a.partnership, link_id=link.pk + 1000) is None
+
+
+def test_a_row_beside_the_base_is_joined_and_none_when_absent():
+    """The lock a theme save takes reads the theme's response in the same
+    query (audits.services.responses)."""
+    world = two_partnerships()
+    a = world.a
+    first, second = a.question_set.themes.order_by("order")[:2]
+    theme_save(a.submission, first)
+    expected = ThemeResponse.objects.get(submission=a.submission, theme=first)
+
+    saved = _SUBMISSION_LOCKED_WITH_RESPONSE.get([first.pk, a.submission.pk])
+    unsaved = _SUBMISSION_LOCKED_WITH_RESPONSE.get([second.pk, a.submission.pk])
+
+    assert _fields(saved.theme_response) == _fields(expected)
+    assert saved.cycle == a.submission.cycle and saved.partnership == a.partnership
+    assert unsaved.theme_response is None
+    assert _fields(unsaved) == _fields(saved)
+    assert _SUBMISSION_LOCKED_WITH_RESPONSE.get([first.pk, world.b.submission.pk]).theme_response is None

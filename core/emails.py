@@ -15,6 +15,9 @@ registers it here, usually from its AppConfig.ready():
   tokens in one UPDATE); what it returns is passed to `render` as `prepared`.
 - `obsolete(row)` (optional) says why the row should no longer be sent
   (a reminder whose return has been submitted), or "".
+- A rendered email may carry `attachments` (core.emails.Attachment), made
+  at send time like the rest of it; the GOV.UK Notify backend sends the
+  plain text alone, so an email must say in words what a file holds.
 - `label` is what staff see for the kind; `related` names the relations of
   the row the functions read, which the outbox fetches with the row.
 
@@ -48,6 +51,17 @@ OutboundEmail = Any
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email, made when the email is rendered (a
+    meeting's calendar invitation), so nothing of it is stored in the outbox.
+    `mimetype` may carry parameters (text/calendar; method=REQUEST)."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
 class RenderedEmail:
     subject: str
     text: str
@@ -55,6 +69,7 @@ class RenderedEmail:
     to: str  # a whole header value: 'Name <address>', made by email_address
     from_email: str
     reply_to: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

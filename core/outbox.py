@@ -198,6 +198,8 @@ def _message(email: OutboundEmail, rendered: RenderedEmail) -> EmailMultiAlterna
     )
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
+    for item in rendered.attachments:
+        message.attach(item.filename, item.content, item.mimetype)
     return message
 
 

@@ -375,6 +375,7 @@ class Evidence(models.Model):
 from .actions import *  # noqa: E402,F403
 from .challenges import *  # noqa: E402,F403
 from .evidence_requests import *  # noqa: E402,F403
+from .meetings import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
 from .pdf import *  # noqa: E402,F403
 from .question_sets import *  # noqa: E402,F403

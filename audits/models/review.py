@@ -9,7 +9,7 @@ change to a submitted return's answers, theme responses and evidence
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from partnerships.models import Partnership, StaffMembership
 from themes.models import Theme
@@ -149,17 +149,38 @@ class ReturnForChanges(models.Model):
 
 class ReviewMeeting(models.Model):
     """An assurance meeting or scrutiny panel about one or more returns of a
-    cycle: who sat on it, what was said, what was agreed."""
+    cycle: when and where it is, who sits on it (audits.models.meetings
+    .PanelMember), what was said, what was agreed.
+
+    A meeting is scheduled ahead (start and end, place and/or online link)
+    and later marked held, or cancelled; one recorded after the fact is held
+    from the start and may have no times (those recorded before scheduling
+    existed have only `held_on`, which stays the meeting's UK date).
+    `sequence` is the calendar invitation's SEQUENCE, bumped by each change
+    to the date, time, place or status, so calendars replace the old event."""
 
     class Kind(models.TextChoices):
         ASSURANCE = "assurance", "Assurance meeting"
         SCRUTINY = "scrutiny", "Scrutiny panel"
 
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     cycle = models.ForeignKey(AuditCycle, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSURANCE)
     held_on = models.DateField("Date of the meeting")
-    panel_members = models.TextField(help_text="One person a line, with their role.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField("Place", max_length=300, blank=True)
+    online_url = models.URLField("Online meeting link", max_length=500, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    # Free text, one person a line: how panels were recorded before they
+    # had rows of their own (PanelMember); kept for those meetings.
+    panel_members = models.TextField(blank=True, help_text="One person a line, with their role.")
     notes = models.TextField(blank=True)
     submissions = models.ManyToManyField(Submission, related_name="meetings")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -174,10 +195,26 @@ class ReviewMeeting(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["assurance", "scrutiny"]), name="meeting_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "held", "cancelled"]), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.held_on:%d %B %Y}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
     @property
     def panel_member_list(self) -> list[str]:
@@ -185,16 +222,40 @@ class ReviewMeeting(models.Model):
 
 
 class MeetingAction(models.Model):
-    """An action agreed at a meeting, with who owns it and by when."""
+    """An action agreed at a meeting, with who owns it, by when, and how far
+    it has got. One about an agency's return (`submission`) shows on that
+    agency's action plan; its owner's email (if given) is reminded when it
+    falls due (audits.services.meetings.meeting_action_reminders_send)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
 
     meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(default=0)
     action = models.TextField()
     owner = models.CharField(max_length=200)
+    owner_email = models.EmailField("Owner's email", blank=True)
     due_on = models.DateField("Due date")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting_actions"
+    )
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "done"]), name="meeting_action_status_valid"
+            ),
+        ]
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
     def __str__(self):
         return f"{self.action[:50]} ({self.owner}, {self.due_on:%d/%m/%Y})"

@@ -10,10 +10,19 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from core.emails import EmailKind, email_kind_register, rendered_for
+from core.emails import Attachment, EmailKind, RenderedEmail, email_kind_register, rendered_for
 from core.models import OutboundEmail
 
-from .models import EvidenceRequest, NotificationKind, ResumeLink
+from .exports.calendar import meeting_ics
+from .models import (
+    PANEL_ACCESS_DAYS,
+    EvidenceRequest,
+    MeetingAction,
+    NotificationKind,
+    PanelMember,
+    ResumeLink,
+)
+from .services import meetings as meeting_services
 from .services.links import resume_links_mint_urls
 from .services.notifications import DIGEST_EMAIL_KIND, NOTIFICATION_EMAIL_KINDS
 
@@ -125,7 +134,138 @@ def _evidence_reminder_obsolete(row: OutboundEmail) -> str:
     return ""
 
 
+# --- meetings (audits.services.meetings) ---------------------------------------
+
+MEETING_KINDS = {
+    meeting_services.INVITATION_KIND: "Meeting invitation",
+    meeting_services.CANCELLATION_KIND: "Meeting cancelled",
+    meeting_services.PANEL_LINK_KIND: "Meeting panel sign-in link",
+}
+
+
+def _prepare_meeting(rows: list[OutboundEmail]) -> dict[int, PanelMember]:
+    """The panel member (with their meeting) of each row, in one query."""
+    members = PanelMember.objects.select_related("meeting__cycle", "membership").in_bulk(
+        {row.context.get("panel_member_id") for row in rows}
+    )
+    return {row.pk: members.get(row.context.get("panel_member_id")) for row in rows}
+
+
+def _meeting_summary(meeting, partnership) -> str:
+    return f"{partnership.name}: {meeting.get_kind_display()} ({meeting.cycle.title})"
+
+
+def _render_meeting(row: OutboundEmail, prepared: dict[int, PanelMember] | None) -> RenderedEmail:
+    """An invitation (with the calendar file, REQUEST), its cancellation
+    (CANCEL), or a new sign-in link. An outsider's token is made now."""
+    partnership = row.partnership
+    member = (prepared if prepared is not None else _prepare_meeting([row]))[row.pk]
+    if member is None:
+        raise ValueError("The panel member has been removed")
+    meeting = member.meeting
+    context = {
+        **row.context,
+        "partnership": partnership,
+        "to_name": row.to_name,
+        "meeting": meeting,
+        "member": member,
+        "access_days": PANEL_ACCESS_DAYS,
+        "access_until": member.access_until(meeting),
+    }
+    cancel = row.kind == meeting_services.CANCELLATION_KIND
+    if member.is_outsider and not cancel and not member.revoked_at:
+        context["panel_url"] = meeting_services.panel_link_mint_url(
+            member=member, partnership_slug=partnership.slug
+        )
+    elif not member.is_outsider:
+        context["staff_url"] = settings.BASE_URL + reverse(
+            "staff_cycle_meeting",
+            kwargs={
+                "partnership_slug": partnership.slug,
+                "cycle_slug": meeting.cycle.slug,
+                "meeting_id": meeting.pk,
+            },
+        )
+    rendered = rendered_for(
+        row,
+        template=row.template,
+        context=context,
+        from_name=partnership.name,
+        reply_to=[partnership.reply_to],
+    )
+    if row.kind == meeting_services.PANEL_LINK_KIND or meeting.starts_at is None:
+        return rendered
+    ics = meeting_ics(
+        meeting=meeting,
+        partnership_name=partnership.name,
+        summary=_meeting_summary(meeting, partnership),
+        description=(
+            "Cancelled: " + row.context.get("reason", "")
+            if cancel
+            else f"Returns to read: {context.get('panel_url') or context.get('staff_url', '')}"
+        ),
+        attendee_name=member.name,
+        attendee_email=member.email,
+        cancel=cancel,
+    )
+    method = "CANCEL" if cancel else "REQUEST"
+    return RenderedEmail(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        to=rendered.to,
+        from_email=rendered.from_email,
+        reply_to=rendered.reply_to,
+        attachments=(Attachment("meeting.ics", ics, f"text/calendar; method={method}"),),
+    )
+
+
+def _render_action_due(row: OutboundEmail, prepared=None) -> RenderedEmail:
+    partnership = row.partnership
+    item = (
+        MeetingAction.objects.select_related("meeting__cycle", "submission__agency")
+        .filter(pk=row.context.get("action_id"))
+        .first()
+    )
+    context = {**row.context, "partnership": partnership, "to_name": row.to_name, "item": item}
+    return rendered_for(
+        row,
+        template=row.template,
+        context=context,
+        from_name=partnership.name,
+        reply_to=[partnership.reply_to],
+    )
+
+
+def _action_due_obsolete(row: OutboundEmail) -> str:
+    item = MeetingAction.objects.filter(pk=row.context.get("action_id")).values("status").first()
+    if item is None:
+        return "The action was removed before this reminder was sent."
+    if item["status"] == MeetingAction.Status.DONE:
+        return "The action was done before this reminder was sent."
+    return ""
+
+
 def email_kinds_register() -> None:
+    for kind, label in MEETING_KINDS.items():
+        email_kind_register(
+            EmailKind(
+                name=kind,
+                label=label,
+                render=_render_meeting,
+                prepare=_prepare_meeting,
+                related=("partnership",),
+            )
+        )
+    email_kind_register(
+        EmailKind(
+            name=meeting_services.ACTION_DUE_KIND,
+            label="Meeting action reminder",
+            render=_render_action_due,
+            obsolete=_action_due_obsolete,
+            related=("partnership",),
+        )
+    )
     for kind, label in NAMED_KINDS.items():
         email_kind_register(
             EmailKind(

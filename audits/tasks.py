@@ -11,6 +11,9 @@ from .services.actions import action_update_schedule_run
 from .services.evidence_requests import evidence_request_reminders_due
 from .services.housekeeping import storage_orphans_remove as storage_orphans_remove_run
 from .services.links import resume_link_send_task as resume_link_send
+from .services.meetings import meeting_action_reminders_send as meeting_action_reminders_run
+from .services.meetings import meeting_pack_build_task as meeting_pack_build
+from .services.meetings import panel_link_send_task as panel_link_send
 from .services.notifications import staff_notification_digests_task as staff_notification_digests
 from .services.pdf import build_submission_pdf
 from .services.pdf import submission_pdfs_sweep_task as submission_pdfs_sweep
@@ -20,6 +23,9 @@ __all__ = [
     "action_update_schedule",
     "build_submission_pdf",
     "evidence_request_reminders",
+    "meeting_action_reminders",
+    "meeting_pack_build",
+    "panel_link_send",
     "reminders_due",
     "resume_link_send",
     "staff_notification_digests",
@@ -46,6 +52,13 @@ def evidence_request_reminders() -> None:
     """Run by Celery beat: remind agencies of evidence requests coming due
     (each reminder once; none once answered)."""
     evidence_request_reminders_due()
+
+
+@shared_task(name="audits.meeting_action_reminders", ignore_result=True)
+def meeting_action_reminders() -> None:
+    """Run by Celery beat: remind owners of actions agreed at meetings that
+    fall due soon, and once more when overdue (each reminder once)."""
+    meeting_action_reminders_run()
 
 
 @shared_task(name="audits.storage_orphans_remove", ignore_result=True)

@@ -40,6 +40,7 @@ from ..models import (
     Evidence,
     EvidenceRequest,
     MeetingAction,
+    MeetingPack,
     Rag,
     ResumeLink,
     ReturnForChanges,
@@ -490,7 +491,12 @@ def _meetings(partnership: Partnership) -> QuerySet[ReviewMeeting]:
             Prefetch(
                 "submissions", queryset=Submission.objects.select_related("agency").order_by("agency__name")
             ),
-            Prefetch("actions", queryset=MeetingAction.objects.order_by("order", "id")),
+            Prefetch(
+                "actions",
+                queryset=MeetingAction.objects.select_related("submission__agency", "theme").order_by(
+                    "order", "id"
+                ),
+            ),
         )
         .order_by("-held_on", "-id")
     )
@@ -512,7 +518,17 @@ def meeting_list_for_submission(*, partnership: Partnership, submission: Submiss
 def meeting_get(*, partnership: Partnership, cycle: AuditCycle, pk: int) -> ReviewMeeting:
     if cycle.partnership_id != partnership.pk:
         raise Http404("No such cycle")
-    return get_object_or_404(_meetings(partnership), cycle=cycle, pk=pk)
+    # Its newest pre-read pack's version and when it was built, in the same
+    # query (the meeting page's budget).
+    packs = MeetingPack.objects.filter(meeting=OuterRef("pk")).order_by("-version")
+    return get_object_or_404(
+        _meetings(partnership).annotate(
+            pack_version=Subquery(packs.values("version")[:1]),
+            pack_built_at=Subquery(packs.values("built_at")[:1]),
+        ),
+        cycle=cycle,
+        pk=pk,
+    )
 
 
 def meeting_submission_choices(*, partnership: Partnership, cycle: AuditCycle) -> list[Submission]:

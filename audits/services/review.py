@@ -459,17 +459,26 @@ def meeting_save(
     meeting.notes = notes.strip()
     meeting.save()
     meeting.submissions.set(submissions)
-    meeting.actions.all().delete()
-    MeetingAction.objects.bulk_create(
-        MeetingAction(
-            meeting=meeting,
-            order=index,
-            action=item.action.strip(),
-            owner=item.owner.strip(),
-            due_on=item.due_on,
+    # An action kept (the same words) keeps its row: its status, owner's
+    # email and return, which this form does not show, are not lost.
+    existing = {} if created else {a.action: a for a in meeting.actions.all()}
+    kept, new = [], []
+    for index, item in enumerate(actions):
+        row = existing.pop(item.action.strip(), None)
+        if row is None:
+            row = MeetingAction(meeting=meeting)
+            new.append(row)
+        else:
+            kept.append(row)
+        row.order, row.action, row.owner, row.due_on = (
+            index,
+            item.action.strip(),
+            item.owner.strip(),
+            item.due_on,
         )
-        for index, item in enumerate(actions)
-    )
+    MeetingAction.objects.filter(pk__in=[a.pk for a in existing.values()]).delete()
+    MeetingAction.objects.bulk_update(kept, ["order", "owner", "due_on"])
+    MeetingAction.objects.bulk_create(new)
     # One event on each return's record, so its history tells the whole story.
     for submission in sorted(submissions, key=lambda s: s.pk):
         audit_event_record(

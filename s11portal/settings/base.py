@@ -419,6 +419,7 @@ CELERY_BEAT_SCHEDULE = {
     "staff-notification-digests": {"task": "audits.staff_notification_digests", "schedule": 3600.0},
     # Reminders of evidence requests coming due (idempotent: each once).
     "evidence-request-reminders": {"task": "audits.evidence_request_reminders", "schedule": 3600.0},
+    "meeting-action-reminders": {"task": "audits.meeting_action_reminders", "schedule": 3600.0},
     # Personal data of cycles past their partnership's retention period.
     "retention-run": {"task": "lifecycle.retention_run", "schedule": 86400.0},
     # Registrations never confirmed, and declined ones' contact details.

@@ -195,6 +195,12 @@ OTHER_TEMPLATES = {
     # Staff notifications and their daily digest: tested below.
     "staff_notification",
     "staff_digest",
+    # Meetings' invitations, cancellations, panel links and action
+    # reminders: tests/audits/test_meetings_panel.py and test_meetings_record.py.
+    "meeting_invitation",
+    "meeting_cancelled",
+    "meeting_panel_link",
+    "meeting_action_due",
 }
 
 
@@ -211,6 +217,10 @@ def test_every_kind_is_registered_by_the_app_that_sends_it():
         *NOTIFICATION_EMAIL_KINDS.values(),
         DIGEST_EMAIL_KIND,
         "organisation",  # its texts: tests/organisations/test_services_sign_in.py
+        "meeting_invitation",
+        "meeting_cancelled",
+        "meeting_panel_link",
+        "meeting_action_due",
     }
 
 

@@ -1,0 +1,325 @@
+"""Reads of meetings run in the service: the returns a meeting discusses as
+its panel and its pre-read pack show them (each return's summary,
+moderation and action plan), its panel, escalations, agreed actions on an
+agency's action plan, and a year's meetings rolled up by theme for the
+board report.
+
+Each takes the partnership first and returns none of another's rows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Partnership, StaffMembership
+from themes.models import Theme
+
+from ..access import submission_owned
+from ..models import (
+    ActionItem,
+    MeetingAction,
+    MeetingEscalation,
+    MeetingPack,
+    PanelMember,
+    Rag,
+    ReviewMeeting,
+    Submission,
+    ThemeModeration,
+    ThemeResponse,
+)
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    self_rag: str = ""
+    rag_defaulted: bool = False
+    moderated_rag: str = ""
+    moderation_comment: str = ""
+    items: list[ActionItem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moderated_rag) and self.moderated_rag != self.self_rag
+
+
+@dataclass
+class ReturnBrief:
+    """One return as a meeting reads it."""
+
+    submission: Submission
+    themes: list[ThemeRow]
+    meeting_actions: list[MeetingAction]
+
+    @property
+    def outcome(self) -> str:
+        review = getattr(self.submission, "review", None)
+        if review is None or not review.is_confirmed:
+            return ""
+        return review.get_outcome_display()
+
+
+def _meeting_of(partnership: Partnership, meeting: ReviewMeeting) -> None:
+    if meeting.partnership_id != partnership.pk:
+        raise Http404("No such meeting")
+
+
+def meeting_returns_brief(
+    *, partnership: Partnership, meeting: ReviewMeeting, only: Submission | None = None
+) -> list[ReturnBrief]:
+    """The meeting's returns (or the one of them given), each with every
+    theme's self-rating beside the moderated rating and comment, its action
+    items, and the actions the meeting agreed about it: six queries."""
+    _meeting_of(partnership, meeting)
+    submissions = list(
+        Submission.objects.filter(partnership=partnership, meetings=meeting)
+        .filter(**({"pk": only.pk} if only is not None else {}))
+        .select_related("agency", "cycle", "review", "question_set")
+        .order_by("agency__name")
+    )
+    ids = [s.pk for s in submissions]
+    themes_by_set: dict[int, list[Theme]] = defaultdict(list)
+    for theme in Theme.objects.filter(question_set_id__in={s.question_set_id for s in submissions}).order_by(
+        "order"
+    ):
+        themes_by_set[theme.question_set_id].append(theme)
+    responses = {
+        (r.submission_id, r.theme_id): r
+        for r in ThemeResponse.objects.filter(submission_id__in=ids).only(
+            "submission_id", "theme_id", "rag", "rag_defaulted"
+        )
+    }
+    moderations = {
+        (m.submission_id, m.theme_id): m
+        for m in ThemeModeration.objects.filter(partnership=partnership, submission_id__in=ids)
+    }
+    items: dict[tuple[int, int], list[ActionItem]] = defaultdict(list)
+    for item in ActionItem.objects.filter(partnership=partnership, submission_id__in=ids).order_by(
+        "created_at", "id"
+    ):
+        items[(item.submission_id, item.theme_id)].append(item)
+    agreed: dict[int, list[MeetingAction]] = defaultdict(list)
+    for action in MeetingAction.objects.filter(
+        meeting__partnership=partnership, submission_id__in=ids
+    ).select_related("meeting", "theme"):
+        agreed[action.submission_id].append(action)
+    briefs = []
+    for submission in submissions:
+        for key in [k for k in items if k[0] == submission.pk]:
+            for item in items[key]:
+                item.submission = submission
+        rows = []
+        for theme in themes_by_set[submission.question_set_id]:
+            response = responses.get((submission.pk, theme.pk))
+            moderation = moderations.get((submission.pk, theme.pk))
+            rows.append(
+                ThemeRow(
+                    theme=theme,
+                    self_rag=response.rag if response else "",
+                    rag_defaulted=bool(response and response.rag_defaulted),
+                    moderated_rag=moderation.rag if moderation else "",
+                    moderation_comment=moderation.comment if moderation else "",
+                    items=items.get((submission.pk, theme.pk), []),
+                )
+            )
+        briefs.append(ReturnBrief(submission, rows, agreed.get(submission.pk, [])))
+    return briefs
+
+
+def meeting_panel(*, partnership: Partnership, meeting: ReviewMeeting) -> list[PanelMember]:
+    _meeting_of(partnership, meeting)
+    return list(
+        PanelMember.objects.filter(partnership=partnership, meeting=meeting).order_by(
+            "is_outsider", "name", "pk"
+        )
+    )
+
+
+def panel_member_get(*, partnership: Partnership, meeting: ReviewMeeting, pk: int) -> PanelMember:
+    _meeting_of(partnership, meeting)
+    return get_object_or_404(PanelMember, partnership=partnership, meeting=meeting, pk=pk)
+
+
+def panel_staff_choices(*, partnership: Partnership, meeting: ReviewMeeting) -> list[StaffMembership]:
+    """Members of the partnership's staff not yet on the panel."""
+    _meeting_of(partnership, meeting)
+    taken = PanelMember.objects.filter(meeting=meeting, membership__isnull=False).values("membership_id")
+    return list(
+        StaffMembership.objects.filter(partnership=partnership)
+        .exclude(pk__in=taken)
+        .select_related("user")
+        .order_by("display_name", "user__email")
+    )
+
+
+def meeting_action_get(*, partnership: Partnership, meeting: ReviewMeeting, pk: int) -> MeetingAction:
+    _meeting_of(partnership, meeting)
+    return get_object_or_404(
+        MeetingAction.objects.select_related("submission", "meeting"),
+        meeting=meeting,
+        meeting__partnership=partnership,
+        pk=pk,
+    )
+
+
+def meeting_escalations(*, partnership: Partnership, meeting: ReviewMeeting) -> list[MeetingEscalation]:
+    _meeting_of(partnership, meeting)
+    return list(
+        MeetingEscalation.objects.filter(partnership=partnership, meeting=meeting).select_related("theme")
+    )
+
+
+def meeting_pack_get(*, partnership: Partnership, meeting: ReviewMeeting, version: int) -> MeetingPack:
+    _meeting_of(partnership, meeting)
+    return get_object_or_404(MeetingPack, partnership=partnership, meeting=meeting, version=version)
+
+
+# --- what an outsider on the panel reads ---------------------------------------
+
+
+def panel_member_session_get(*, partnership: Partnership, pk: int) -> PanelMember | None:
+    """The outsider a panel session names, with their meeting: one query."""
+    return (
+        PanelMember.objects.select_related("meeting", "meeting__cycle")
+        .filter(partnership=partnership, pk=pk, is_outsider=True)
+        .first()
+    )
+
+
+def panel_meeting_returns(*, partnership: Partnership, member: PanelMember) -> list[Submission]:
+    """The returns of the outsider's own meeting, and nothing else."""
+    if member.partnership_id != partnership.pk:
+        raise Http404("No such meeting")
+    return list(
+        Submission.objects.filter(partnership=partnership, meetings=member.meeting_id)
+        .select_related("agency")
+        .order_by("agency__name")
+    )
+
+
+def panel_return_brief(*, partnership: Partnership, member: PanelMember, reference: str) -> ReturnBrief:
+    """One return of the outsider's meeting, read-only; any other return
+    (another meeting's, another partnership's) is a 404."""
+    if member.partnership_id != partnership.pk:
+        raise Http404("No such return")
+    submission = get_object_or_404(
+        Submission, partnership=partnership, reference=reference, meetings=member.meeting_id
+    )
+    submission_owned(partnership=partnership, submission=submission)
+    briefs = meeting_returns_brief(partnership=partnership, meeting=member.meeting, only=submission)
+    if not briefs:
+        raise Http404("No such return")
+    return briefs[0]
+
+
+# --- agreed actions on the agency's action plan ---------------------------------
+
+
+def meeting_actions_for_submission(
+    *, partnership: Partnership, submission: Submission
+) -> list[MeetingAction]:
+    """The actions meetings agreed about this return, for its action plan
+    (staff's and the agency's): one query."""
+    submission_owned(partnership=partnership, submission=submission)
+    return list(
+        MeetingAction.objects.filter(meeting__partnership=partnership, submission=submission)
+        .exclude(meeting__status=ReviewMeeting.Status.CANCELLED)
+        .select_related("meeting", "theme")
+        .order_by("due_on", "pk")
+    )
+
+
+# --- a year's meetings, for the board report -------------------------------------
+
+
+@dataclass
+class ThemeRollup:
+    title: str
+    returns_discussed: int = 0
+    red_moderated: int = 0
+    actions_agreed: int = 0
+    actions_open: int = 0
+    escalations: int = 0
+
+
+@dataclass
+class MeetingsYear:
+    year: int
+    meetings: list[ReviewMeeting]
+    themes: list[ThemeRollup]
+    escalations: list[MeetingEscalation]
+    actions_agreed: int
+    actions_open: int
+
+    @property
+    def held(self) -> int:
+        return sum(1 for m in self.meetings if m.status == ReviewMeeting.Status.HELD)
+
+
+def _year_meetings(partnership: Partnership, year: int) -> QuerySet[ReviewMeeting]:
+    return ReviewMeeting.objects.filter(
+        partnership=partnership, held_on__year=year, status=ReviewMeeting.Status.HELD
+    )
+
+
+def meetings_year_rollup(*, partnership: Partnership, year: int, today: date | None = None) -> MeetingsYear:
+    """The held meetings of a calendar year (UK dates), rolled up by theme
+    (matched by the theme's key, so themes of two question-set versions are
+    one): how many of the returns discussed had it, how many the partnership
+    moderated Red, the actions agreed and still open about it, and the
+    escalations. Six queries however many meetings there were."""
+    meetings = list(
+        _year_meetings(partnership, year)
+        .select_related("cycle")
+        .prefetch_related(Prefetch("submissions", queryset=Submission.objects.only("pk", "question_set_id")))
+        .order_by("held_on", "pk")
+    )
+    discussed = {s.pk: s.question_set_id for m in meetings for s in m.submissions.all()}
+    themes = list(
+        Theme.objects.filter(question_set_id__in=set(discussed.values()))
+        .order_by("order")
+        .only("pk", "key", "title", "order", "question_set_id")
+    )
+    rollup: dict[str, ThemeRollup] = {}
+    key_of: dict[int, str] = {}
+    for theme in themes:
+        rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
+        key_of[theme.pk] = theme.key
+    themes_by_set: dict[int, set[str]] = defaultdict(set)
+    for theme in themes:
+        themes_by_set[theme.question_set_id].add(theme.key)
+    for question_set_id in discussed.values():
+        for key in themes_by_set[question_set_id]:
+            rollup[key].returns_discussed += 1
+    for theme_id in ThemeModeration.objects.filter(
+        partnership=partnership, submission_id__in=list(discussed), rag=Rag.RED
+    ).values_list("theme_id", flat=True):
+        if theme_id in key_of:
+            rollup[key_of[theme_id]].red_moderated += 1
+    actions = list(
+        MeetingAction.objects.filter(meeting__in=[m.pk for m in meetings]).values_list("theme_id", "status")
+    )
+    for theme_id, status in actions:
+        if theme_id in key_of:
+            rollup[key_of[theme_id]].actions_agreed += 1
+            rollup[key_of[theme_id]].actions_open += status != MeetingAction.Status.DONE
+    escalations = list(
+        MeetingEscalation.objects.filter(partnership=partnership, meeting__in=[m.pk for m in meetings])
+        .select_related("meeting", "theme")
+        .order_by("created_at", "pk")
+    )
+    for escalation in escalations:
+        if escalation.theme_id in key_of:
+            rollup[key_of[escalation.theme_id]].escalations += 1
+    return MeetingsYear(
+        year=year,
+        meetings=meetings,
+        themes=list(rollup.values()),
+        escalations=escalations,
+        actions_agreed=len(actions),
+        actions_open=sum(1 for _, status in actions if status != MeetingAction.Status.DONE),
+    )

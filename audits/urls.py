@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions_agency, agency, evaluation_agency, pdf, public
+from .views import actions_agency, agency, evaluation_agency, panel, pdf, public
 
 # Everything but the home page sits under /<partnership_slug>/; the tenancy
 # middleware turns the slug into request.partnership (404 if unknown).
@@ -28,6 +28,13 @@ urlpatterns = [
     path(P + "r/<str:token>/", public.resume, name="resume"),
     path(P + "link/", public.link_request, name="link_request"),
     path(P + "link/expired/", public.link_request, {"invalid": True}, name="link_invalid"),
+    # A meeting's panel member from outside the partnership (audits/views/panel.py).
+    path(P + "panel/", panel.meeting, name="panel_meeting"),
+    path(P + "panel/returns/<str:reference>/", panel.return_detail, name="panel_return"),
+    path(P + "panel/link/", panel.link_request, name="panel_link_request"),
+    path(P + "panel/link/sent/", panel.link_sent, name="panel_link_sent"),
+    path(P + "panel/sign-out/", panel.sign_out, name="panel_sign_out"),
+    path(P + "panel/<str:token>/", panel.sign_in, name="panel_sign_in"),
     path(P + "return/", agency.task_list, name="task_list"),
     path(P + "return/themes/<slug:theme_key>/", agency.theme_page, name="theme"),
     path(P + "return/save-and-come-back/", agency.save_later, name="save_later"),

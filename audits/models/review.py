@@ -253,9 +253,9 @@ class MeetingAction(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.action[:50]} ({self.owner}, {self.due_on:%d/%m/%Y})"
+
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
-
-    def __str__(self):
-        return f"{self.action[:50]} ({self.owner}, {self.due_on:%d/%m/%Y})"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views.staff import challenges, evidence_requests, review
+from ..views.staff import challenges, evidence_requests, meetings, review
 
 R = "returns/<str:reference>/"
 M = "cycles/<slug:cycle_slug>/meetings/"
@@ -41,4 +41,31 @@ urlpatterns = [
     path(M + "new/", review.meeting_create, name="staff_cycle_meeting_create"),
     path(M + "<int:meeting_id>/", review.meeting_detail, name="staff_cycle_meeting"),
     path(M + "<int:meeting_id>/edit/", review.meeting_edit, name="staff_cycle_meeting_edit"),
+    # Meetings run in the service (audits/views/staff/meetings.py).
+    path(M + "schedule/", meetings.meeting_schedule, name="staff_cycle_meeting_schedule"),
+    path(
+        M + "<int:meeting_id>/reschedule/", meetings.meeting_reschedule, name="staff_cycle_meeting_reschedule"
+    ),
+    path(M + "<int:meeting_id>/cancel/", meetings.meeting_cancel, name="staff_cycle_meeting_cancel"),
+    path(M + "<int:meeting_id>/panel/add/", meetings.panel_add, name="staff_cycle_meeting_panel_add"),
+    path(
+        M + "<int:meeting_id>/panel/<int:member_id>/revoke/",
+        meetings.panel_revoke,
+        name="staff_cycle_meeting_panel_revoke",
+    ),
+    path(M + "<int:meeting_id>/invitations/", meetings.invitations_send, name="staff_cycle_meeting_invite"),
+    path(M + "<int:meeting_id>/record/", meetings.meeting_record, name="staff_cycle_meeting_record"),
+    path(M + "<int:meeting_id>/actions/add/", meetings.action_add, name="staff_cycle_meeting_action_add"),
+    path(
+        M + "<int:meeting_id>/actions/<int:action_id>/status/",
+        meetings.action_status,
+        name="staff_cycle_meeting_action_status",
+    ),
+    path(M + "<int:meeting_id>/escalate/", meetings.escalate, name="staff_cycle_meeting_escalate"),
+    path(M + "<int:meeting_id>/pack/", meetings.pack_request, name="staff_cycle_meeting_pack"),
+    path(
+        M + "<int:meeting_id>/pack/<int:version>.pdf",
+        meetings.pack_download,
+        name="staff_cycle_meeting_pack_download",
+    ),
 ]

@@ -31,8 +31,9 @@ from ...forms.review import (
     OutcomeForm,
     ReturnForm,
 )
-from ...models import AnswerValue, Rag, ReviewOutcome, SubmissionStatus
+from ...models import AnswerValue, MeetingAction, Rag, ReviewOutcome, SubmissionStatus
 from ...models.review import OUTCOME_HINTS
+from ...selectors import meetings as meeting_selectors
 from ...selectors import review as review_selectors
 from ...selectors.actions import action_item_list, action_plans_for_submissions
 from ...selectors.benchmark import agency_benchmark
@@ -524,8 +525,24 @@ def meeting_detail(request, cycle_slug, meeting_id):
     plans = action_plans_for_submissions(
         partnership=cycle.partnership, submissions=list(meeting.submissions.all())
     )
+    panel = meeting_selectors.meeting_panel(partnership=cycle.partnership, meeting=meeting)
     return render(
-        request, "staff/review/meeting_detail.html", {"cycle": cycle, "meeting": meeting, "plans": plans}
+        request,
+        "staff/review/meeting_detail.html",
+        {
+            "cycle": cycle,
+            "meeting": meeting,
+            "plans": plans,
+            "panel": [(member, member.access_until(meeting)) for member in panel],
+            "to_invite": [
+                m for m in panel if m.revoked_at is None and m.invited_sequence != meeting.sequence
+            ],
+            "escalations": meeting_selectors.meeting_escalations(
+                partnership=cycle.partnership, meeting=meeting
+            ),
+            "action_statuses": MeetingAction.Status.choices,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -3,9 +3,12 @@ typed; the rules are the services'."""
 
 from django import forms
 
+from audits.models import AnswerValue, Rag
 from partnerships.models import Sector
 
 from .models import IdentifierType, OrganisationRole
+from .services.standing import library_questions as standing_library_questions
+from .services.standing import standing_theme_rules_check
 
 EMAIL_ERRORS = {
     "required": "Enter an email address",
@@ -192,3 +195,73 @@ class EvidenceAttachForm(forms.Form):
     def target(self) -> tuple[int, str]:
         pk, key = self.cleaned_data["where"].split(":", 1)
         return int(pk), key
+
+
+class StandingThemeForm(forms.Form):
+    """One theme of a standing draft: a Yes / No / Not applicable radio per
+    library question (q_<question key>), the rating and the comments, checked
+    by the agency theme page's rules in its words."""
+
+    rag = forms.ChoiceField(label="Rating", choices=Rag.choices, required=False, widget=forms.RadioSelect)
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        widget=forms.Textarea,
+        max_length=10000,
+        error_messages={"max_length": "Comments must be 10,000 characters or fewer"},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, theme: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme = theme
+        self.question_keys = [q["key"] for q in standing_library_questions(theme)]
+        for question in standing_library_questions(theme):
+            choices = AnswerValue.choices if question["allows_na"] else AnswerValue.choices[:2]
+            self.fields[f"q_{question['key']}"] = forms.ChoiceField(
+                label=question["text"],
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "Select yes, no or not applicable"
+                    if question["allows_na"]
+                    else "Select yes or no; this question cannot be not applicable"
+                },
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data[f"q_{key}"]
+            for key in self.question_keys
+            if self.cleaned_data.get(f"q_{key}")
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        errors = standing_theme_rules_check(
+            theme=self.theme,
+            answers=self.answers(),
+            rag=data.get("rag", ""),
+            comments=data.get("comments", ""),
+        )
+        for name, message in errors.items():
+            self.add_error(None if name == "__all__" else name, message)
+        return data
+
+
+class StandingSeedForm(forms.Form):
+    source = forms.TypedChoiceField(
+        label="Return to update the draft from",
+        coerce=int,
+        error_messages={
+            "required": "Choose the return to update the draft from",
+            "invalid_choice": "Choose the return to update the draft from",
+        },
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose a return"), *sources]

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
-from audits.models import ResumeLink
+from audits.models import AnswerValue, Rag, ResumeLink
 from partnerships.models import Agency, Partnership, Sector
 
 
@@ -255,3 +255,77 @@ class OrganisationEvidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class StandingDraft(models.Model):
+    """A living self-assessment between cycles (issue 13 item 5): the
+    organisation's own answers to one built-in library question set, kept at
+    platform level, in no partnership. Members update it at any time; a
+    member may start a linked agency's new return from it (the themes are
+    then marked carried forward for confirming, as last cycle's answers are).
+    Keys are the library's: theme key, and theme key + question key."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="standing_drafts")
+    template_key = models.SlugField(max_length=60)
+    updated_by_name = models.CharField(max_length=200, blank=True)
+    updated_by_email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation_id", "template_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "template_key"], name="standing_draft_one_per_set"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: standing draft of {self.template_key}"
+
+
+class StandingDraftTheme(models.Model):
+    """One theme of a standing draft: its rating and comments, versioned so
+    that two members saving the same theme do not overwrite each other."""
+
+    draft = models.ForeignKey(StandingDraft, on_delete=models.CASCADE, related_name="themes")
+    theme_key = models.SlugField(max_length=60)
+    rag = models.CharField(max_length=5, blank=True)
+    comments = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by_name = models.CharField(max_length=200, blank=True)
+    updated_by_email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["draft_id", "theme_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "theme_key"], name="standing_draft_theme_unique"),
+            models.CheckConstraint(
+                condition=Q(rag="") | Q(rag__in=Rag.values), name="standing_draft_theme_rag_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.draft}: {self.theme_key}"
+
+
+class StandingDraftAnswer(models.Model):
+    draft = models.ForeignKey(StandingDraft, on_delete=models.CASCADE, related_name="answers")
+    theme_key = models.SlugField(max_length=60)
+    question_key = models.SlugField(max_length=60)
+    value = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["draft_id", "theme_key", "question_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "theme_key", "question_key"], name="standing_draft_answer_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=AnswerValue.values), name="standing_draft_answer_value_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.draft}: {self.theme_key}/{self.question_key} = {self.value}"

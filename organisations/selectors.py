@@ -3,7 +3,7 @@ return nothing of another partnership's; a member's selectors take the
 organisation, and reach returns only through the organisation's accepted
 agency links (audits.access.submissions_of_agencies)."""
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,6 +12,7 @@ from audits.access import linked_submissions
 from audits.models import ActionItem, ActionUpdate, SubmissionPdf, SubmissionReview, ThemeResponse
 from audits.services.links import link_expiry
 from partnerships.models import Agency, Partnership
+from themes import library
 from themes.models import Theme
 
 from .models import (
@@ -22,6 +23,9 @@ from .models import (
     Organisation,
     OrganisationEvidence,
     OrganisationMembership,
+    StandingDraft,
+    StandingDraftAnswer,
+    StandingDraftTheme,
 )
 
 SEARCH_LIMIT = 20
@@ -166,6 +170,7 @@ def organisation_returns(*, links: list[AgencyLink], now=None) -> list:
         linked_submissions(agencies=organisation_agency_pairs(links=links))
         .select_related("review")
         .annotate(
+            set_template_key=F("question_set__template_key"),
             last_saved_by=Subquery(latest.values("updated_by_name")[:1]),
             last_saved_at=Subquery(latest.values("updated_at")[:1]),
         )
@@ -215,3 +220,78 @@ def question_set_themes(*, question_set_ids) -> dict[int, list[Theme]]:
     ):
         themes.setdefault(theme.question_set_id, []).append(theme)
     return themes
+
+
+# --- Standing drafts ---------------------------------------------------------------
+
+
+def standing_drafts_list(*, organisation: Organisation) -> list[dict]:
+    """Each built-in library set with the organisation's standing draft of
+    it (None if not started): one query."""
+    drafts = {d.template_key: d for d in StandingDraft.objects.filter(organisation=organisation)}
+    return [
+        {"key": key, "name": library.template_data(key)["name"], "draft": drafts.get(key)}
+        for key in library.template_keys()
+    ]
+
+
+def standing_draft_template(*, template_key: str) -> dict:
+    """The library set, or 404."""
+    if template_key not in library.template_keys():
+        raise Http404("No such question set")
+    return library.template_data(template_key)
+
+
+def standing_draft_get(*, organisation: Organisation, template_key: str) -> StandingDraft | None:
+    standing_draft_template(template_key=template_key)
+    return StandingDraft.objects.filter(organisation=organisation, template_key=template_key).first()
+
+
+def standing_draft_overview(
+    *, organisation: Organisation, template_key: str
+) -> tuple[StandingDraft | None, list]:
+    """The draft and, per library theme in order: its questions answered,
+    rating and who saved it last. Three queries."""
+    template = standing_draft_template(template_key=template_key)
+    draft = standing_draft_get(organisation=organisation, template_key=template_key)
+    rows = {}
+    answered: dict[str, int] = {}
+    if draft is not None:
+        rows = {r.theme_key: r for r in StandingDraftTheme.objects.filter(draft=draft)}
+        for answer in StandingDraftAnswer.objects.filter(draft=draft).values_list("theme_key", flat=True):
+            answered[answer] = answered.get(answer, 0) + 1
+    themes = []
+    for theme in template["themes"]:
+        if theme["is_local"]:
+            continue
+        total = sum(1 for q in theme["questions"] if not q["is_local"])
+        themes.append(
+            {
+                "key": theme["key"],
+                "title": theme["title"],
+                "answered": answered.get(theme["key"], 0),
+                "total": total,
+                "row": rows.get(theme["key"]),
+            }
+        )
+    return draft, themes
+
+
+def standing_draft_theme_get(
+    *, organisation: Organisation, template_key: str, theme_key: str
+) -> tuple[dict, StandingDraftTheme | None, dict[str, str]]:
+    """A library theme (404 if it is not one), the draft's row for it and
+    its answers by question key."""
+    template = standing_draft_template(template_key=template_key)
+    theme = next((t for t in template["themes"] if t["key"] == theme_key and not t["is_local"]), None)
+    if theme is None:
+        raise Http404("No such theme")
+    row = StandingDraftTheme.objects.filter(
+        draft__organisation=organisation, draft__template_key=template_key, theme_key=theme_key
+    ).first()
+    answers = dict(
+        StandingDraftAnswer.objects.filter(
+            draft__organisation=organisation, draft__template_key=template_key, theme_key=theme_key
+        ).values_list("question_key", "value")
+    )
+    return theme, row, answers

@@ -5,6 +5,7 @@ slug."""
 from django.urls import path
 
 from .views import members as views
+from .views import standing
 
 ORG = "organisations/<int:organisation_id>/"
 
@@ -20,6 +21,27 @@ urlpatterns = [
     path(ORG + "evidence/", views.evidence, name="organisation_evidence"),
     path(
         ORG + "evidence/<int:evidence_id>/attach/", views.evidence_attach, name="organisation_evidence_attach"
+    ),
+    path(ORG + "standing-drafts/", standing.standing_drafts, name="organisation_standing_drafts"),
+    path(
+        ORG + "standing-drafts/<slug:template_key>/",
+        standing.standing_draft,
+        name="organisation_standing_draft",
+    ),
+    path(
+        ORG + "standing-drafts/<slug:template_key>/update-from-return/",
+        standing.standing_draft_seed,
+        name="organisation_standing_draft_seed",
+    ),
+    path(
+        ORG + "standing-drafts/<slug:template_key>/themes/<slug:theme_key>/",
+        standing.standing_draft_theme,
+        name="organisation_standing_draft_theme",
+    ),
+    path(
+        ORG + "returns/<int:submission_id>/start-from-standing-draft/",
+        standing.return_start_from_draft,
+        name="organisation_return_start_from_draft",
     ),
     path(ORG + "links/", views.links, name="organisation_links"),
     path(ORG + "links/<int:link_id>/decide/", views.link_decide, name="organisation_link_decide"),

@@ -70,6 +70,13 @@ class LibraryQuestion:
 
 
 @functools.cache
+def template_data(key: str) -> dict:
+    """A built-in template, validated (as `validate` returns it): read once a
+    process, as the files ship with the code. Callers must not change it.
+    KeyError for a key that is not a template."""
+    return validate(template_read(key))
+
+
 def template_questions(key: str) -> tuple[LibraryQuestion, ...]:
     """The built-in questions of a template (its own local ones left out),
     in order: what a partnership's local question may be mapped to. Empty
@@ -77,7 +84,7 @@ def template_questions(key: str) -> tuple[LibraryQuestion, ...]:
     is read once a process."""
     if key not in template_keys():
         return ()
-    data = validate(template_read(key))
+    data = template_data(key)
     return tuple(
         LibraryQuestion(theme["key"], theme["title"], question["key"], question["text"])
         for theme in data["themes"]

@@ -390,6 +390,18 @@ def _words(event: AuditEvent) -> tuple[str, str]:
             f"{d.get('organisation', '')}{with_evidence}",
             "",
         )
+    if verb == "organisation.started_from_standing_draft":
+        return (
+            f"Started the return from the standing draft of {d.get('organisation', '')} "
+            f"({d.get('answers', 0)} answers in {d.get('themes', 0)} themes, each to be confirmed)",
+            "",
+        )
+    if verb == "organisation.standing_draft_updated_from":
+        return (
+            f"{d.get('organisation', '')} copied this return’s answers into its own standing draft "
+            "(the return is unchanged)",
+            "",
+        )
     if verb == "organisation.return_opened":
         return f"Opened the return as a member of {d.get('organisation', '')}", ""
     if verb == "evidence.removed":

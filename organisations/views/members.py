@@ -37,7 +37,7 @@ from ..services.copy import theme_copy_preview
 from ..session import member_email, member_required, organisation_session_end, organisation_session_start
 
 
-def _org_url(name: str, membership, **kwargs) -> str:
+def org_url(name: str, membership, **kwargs) -> str:
     return reverse(name, kwargs={"organisation_id": membership.organisation_id, **kwargs})
 
 
@@ -47,15 +47,16 @@ def org_context(membership, current: str) -> dict:
         ("Returns", "organisation_home"),
         ("Copy answers", "organisation_copy"),
         ("Evidence library", "organisation_evidence"),
+        ("Standing drafts", "organisation_standing_drafts"),
     ]
     if membership.is_admin:
         items += [("Agency links", "organisation_links"), ("Members", "organisation_members")]
     return {
         "membership": membership,
         "organisation": membership.organisation,
-        "service_url": _org_url("organisation_home", membership),
+        "service_url": org_url("organisation_home", membership),
         "navigation_items": [
-            {"text": text, "href": _org_url(name, membership), "current": name == current}
+            {"text": text, "href": org_url(name, membership), "current": name == current}
             for text, name in items
         ],
     }
@@ -147,7 +148,7 @@ def link_decide(request, membership, link_id):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or refuse")
-        return redirect(_org_url("organisation_links", membership))
+        return redirect(org_url("organisation_links", membership))
     accept = form.cleaned_data["decision"] == "accept"
     try:
         services.agency_link_decide(link=link, by=membership, accept=accept)
@@ -158,7 +159,7 @@ def link_decide(request, membership, link_id):
             request,
             f"{'Accepted' if accept else 'Refused'}: {link.agency.name} in {link.partnership.name}",
         )
-    return redirect(_org_url("organisation_links", membership))
+    return redirect(org_url("organisation_links", membership))
 
 
 # --- Members ------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def member_invite(request, membership):
         ),
         done=lambda member: (
             f"{member.name} invited. We have emailed them a link to sign in.",
-            _org_url("organisation_members", membership),
+            org_url("organisation_members", membership),
         ),
     ):
         return done
@@ -218,7 +219,7 @@ def member_remove(request, membership, member_id):
             messages.success(request, f"{member.name} removed")
             if member.pk == membership.pk:
                 return redirect("organisation_index")
-            return redirect(_org_url("organisation_members", membership))
+            return redirect(org_url("organisation_members", membership))
     return render(
         request,
         "organisations/member_remove.html",
@@ -273,7 +274,7 @@ def return_open(request, membership, submission_id):
         )
     except DomainError as exc:
         messages.error(request, str(exc))
-        return redirect(_org_url("organisation_home", membership))
+        return redirect(org_url("organisation_home", membership))
     agency_session_start(request, resume_link)
     return redirect("task_list", partnership_slug=submission.partnership.slug)
 
@@ -294,7 +295,7 @@ def return_pdf(request, membership, submission_id, version):
 # --- Answer once, submit to many -------------------------------------------------
 
 
-def _return_label(submission) -> str:
+def return_label(submission) -> str:
     where = f"{submission.partnership.name}: {submission.agency.name}"
     return f"{where}, {submission.cycle.title} ({submission.reference})"
 
@@ -307,8 +308,8 @@ def copy(request, membership):
     copying would change and what has no match, and copy theme by theme."""
     accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
     returns = selectors.organisation_returns(links=accepted)
-    sources = [(s.pk, _return_label(s)) for s in returns]
-    targets = [(s.pk, _return_label(s)) for s in returns if s.can_open and not s.is_locked]
+    sources = [(s.pk, return_label(s)) for s in returns]
+    targets = [(s.pk, return_label(s)) for s in returns if s.can_open and not s.is_locked]
     form = CopyChooseForm(request.GET or None, sources=sources, targets=targets)
     previews = source = target = None
     if request.GET and form.is_valid():
@@ -324,8 +325,8 @@ def copy(request, membership):
             "previews": previews,
             "source": source,
             "target": target,
-            "source_label": source and _return_label(source),
-            "target_label": target and _return_label(target),
+            "source_label": source and return_label(source),
+            "target_label": target and return_label(target),
         },
     )
 
@@ -336,7 +337,7 @@ def copy_theme(request, membership):
     form = CopyThemeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the returns and the theme again")
-        return redirect(_org_url("organisation_copy", membership))
+        return redirect(org_url("organisation_copy", membership))
     accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
     pairs = selectors.organisation_agency_pairs(links=accepted)
     source = linked_submission_access(agencies=pairs, pk=form.cleaned_data["source"])
@@ -350,7 +351,7 @@ def copy_theme(request, membership):
     else:
         messages.success(request, f"Theme copied into {target.reference}")
     query = urlencode({"source": source.pk, "target": target.pk})
-    return redirect(f"{_org_url('organisation_copy', membership)}?{query}")
+    return redirect(f"{org_url('organisation_copy', membership)}?{query}")
 
 
 # --- The evidence library --------------------------------------------------------
@@ -372,7 +373,7 @@ def evidence(request, membership):
         ),
         done=lambda item: (
             f"{item.original_name} added to the library",
-            _org_url("organisation_evidence", membership),
+            org_url("organisation_evidence", membership),
         ),
         error_field="file",
     ):
@@ -397,7 +398,7 @@ def evidence_attach(request, membership, evidence_id):
     returns = [s for s in selectors.organisation_returns(links=accepted) if s.can_open and not s.is_locked]
     themes = selectors.question_set_themes(question_set_ids={s.question_set_id for s in returns})
     choices = [
-        (f"{s.pk}:{theme.key}", f"{_return_label(s)} – {theme.title}")
+        (f"{s.pk}:{theme.key}", f"{return_label(s)} – {theme.title}")
         for s in returns
         for theme in themes.get(s.question_set_id, [])
     ]
@@ -418,7 +419,7 @@ def evidence_attach(request, membership, evidence_id):
         attach,
         done=lambda result: (
             f"{item.original_name} attached to {result[1].title} in {result[0].reference}",
-            _org_url("organisation_evidence", membership),
+            org_url("organisation_evidence", membership),
         ),
         error_field="where",
     ):

@@ -81,6 +81,39 @@ CASES = [
         },
         ok=(302,),
     ),
+    OrgCase("organisation_standing_drafts", False),
+    OrgCase("organisation_standing_draft", False, lambda w: {"template_key": "csap"}),
+    OrgCase(
+        "organisation_standing_draft_theme",
+        False,
+        lambda w: {"template_key": "csap", "theme_key": "leadership"},
+    ),
+    # The member saves the theme; the admin's page was opened before: refused as stale, shown again.
+    OrgCase(
+        "organisation_standing_draft_theme",
+        False,
+        lambda w: {"template_key": "csap", "theme_key": "leadership"},
+        method="post",
+        data=lambda w: {"version": 0, "rag": "green", "comments": ""},
+        ok=(200, 302),
+    ),
+    # The world's returns are on a set made by hand, not the library's: refused, back to the page.
+    OrgCase(
+        "organisation_standing_draft_seed",
+        False,
+        lambda w: {"template_key": "csap"},
+        method="post",
+        data=lambda w: {"source": w.worlds.a.submission.pk},
+        ok=(302,),
+    ),
+    # No standing draft of its set: refused with a message, back to the list.
+    OrgCase(
+        "organisation_return_start_from_draft",
+        False,
+        lambda w: {"submission_id": w.worlds.a.submission.pk},
+        method="post",
+        ok=(302,),
+    ),
     OrgCase("organisation_links", True),
     OrgCase(
         "organisation_link_decide",

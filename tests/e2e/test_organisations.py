@@ -90,6 +90,22 @@ def test_organisation_pages(new_context, site, outbox, shot):
     page.get_by_role("button", name="Attach a copy").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("attached")
 
+    # The standing draft (issue 13 item 5): the organisation's own answers to a library set.
+    page.get_by_role("link", name="Standing drafts").click()
+    axe.check("standing drafts", "Standing drafts")
+    page.get_by_role("link", name=re.compile("^Start the standing draft of Pan-Lancashire")).click()
+    axe.check("standing draft", "Pan-Lancashire CSAP Section 11 self-assessment")
+    page.get_by_role("link", name="Leadership", exact=True).click()
+    axe.check("standing draft theme", "Leadership")
+    page.locator("#id_rag_1").check()
+    page.get_by_role("button", name="Save theme").click()
+    axe.check("standing draft theme with errors", "Leadership")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say in the comments")
+    page.get_by_label("Comments").fill("The board has not had a safeguarding report this year.")
+    page.get_by_role("button", name="Save theme").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Leadership saved")
+    expect(page.locator("main")).to_contain_text("by Admin of Northshire Police")
+
     # Answer once, submit to many: alpha's return was answered; copy each
     # theme into bravo's, then submit both, each with its own sign-off.
     submission_complete(w.worlds.a.submission)

@@ -92,6 +92,15 @@ def test_the_builder_pages_have_no_axe_violations(new_context, site, world, shot
     expect(page.get_by_text("Question added to Local priority: exploitation")).to_be_visible()
     expect(page.get_by_text("Local", exact=True).first).to_be_visible()
     axe.check("builder with a local theme", "Voluntary sector check 2026 Draft")
+    # The partnership's own question, mapped to one of the library's (issue 13 item 4).
+    page.get_by_role("link", name=re.compile("^Map to a library question")).first.click()
+    axe.check("map a question to the library", "Map a question to the library")
+    # The set still asks every library question itself: refused, the choice kept.
+    page.get_by_label("Library question").select_option(index=1)
+    page.get_by_role("button", name="Save mapping").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("already answers to that library question")
+    axe.check("map a question to the library, with errors", "Map a question to the library")
+    page.get_by_role("link", name="Cancel").click()
 
     page.get_by_role("link", name="Preview Local priority: exploitation as an agency sees it").click()
     axe.check("preview of a theme", "Local priority: exploitation")

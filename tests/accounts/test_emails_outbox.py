@@ -92,8 +92,11 @@ def test_through_a_real_worker_and_smtp_server_the_reset_goes_once_the_server_is
     assert "Check your email" in client.get(response["Location"]).content.decode()
 
     row = OutboundEmail.objects.get(kind="account")
-    wait_until(lambda: OutboundEmail.objects.get(pk=row.pk).attempts >= 1, message=first.log())
+    # The claim counts the attempt before the send fails: wait for the
+    # failure itself to be written, not for the count.
+    wait_until(lambda: OutboundEmail.objects.get(pk=row.pk).last_error, message=first.log())
     row.refresh_from_db()
+    assert row.attempts >= 1
     assert row.status == OutboundEmail.Status.PENDING and "refused" in row.last_error.lower()
     # What the row keeps is the user's id, never a reset key.
     assert row.context == {"user_pk": user.pk}

@@ -17,6 +17,7 @@ from ..exports.actions import XLSX_TYPE, action_plan_pdf, action_plans_xlsx, exp
 from ..forms.actions import ActionItemForm, ActionUpdateForm
 from ..selectors import submission_theme_get
 from ..selectors.actions import AgencyPlan, action_item_get, action_plan
+from ..selectors.meetings import meeting_actions_for_submission
 from ..services.actions import (
     action_item_add,
     action_item_change,
@@ -66,6 +67,9 @@ def plan(request, access):
             themes=themes,
             overdue=sum(p.overdue for p in themes),
             total=sum(len(p.items) for p in themes),
+            meeting_actions=meeting_actions_for_submission(
+                partnership=request.partnership, submission=access.submission
+            ),
         ),
     )
 

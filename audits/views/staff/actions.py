@@ -20,6 +20,7 @@ from ...selectors.actions import (
     cycle_action_plans,
     cycle_latest_with_plans,
 )
+from ...selectors.meetings import meeting_actions_for_submission
 from ...services.downloads import download_record
 
 
@@ -110,6 +111,9 @@ def plan(request, reference):
             "overdue": sum(p.overdue for p in themes),
             "missing": [p.theme for p in themes if p.needs_actions and not p.items],
             "requests": list(submission.action_update_requests.order_by("number")),
+            "meeting_actions": meeting_actions_for_submission(
+                partnership=request.partnership, submission=submission
+            ),
         },
     )
 

@@ -44,6 +44,12 @@ SECTIONS = (
     Section(
         "meetings", "What the assurance meetings found", "Meetings and scrutiny panels, and what they agreed."
     ),
+    Section(
+        "meetings_year",
+        "The year's meetings by theme",
+        "Across the year's meetings: returns discussed, Red after moderation, actions agreed and still open, "
+        "and what was escalated to the executive board.",
+    ),
     Section("good_practice", "Good practice", "Written by you.", narrative=True),
     Section("concerns", "Concerns", "Written by you.", narrative=True),
     Section("method", "Method", "Who was asked, the response rate and how ratings were moderated."),

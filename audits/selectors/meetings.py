@@ -9,9 +9,7 @@ Each takes the partnership first and returns none of another's rows.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -249,36 +247,32 @@ class ThemeRollup:
 @dataclass
 class MeetingsYear:
     year: int
-    meetings: list[ReviewMeeting]
+    meetings_held: int
+    returns_discussed: int
     themes: list[ThemeRollup]
     escalations: list[MeetingEscalation]
     actions_agreed: int
     actions_open: int
 
-    @property
-    def held(self) -> int:
-        return sum(1 for m in self.meetings if m.status == ReviewMeeting.Status.HELD)
 
-
-def _year_meetings(partnership: Partnership, year: int) -> QuerySet[ReviewMeeting]:
-    return ReviewMeeting.objects.filter(
-        partnership=partnership, held_on__year=year, status=ReviewMeeting.Status.HELD
+def meetings_year_rollup(*, partnership: Partnership, year: int) -> MeetingsYear:
+    """The meetings held in a calendar year (their UK dates), rolled up by
+    theme (matched by the theme's key, so two question-set versions' themes
+    are one): how many of the returns discussed had it, how many of those the
+    partnership moderated Red, the actions agreed about it and those still
+    open, and the escalations to the board. One query when no meeting was
+    held that year, five otherwise, however many there were."""
+    pairs = list(
+        ReviewMeeting.submissions.through.objects.filter(
+            reviewmeeting__partnership=partnership,
+            reviewmeeting__held_on__year=year,
+            reviewmeeting__status=ReviewMeeting.Status.HELD,
+        ).values_list("reviewmeeting_id", "submission_id", "submission__question_set_id")
     )
-
-
-def meetings_year_rollup(*, partnership: Partnership, year: int, today: date | None = None) -> MeetingsYear:
-    """The held meetings of a calendar year (UK dates), rolled up by theme
-    (matched by the theme's key, so themes of two question-set versions are
-    one): how many of the returns discussed had it, how many the partnership
-    moderated Red, the actions agreed and still open about it, and the
-    escalations. Six queries however many meetings there were."""
-    meetings = list(
-        _year_meetings(partnership, year)
-        .select_related("cycle")
-        .prefetch_related(Prefetch("submissions", queryset=Submission.objects.only("pk", "question_set_id")))
-        .order_by("held_on", "pk")
-    )
-    discussed = {s.pk: s.question_set_id for m in meetings for s in m.submissions.all()}
+    meeting_ids = sorted({m for m, _, _ in pairs})
+    if not meeting_ids:
+        return MeetingsYear(year, 0, 0, [], [], 0, 0)
+    discussed = {s: q for _, s, q in pairs}
     themes = list(
         Theme.objects.filter(question_set_id__in=set(discussed.values()))
         .order_by("order")
@@ -286,14 +280,13 @@ def meetings_year_rollup(*, partnership: Partnership, year: int, today: date | N
     )
     rollup: dict[str, ThemeRollup] = {}
     key_of: dict[int, str] = {}
+    keys_by_set: dict[int, set[str]] = defaultdict(set)
     for theme in themes:
         rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
         key_of[theme.pk] = theme.key
-    themes_by_set: dict[int, set[str]] = defaultdict(set)
-    for theme in themes:
-        themes_by_set[theme.question_set_id].add(theme.key)
+        keys_by_set[theme.question_set_id].add(theme.key)
     for question_set_id in discussed.values():
-        for key in themes_by_set[question_set_id]:
+        for key in keys_by_set[question_set_id]:
             rollup[key].returns_discussed += 1
     for theme_id in ThemeModeration.objects.filter(
         partnership=partnership, submission_id__in=list(discussed), rag=Rag.RED
@@ -301,14 +294,16 @@ def meetings_year_rollup(*, partnership: Partnership, year: int, today: date | N
         if theme_id in key_of:
             rollup[key_of[theme_id]].red_moderated += 1
     actions = list(
-        MeetingAction.objects.filter(meeting__in=[m.pk for m in meetings]).values_list("theme_id", "status")
+        MeetingAction.objects.filter(meeting__partnership=partnership, meeting__in=meeting_ids).values_list(
+            "theme_id", "status"
+        )
     )
     for theme_id, status in actions:
         if theme_id in key_of:
             rollup[key_of[theme_id]].actions_agreed += 1
             rollup[key_of[theme_id]].actions_open += status != MeetingAction.Status.DONE
     escalations = list(
-        MeetingEscalation.objects.filter(partnership=partnership, meeting__in=[m.pk for m in meetings])
+        MeetingEscalation.objects.filter(partnership=partnership, meeting__in=meeting_ids)
         .select_related("meeting", "theme")
         .order_by("created_at", "pk")
     )
@@ -317,7 +312,8 @@ def meetings_year_rollup(*, partnership: Partnership, year: int, today: date | N
             rollup[key_of[escalation.theme_id]].escalations += 1
     return MeetingsYear(
         year=year,
-        meetings=meetings,
+        meetings_held=len(meeting_ids),
+        returns_discussed=len(discussed),
         themes=list(rollup.values()),
         escalations=escalations,
         actions_agreed=len(actions),

@@ -156,6 +156,31 @@ def report_docx(doc: ReportDocument) -> bytes:
                  ["Overdue", a.overdue]],
                 "Action plans",
             )  # fmt: skip
+        elif key == "meetings_year":
+            y = f.meetings_year
+            if y is None:
+                document.add_paragraph("The year's meetings are rolled up in the whole partnership's report.")
+            elif not y.meetings_held:
+                document.add_paragraph(f"No assurance meetings or scrutiny panels were held in {y.year}.")
+            else:
+                document.add_paragraph(
+                    f"In {y.year} the partnership held {y.meetings_held} meetings about "
+                    f"{y.returns_discussed} returns. They agreed {y.actions_agreed} actions "
+                    f"({y.actions_open} still open) and escalated {len(y.escalations)} issues "
+                    "to the executive board."
+                )
+                _table(
+                    document,
+                    ["Theme", "Returns discussed", "Red after moderation", "Actions agreed", "Actions open",
+                     "Escalated"],
+                    [[t.title, t.returns_discussed, t.red_moderated, t.actions_agreed, t.actions_open,
+                      t.escalations] for t in y.themes],
+                    f"Themes across the meetings of {y.year}",
+                )  # fmt: skip
+                for e in y.escalations:
+                    document.add_paragraph(
+                        f"Escalated to {e.board}: {e.issue}. {e.reason}", style="List Bullet"
+                    )
         elif key == "meetings":
             if not f.meetings:
                 document.add_paragraph(

@@ -36,8 +36,10 @@ from audits.models import (
     ThemeResponse,
 )
 from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
+from audits.selectors.meetings import meetings_year_rollup
 from audits.selectors.reports import Movement
 from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
+from core.dates import UK
 from partnerships.models import Agency, Partnership, Sector
 from themes.selectors import question_set_structure
 
@@ -333,7 +335,9 @@ def report_figures(
             if submission_id in ids:
                 discussed[meeting_id] += 1
         held = list(
-            ReviewMeeting.objects.filter(partnership=partnership, cycle=cycle).order_by("held_on", "id")
+            ReviewMeeting.objects.filter(
+                partnership=partnership, cycle=cycle, status=ReviewMeeting.Status.HELD
+            ).order_by("held_on", "id")
         )
         if flt.locality is not None or flt.sector:
             held = [m for m in held if discussed.get(m.pk)]
@@ -353,6 +357,10 @@ def report_figures(
             )
             for m in held
         ]
+
+    meetings_year = None
+    if "meetings_year" in wanted and flt.locality is None and not flt.sector:
+        meetings_year = meetings_year_rollup(partnership=partnership, year=_meetings_year(partnership, cycle))
 
     # Method: who was asked, the response rate, how ratings were moderated.
     asked_by_sector = Counter(r.sector for r in returns) + Counter(s for _a, s in without)
@@ -395,4 +403,18 @@ def report_figures(
         today=today,
         pack_localities=pack_localities,
         pack_sectors=pack_sectors,
+        meetings_year=meetings_year,
     )
+
+
+def _meetings_year(partnership: Partnership, cycle: AuditCycle) -> int:
+    """The year whose meetings the report rolls up: the UK year of the
+    cycle's last held meeting (partnerships meet after the cycle closes, in
+    May for Sheffield), else the year the cycle closes."""
+    last = (
+        ReviewMeeting.objects.filter(partnership=partnership, cycle=cycle, status=ReviewMeeting.Status.HELD)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    return last.year if last else timezone.localtime(cycle.closes_at, UK).year

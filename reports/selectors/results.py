@@ -9,6 +9,7 @@ from datetime import date
 
 from audits.models import AuditCycle, Rag
 from audits.models.review import MeetingAction
+from audits.selectors.meetings import MeetingsYear
 from audits.selectors.reports import Movement
 from partnerships.models import Locality, Sector
 
@@ -242,6 +243,10 @@ class ReportFigures:
     # agency (id, name) and every sector asked, whatever the filter.
     pack_localities: list[tuple[int, str]] = field(default_factory=list)
     pack_sectors: list[tuple[str, str]] = field(default_factory=list)
+    # The year's meetings rolled up by theme (audits.selectors.meetings), for
+    # the whole partnership's report only: None in a locality pack or a
+    # sector view, or when the section is not chosen.
+    meetings_year: MeetingsYear | None = None
 
 
 @dataclass

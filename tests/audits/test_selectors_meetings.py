@@ -139,7 +139,7 @@ def test_the_year_rollup_counts_the_partnerships_held_meetings_only(world):
         )
         MeetingAction.objects.filter(meeting=meeting).update(theme=theme)
     year = meetings_year_rollup(partnership=a.partnership, year=meeting.held_on.year)
-    assert len(year.meetings) == 1 and year.meetings[0].partnership_id == a.partnership.pk
+    assert (year.meetings_held, year.returns_discussed) == (1, 1)
     first = year.themes[0]
     assert (first.returns_discussed, first.red_moderated, first.actions_agreed, first.actions_open) == (
         1,

@@ -24,7 +24,7 @@ from .world import report_world
 pytestmark = pytest.mark.django_db
 
 ORDER = ["method", "themes", "movement", "status", "sectors", "localities", "amber_red", "actions",
-         "meetings", "good_practice", "concerns"]  # fmt: skip
+         "meetings", "meetings_year", "good_practice", "concerns"]  # fmt: skip
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@ says what the world holds): self and moderated ratings side by side, the
 difference, agreed ratings, sectors, localities, movement, action plans,
 meetings, the method note, and the locality and sector filters."""
 
+from datetime import date
+
 import pytest
 from django.http import Http404
 
-from audits.models import SubmissionStatus
+from audits.models import ReviewMeeting, SubmissionStatus
 from partnerships.models import Sector
 from reports.models import SECTION_KEYS
 from reports.selectors import ReportFilter, report_figures, report_filter
@@ -116,6 +118,43 @@ def test_action_plans_and_meetings(world):
     )
     [meeting] = f.meetings
     assert (meeting.kind, meeting.returns_discussed, len(meeting.actions)) == ("Assurance meeting", 1, 1)
+
+
+def test_the_years_meetings_roll_up_by_theme_and_list_escalations(world):
+    y = figures(world).meetings_year
+    assert (y.year, y.meetings_held, y.returns_discussed, y.actions_agreed, y.actions_open) == (
+        2026,
+        1,
+        1,
+        1,
+        1,
+    )
+    first = y.themes[0]
+    assert (
+        first.title,
+        first.returns_discussed,
+        first.red_moderated,
+        first.actions_agreed,
+        first.escalations,
+    ) == (
+        "Theme 1",
+        1,
+        0,
+        1,
+        1,
+    )
+    assert [e.board for e in y.escalations] == ["Children's Executive Board"]
+    # Partnership-wide: not in a locality pack.
+    assert figures(world, ReportFilter(locality=world.north)).meetings_year is None
+
+
+def test_only_held_meetings_count_in_the_cycles_meetings(world):
+    scheduled = ReviewMeeting.objects.create(
+        partnership=world.partnership, cycle=world.cycle, held_on=date(2026, 7, 1), status="scheduled"
+    )
+    scheduled.submissions.add(world.returns["Aardvark Council"])
+    assert [m.held_on for m in figures(world).meetings] == [date(2026, 5, 12)]
+    assert figures(world).meetings_year.meetings_held == 1
 
 
 def test_method_note(world):

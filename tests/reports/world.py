@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from audits.models import ActionItem, Rag
+from audits.models import ActionItem, MeetingEscalation, Rag
 from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
 from tests.audits.reports_world import ReportsWorld, reports_world, themes_of
 
@@ -55,6 +55,19 @@ def report_world(slug: str = "alpha") -> ReportsWorld:
     )
     meeting.submissions.add(w.returns["Aardvark Council"])
     MeetingAction.objects.create(
-        meeting=meeting, action="Send the training matrix", owner="Aardvark", due_on=date(2026, 6, 30)
+        meeting=meeting,
+        action="Send the training matrix",
+        owner="Aardvark",
+        due_on=date(2026, 6, 30),
+        theme=t1,
+    )
+    MeetingEscalation.objects.create(
+        partnership=w.partnership,
+        meeting=meeting,
+        issue="Training records are thin across agencies",
+        reason="No one agency can fix it",
+        board="Children's Executive Board",
+        board_on=date(2026, 6, 19),
+        theme=t1,
     )
     return w

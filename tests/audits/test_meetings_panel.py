@@ -239,7 +239,7 @@ def test_an_outsider_reads_their_meeting_and_its_returns_only(
         )
     assert detail.status_code == 200
     body = detail.content.decode()
-    assert "Summary and moderation" in body and "Actions agreed at meetings" in body
+    assert "Summary and moderation" in body and "Actions agreed at assurance meetings" in body
     assert "<form" not in body.replace('action="/' + slug + '/panel/sign-out/"', "").split("Sign out")[-1]
     # Another meeting's return, another partnership's, and staff pages: nothing.
     assert (

@@ -67,16 +67,18 @@ def locality_list(*, partnership: Partnership) -> QuerySet[Locality]:
 _localities = ProcessCache("localities of a partnership")
 
 
-def locality_list_kept(*, partnership: Partnership) -> tuple[Locality, ...]:
+def locality_list_kept(*, partnership: Partnership, led_only: bool = True) -> tuple[Locality, ...]:
     """The partnership's localities by name, kept in the process (see
     core/process_cache.py; any locality's save or delete drops them): the
     filter of every cycle dashboard page lists them. Read-only. All of them
-    are kept; a locality lead gets theirs (partnerships.scope), picked here."""
+    are kept; a locality lead gets theirs (partnerships.scope), picked here,
+    unless `led_only` is False (a report names every locality its figures
+    count in)."""
     every = _localities.get(
         partnership.pk, lambda: tuple(Locality.objects.filter(partnership=partnership).order_by("name"))
     )
     led = scope_current().locality_ids
-    return every if led is None else tuple(lo for lo in every if lo.pk in led)
+    return every if led is None or not led_only else tuple(lo for lo in every if lo.pk in led)
 
 
 def agency_list(*, partnership: Partnership, active_only: bool = True) -> QuerySet[Agency]:

@@ -37,8 +37,7 @@ def _cycle(request, cycle_slug):
 
 
 def _report(request, cycle_slug, report_id):
-    cycle = _cycle(request, cycle_slug)
-    return selectors.report_get(partnership=request.partnership, cycle=cycle, pk=report_id)
+    return selectors.report_get(partnership=request.partnership, cycle_slug=cycle_slug, pk=report_id)
 
 
 def _document(request, report):

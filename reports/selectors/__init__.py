@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from audits.access import cycle_owned
 from audits.models import AuditCycle
-from partnerships.models import Locality, Partnership, Sector
+from partnerships.models import Partnership, Sector
+from partnerships.selectors import locality_list_kept
 
 from ..models import ChildSummary, Report
 from .figures import report_figures
@@ -33,12 +34,17 @@ def report_list(*, partnership: Partnership, cycle: AuditCycle) -> list[Report]:
     return list(Report.objects.filter(partnership=partnership, cycle=cycle))
 
 
-def report_get(*, partnership: Partnership, cycle: AuditCycle, pk: int) -> Report:
-    """The cycle's report, or 404 (also for another partnership's)."""
-    cycle_owned(partnership=partnership, cycle=cycle)
-    report = get_object_or_404(Report, partnership=partnership, cycle=cycle, pk=pk)
-    report.cycle = cycle  # the row in hand: no second read
-    return report
+def report_get(*, partnership: Partnership, cycle_slug: str, pk: int) -> Report:
+    """The report of the partnership's cycle named in the URL, with its
+    cycle, in one query; 404 for another partnership's, and for a cycle only
+    shared with this partnership (a report is its owner's)."""
+    return get_object_or_404(
+        Report.objects.select_related("cycle__question_set", "cycle__partnership"),
+        partnership=partnership,
+        cycle__partnership=partnership,
+        cycle__slug=cycle_slug,
+        pk=pk,
+    )
 
 
 def child_summary_for_cycle(*, partnership: Partnership, cycle: AuditCycle) -> ChildSummary | None:
@@ -76,7 +82,11 @@ def report_filter(*, partnership: Partnership, locality: str = "", sector: str =
     if locality:
         if not locality.isdigit() or len(locality) > 12:
             raise Http404("No such locality")
-        return ReportFilter(locality=get_object_or_404(Locality, partnership=partnership, pk=int(locality)))
+        # The partnership's localities are kept in the process.
+        kept = {lo.pk: lo for lo in locality_list_kept(partnership=partnership, led_only=False)}
+        if int(locality) not in kept:
+            raise Http404("No such locality")
+        return ReportFilter(locality=kept[int(locality)])
     if sector:
         if sector not in Sector.values:
             raise Http404("No such sector")

@@ -18,9 +18,10 @@ Words used below:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Value
+from django.db.models import CharField, Count, DateTimeField, IntegerField, Q, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from audits.selectors.reports import Movement
 from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
 from core.dates import UK
 from partnerships.models import Agency, Partnership, Sector
+from partnerships.selectors import locality_list_kept
 from themes.selectors import question_set_structure
 
 from .results import (
@@ -74,28 +76,102 @@ def _rank_move(was: str, now: str) -> str:
     return Movement.IMPROVED if change > 0 else Movement.WORSE if change < 0 else Movement.SAME
 
 
-def _ratings(*, partnership: Partnership, cycle: AuditCycle) -> tuple[dict, dict]:
-    """Self-ratings and moderated ratings of the cycle's submitted returns,
-    each {(submission id, theme key): rag}, in one query."""
-    submitted = Q(submission__partnership=partnership, submission__cycle=cycle) & Q(
-        submission__status=SubmissionStatus.SUBMITTED
+@dataclass
+class _Ratings:
+    """Self-ratings and moderated ratings of a cycle's submitted returns,
+    each {(submission id, theme key): rag}, and which agency made each
+    submitted return (those with no rating too)."""
+
+    own: dict = field(default_factory=dict)
+    moderated: dict = field(default_factory=dict)
+    agency_of: dict = field(default_factory=dict)
+
+
+def _ratings(*, partnership: Partnership, cycles: list[AuditCycle]) -> dict[int, _Ratings]:
+    """The ratings of each cycle's submitted returns, by cycle id, in one
+    query (a UNION ALL of self-ratings, moderated ratings and the submitted
+    returns themselves, each row tagged with its kind): a report asks for
+    its cycle's and, for the movement section, the previous cycle's."""
+    ids = [c.pk for c in cycles]
+    submitted = Q(
+        submission__partnership=partnership,
+        submission__cycle__in=ids,
+        submission__status=SubmissionStatus.SUBMITTED,
     )
+    columns = ("kind", "submission__cycle_id", "submission_id", "theme__key", "rag")
     own = (
         ThemeResponse.objects.filter(submitted, rag__in=Rag.values)
         .order_by()
         .annotate(kind=Value("s"))
-        .values_list("kind", "submission_id", "theme__key", "rag")
+        .values_list(*columns)
     )
     moderated = (
         ThemeModeration.objects.filter(submitted, partnership=partnership)
         .order_by()
         .annotate(kind=Value("m"))
-        .values_list("kind", "submission_id", "theme__key", "rag")
+        .values_list(*columns)
     )
-    self_rags, moderated_rags = {}, {}
-    for kind, submission_id, key, rag in own.union(moderated, all=True):
-        (self_rags if kind == "s" else moderated_rags)[(submission_id, key)] = rag
-    return self_rags, moderated_rags
+    # The agency in the theme key's place, no rating.
+    returns = (
+        Submission.objects.filter(partnership=partnership, cycle__in=ids, status=SubmissionStatus.SUBMITTED)
+        .order_by()
+        .annotate(kind=Value("r"), no_rag=Value(""), agency_key=Cast("agency_id", CharField()))
+        .values_list("kind", "cycle_id", "id", "agency_key", "no_rag")
+    )
+    found = {pk: _Ratings() for pk in ids}
+    for kind, cycle_id, submission_id, key, rag in own.union(moderated, returns, all=True):
+        ratings = found[cycle_id]
+        if kind == "r":
+            ratings.agency_of[submission_id] = int(key)
+        else:
+            (ratings.own if kind == "s" else ratings.moderated)[(submission_id, key)] = rag
+    return found
+
+
+def _taking_part(*, partnership: Partnership, cycle: AuditCycle):
+    """The cycle's returns taking part (as ReturnRows), the agencies in
+    scope with no return yet ((id, sector) pairs), and the locality ids of
+    each agency of the partnership: one query, a UNION ALL of the three
+    reads, each row tagged with its kind and its columns in the places of a
+    return's."""
+    returns = (
+        cycle_returns_taking_part(partnership=partnership, cycle=cycle)
+        .order_by()
+        .annotate(kind=Value("r"))
+        .values_list(
+            "kind", "id", "agency_id", "agency__sector", "status", "question_set_id", "review__evaluated_at"
+        )
+    )
+    nothing = {
+        "no_id": Value(None, IntegerField()),
+        "no_status": Value(""),
+        "no_date": Value(None, DateTimeField()),
+    }
+    without = (
+        cycle_agencies_without_return(partnership=partnership, cycle=cycle)
+        .order_by()
+        .annotate(kind=Value("w"), **nothing)
+        .values_list("kind", "no_id", "id", "sector", "no_status", "no_id", "no_date")
+    )
+    # The locality in the question set's place.
+    localities = (
+        Agency.localities.through.objects.filter(
+            agency__partnership=partnership, locality__partnership=partnership
+        )
+        .order_by()
+        .annotate(kind=Value("l"), **nothing)
+        .values_list("kind", "no_id", "agency_id", "no_status", "no_status", "locality_id", "no_date")
+    )
+    rows, not_started, localities_of = [], [], defaultdict(list)
+    for row in returns.union(without, localities, all=True):
+        kind, pk, agency_id, sector, status, set_id, evaluated = row
+        if kind == "r":
+            rows.append(ReturnRow(pk, agency_id, sector, status, set_id, bool(evaluated)))
+        elif kind == "w":
+            not_started.append((agency_id, sector))
+        else:
+            localities_of[agency_id].append(set_id)
+    return rows, not_started, localities_of
 
 
 def _theme_heads(*, partnership: Partnership, cycle: AuditCycle, set_ids: set[int]):
@@ -174,20 +250,16 @@ def report_figures(
     wanted = set(sections)
     today = timezone.localdate()
 
-    rows = cycle_returns_taking_part(partnership=partnership, cycle=cycle).values_list(
-        "id", "agency_id", "agency__sector", "status", "question_set_id", "review__evaluated_at"
-    )
-    all_returns = [ReturnRow(pk, a, sector, status, qs, bool(ev)) for pk, a, sector, status, qs, ev in rows]
-    without = list(
-        cycle_agencies_without_return(partnership=partnership, cycle=cycle).values_list("id", "sector")
-    )
-    localities_of: dict[int, list[int]] = defaultdict(list)
-    locality_names: dict[int, str] = {}
-    for agency_id, locality_id, name in Agency.localities.through.objects.filter(
-        agency__partnership=partnership, locality__partnership=partnership
-    ).values_list("agency_id", "locality_id", "locality__name"):
-        localities_of[agency_id].append(locality_id)
-        locality_names[locality_id] = name
+    all_returns, without, localities_of = _taking_part(partnership=partnership, cycle=cycle)
+    # The names of the localities agencies are in (a locality no agency is
+    # in has no figures); the partnership's localities are kept in the
+    # process (partnerships.selectors).
+    in_use = {pk for ids in localities_of.values() for pk in ids}
+    locality_names = {
+        lo.pk: lo.name
+        for lo in locality_list_kept(partnership=partnership, led_only=False)
+        if lo.pk in in_use
+    }
 
     sector_labels = dict(Sector.choices)
     pack_sectors = sorted(
@@ -208,8 +280,13 @@ def report_figures(
         submitted=len(submitted),
     )
 
+    earlier = _earlier_cycles(partnership=partnership, cycle=cycle, flt=flt)
+    previous = _previous_cycle(partnership=partnership, cycle=cycle, earlier=earlier)
+    compare = "movement" in wanted and previous is not None
+    ratings = _ratings(partnership=partnership, cycles=[cycle, previous] if compare else [cycle])
+
     # Ratings per theme: self, moderated, agreed and the difference.
-    self_rags, moderated_rags = _ratings(partnership=partnership, cycle=cycle)
+    self_rags, moderated_rags = ratings[cycle.pk].own, ratings[cycle.pk].moderated
     heads, keys_by_set = _theme_heads(
         partnership=partnership, cycle=cycle, set_ids={r.question_set_id for r in all_returns}
     )
@@ -281,24 +358,17 @@ def report_figures(
             by_locality = {k: g for k, g in by_locality.items() if k == flt.locality.pk}
         localities = sorted(by_locality.values(), key=lambda g: (g.name == NO_LOCALITY, g.name.lower()))
 
-    earlier = _earlier_cycles(partnership=partnership, cycle=cycle, flt=flt)
-    previous = _previous_cycle(partnership=partnership, cycle=cycle, earlier=earlier)
-
     # Movement since the previous cycle, agency by agency, on agreed ratings.
     movement = None
     if "movement" in wanted:
         movement = MovementFigures(previous=previous, themes=[])
-        if previous is not None:
-            before_self, before_moderated = _ratings(partnership=partnership, cycle=previous)
-            agency_of = dict(
-                Submission.objects.filter(
-                    partnership=partnership, cycle=previous, status=SubmissionStatus.SUBMITTED
-                ).values_list("id", "agency_id")
-            )
+        if compare:
+            then = ratings[previous.pk]
+            agency_of = then.agency_of
             before: dict[tuple[int, str], str] = {}
-            for (submission_id, key), rag in before_self.items():
+            for (submission_id, key), rag in then.own.items():
                 before[(agency_of.get(submission_id), key)] = rag
-            for (submission_id, key), rag in before_moderated.items():
+            for (submission_id, key), rag in then.moderated.items():
                 before[(agency_of.get(submission_id), key)] = rag
             compared_agencies = set(agency_of.values())
             counts = {h.key: Counter() for h in heads}
@@ -327,20 +397,19 @@ def report_figures(
 
     meetings = None
     if "meetings" in wanted:
-        ids = {r.pk for r in returns}
-        discussed: dict[int, int] = Counter()
-        for meeting_id, submission_id in ReviewMeeting.submissions.through.objects.filter(
-            reviewmeeting__partnership=partnership, reviewmeeting__cycle=cycle
-        ).values_list("reviewmeeting_id", "submission_id"):
-            if submission_id in ids:
-                discussed[meeting_id] += 1
+        ids = [r.pk for r in returns]
+        # How many of the returns in the report each meeting discussed, in
+        # the meetings' own query.
+        discussed = Count("submissions", filter=Q(submissions__in=ids)) if ids else Value(0)
         held = list(
             ReviewMeeting.objects.filter(
                 partnership=partnership, cycle=cycle, status=ReviewMeeting.Status.HELD
-            ).order_by("held_on", "id")
+            )
+            .annotate(discussed=discussed)
+            .order_by("held_on", "id")
         )
         if flt.locality is not None or flt.sector:
-            held = [m for m in held if discussed.get(m.pk)]
+            held = [m for m in held if m.discussed]
         agreed_actions: dict[int, list[MeetingAction]] = defaultdict(list)
         if held:
             for action in MeetingAction.objects.filter(
@@ -351,7 +420,7 @@ def report_figures(
             MeetingFigures(
                 kind=m.get_kind_display(),
                 held_on=m.held_on,
-                returns_discussed=discussed.get(m.pk, 0),
+                returns_discussed=m.discussed,
                 notes=m.notes,
                 actions=agreed_actions.get(m.pk, []),
             )

@@ -74,7 +74,7 @@ EXCEPTIONS = {
     "themes": {"library"},
     "surveys": {"library"},
     "guidance": {"formatting"},
-    "demo": {"data", "surveys", "reports"},
+    "demo": {"data", "surveys", "reports", "meetings"},
 }
 
 # The project's templates/ holds only what every app shares.

@@ -39,6 +39,8 @@ pytestmark = pytest.mark.django_db
 AGENCY_LINE = re.compile(r"^agency \S+ http\S+ \S.*$")
 # organisation <email> <the URL that signs them in>
 ORGANISATION_LINE = re.compile(r"^organisation \S+@\S+ http\S+/organisations/sign-in/[\w-]+/$")
+# panel <partnership> <the URL that signs the outsider in> <their name>
+PANEL_LINE = re.compile(r"^panel \S+ http\S+/panel/[\w-]+/ \S.*$")
 STAFF_LINE = re.compile(r"^staff \S+ (admin|reviewer|read_only|platform_admin) \S+@\S+ \S+ [A-Z2-7]+=*$")
 
 
@@ -51,7 +53,7 @@ def seed() -> list[str]:
 def parse(lines):
     agencies, staff = [], []
     for line in lines:
-        if line.startswith("#") or ORGANISATION_LINE.match(line):
+        if line.startswith("#") or ORGANISATION_LINE.match(line) or PANEL_LINE.match(line):
             continue
         assert AGENCY_LINE.match(line) or STAFF_LINE.match(line), f"unexpected output line: {line!r}"
         kind, *fields = line.split(" ")
@@ -134,7 +136,7 @@ def test_output_is_one_line_per_login():
     lines = seed()
 
     agencies, staff = parse(lines)
-    assert all(line.startswith(("agency ", "staff ", "organisation ", "#")) for line in lines)
+    assert all(line.startswith(("agency ", "staff ", "organisation ", "panel ", "#")) for line in lines)
     assert len(agencies) == Agency.objects.count()
     assert {slug for slug, _ in agencies} == {"csap", "sheffield"}
     roles = {(s["partnership"], s["role"]) for s in staff}
@@ -375,3 +377,26 @@ def test_each_partnership_has_a_report_showing_movement_and_moderation():
         assert sum(t.moderated_down for t in f.themes) > 0
     assert ChildSummary.objects.get(partnership__slug="sheffield").is_published
     assert not ChildSummary.objects.filter(partnership__slug="csap").exists()
+
+
+def test_sheffield_has_a_held_meeting_with_actions_and_an_escalation_and_a_scheduled_one():
+    """One meeting held (attendance, agreed actions on an agency's plan, an
+    escalation to the executive board), one scheduled with an independent
+    scrutineer invited, whose printed link opens that meeting."""
+    from django.test import Client
+
+    from audits.models import PanelMember, ReviewMeeting
+
+    lines = seed()
+    held = ReviewMeeting.objects.get(partnership__slug="sheffield", status="held")
+    assert held.actions.filter(submission__isnull=False).exists() and held.escalations.exists()
+    assert set(held.panel.values_list("attendance", flat=True)) == {"attended", "apologies"}
+    scheduled = ReviewMeeting.objects.get(partnership__slug="sheffield", status="scheduled")
+    outsider = PanelMember.objects.get(meeting=scheduled, is_outsider=True)
+    assert outsider.invited_sequence == scheduled.sequence
+    [line] = [line for line in lines if line.startswith("panel ")]
+    url = line.split(" ")[2]
+    client = Client()
+    assert client.get(url.removeprefix(settings.BASE_URL)).status_code == 302
+    page = client.get("/sheffield/panel/")
+    assert page.status_code == 200 and outsider.name in page.content.decode()

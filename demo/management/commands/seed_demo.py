@@ -51,6 +51,7 @@ from core.dates import UK
 from core.domain import SYSTEM, Actor
 from core.models import OutboundEmail
 from demo import data as demo
+from demo.meetings import meetings_demo_seed
 from demo.reports import reports_demo_seed
 from demo.surveys import survey_demo_seed
 from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership
@@ -215,6 +216,11 @@ class Command(BaseCommand):
             # The agency's name last: it has spaces, the fields before it have none.
             agency_lines.append(f"agency {partnership.slug} {url} {agency.name}")
         self._emails(cycle, reviewer)
+        if spec.slug == "sheffield":
+            # Sheffield's assurance meetings, with an independent chair and scrutineer.
+            agency_lines += meetings_demo_seed(
+                partnership=partnership, cycle=cycle, actor=Actor.for_user(reviewer)
+            )
         survey_demo_seed(partnership=partnership, cycle=cycle, actor=admin_actor)
         # A board report showing movement and moderated ratings straight away;
         # Sheffield publishes for children and young people.

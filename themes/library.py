@@ -127,7 +127,7 @@ def _bool(node, field, path, problems, default):
 TOP_FIELDS = ("format", "key", "name", "description", "audience", "themes")
 THEME_FIELDS = ("key", "title", "description", "guidance", "local", "descriptors", "questions")
 DESCRIPTOR_FIELDS = ("red", "amber", "green")
-QUESTION_FIELDS = ("key", "text", "guidance", "allows_na", "evidence_expected", "local")
+QUESTION_FIELDS = ("key", "text", "guidance", "allows_na", "evidence_expected", "local", "maps_to")
 
 
 def _unknown(node: dict, allowed, path, what, problems):
@@ -139,6 +139,44 @@ def _unknown(node: dict, allowed, path, what, problems):
                     f"is not a field of {what}; use {', '.join(allowed)}",
                 )
             )
+
+
+def _maps_to(question: dict, path: str, is_local: bool, problems: list) -> str:
+    """A local question's mapping to a built-in question, "theme-key/question-key"."""
+    value = _text(question, "maps_to", path, problems, required=False, max_length=121)
+    if not value:
+        return ""
+    theme, sep, key = value.partition("/")
+    slug = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    if not (sep and theme and key and set(theme) <= slug and set(key) <= slug):
+        problems.append(
+            Problem(
+                _join(path, "maps_to"),
+                "must be a built-in question's theme key and question key, like leadership/named-lead",
+            )
+        )
+        return ""
+    if not is_local:
+        problems.append(Problem(_join(path, "maps_to"), "is only for a question of your own (local: true)"))
+        return ""
+    return value
+
+
+def _mappings_check(template_key: str, mapped: list, own_keys: set[str], problems: list) -> None:
+    """No two questions of a set answer to one library question, and a set
+    copied from a built-in template maps only to that template's questions."""
+    if not mapped:
+        return  # (and a built-in template, which maps nothing, is read without reading itself)
+    known = {q.library_key for q in template_questions(template_key)} if template_key else set()
+    seen = set(own_keys)
+    for path, value in mapped:
+        if value in seen:
+            problems.append(Problem(path, f"{value!r} is already the key of another question of the set"))
+        elif known and value not in known:
+            problems.append(
+                Problem(path, f"{value!r} is not a question of the built-in set {template_key!r}")
+            )
+        seen.add(value)
 
 
 def validate(data) -> dict:
@@ -167,6 +205,9 @@ def validate(data) -> dict:
         problems.append(Problem("themes", "must be a list with at least one theme"))
         themes = []
     theme_keys = set()
+    # Library keys: each non-local question's own, and each local question's maps_to.
+    own_keys: set[str] = set()
+    mapped: list[tuple[str, str]] = []
     for t_index, theme in enumerate(themes):
         t_path = f"themes[{t_index}]"
         if not isinstance(theme, dict):
@@ -209,6 +250,12 @@ def validate(data) -> dict:
             if q_key in question_keys:
                 problems.append(Problem(f"{q_path}.key", f"{q_key!r} is used by another question"))
             question_keys.add(q_key)
+            is_local = _bool(question, "local", q_path, problems, False)
+            maps_to = _maps_to(question, q_path, is_local, problems)
+            if maps_to:
+                mapped.append((f"{q_path}.maps_to", maps_to))
+            elif not is_local:
+                own_keys.add(f"{key}/{q_key}")
             clean_theme["questions"].append(
                 {
                     "key": q_key,
@@ -216,10 +263,12 @@ def validate(data) -> dict:
                     "guidance": _text(question, "guidance", q_path, problems, required=False),
                     "allows_na": _bool(question, "allows_na", q_path, problems, True),
                     "evidence_expected": _bool(question, "evidence_expected", q_path, problems, False),
-                    "is_local": _bool(question, "local", q_path, problems, False),
+                    "is_local": is_local,
+                    "library_key": maps_to,
                 }
             )
         result["themes"].append(clean_theme)
+    _mappings_check(result["key"], mapped, own_keys, problems)
     if problems:
         raise QuestionSetFormatError(problems)
     return result
@@ -399,6 +448,7 @@ def export_data(question_set, themes) -> dict:
                 "allows_na": question.allows_na,
                 "evidence_expected": question.evidence_expected,
                 "local": True if question.is_local else None,
+                "maps_to": question.library_key or None,
             }
             theme_data["questions"].append({k: v for k, v in question_data.items() if v is not None})
         data["themes"].append({k: v for k, v in theme_data.items() if v is not None})

@@ -8,7 +8,7 @@ import pytest
 from core.domain import Actor, DomainError
 from core.models import AuditEvent
 from tests.factories import AuditCycleFactory, PartnershipFactory, QuestionSetFactory
-from themes import services
+from themes import library, services
 from themes.models import Question, QuestionSet
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,43 @@ def test_a_set_in_use_cannot_change_its_mappings():
     AuditCycleFactory(partnership=question_set.partnership, question_set=question_set)
     with pytest.raises(services.QuestionSetFrozenError):
         services.question_map(question=local, library_key=LEAD)
+
+
+def test_a_mapping_survives_export_and_import():
+    question_set, local, _ = csap_draft()
+    services.question_map(question=local, library_key=LEAD)
+    data = library.export_data(question_set, question_set.themes.prefetch_related("questions"))
+    exported = data["themes"][0]["questions"]
+    assert [q.get("maps_to") for q in exported] == [None, LEAD, None]
+    copy = services.question_set_create_from_data(partnership=PartnershipFactory(), data=data)
+    assert Question.objects.get(theme__question_set=copy, key="ours").library_key == LEAD
+
+
+def _with_mapping(maps_to, *, local=True, key="csap"):
+    data = {
+        "format": library.FORMAT,
+        "key": key,
+        "name": "Ours",
+        "themes": [
+            {
+                "key": "leadership",
+                "title": "Leadership",
+                "descriptors": {"red": "No.", "amber": "Partly.", "green": "Yes."},
+                "questions": [
+                    {"key": "board-level-lead", "text": "The library's own?"},
+                    {"key": "ours", "text": "Ours?", "local": local, "maps_to": maps_to},
+                ],
+            }
+        ],
+    }
+    with pytest.raises(library.QuestionSetFormatError) as excinfo:
+        library.validate(data)
+    return {p.path: p.message for p in excinfo.value.problems}
+
+
+def test_an_imported_mapping_is_checked_like_one_made_on_the_page():
+    where = "themes[0].questions[1].maps_to"
+    assert "like leadership/named-lead" in _with_mapping("just-a-key")[where]
+    assert "only for a question of your own" in _with_mapping("leadership/strategic-plan", local=False)[where]
+    assert "already the key of another question" in _with_mapping(LEAD)[where]
+    assert "not a question of the built-in set 'csap'" in _with_mapping("leadership/nope")[where]

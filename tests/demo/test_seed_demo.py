@@ -30,6 +30,7 @@ from audits.models.review import SubmissionReview, ThemeModeration
 from audits.selectors.reports import Movement, cycle_compare_choices, cycle_comparison
 from core.models import AuditEvent, OutboundEmail
 from demo import data as demo
+from organisations.models import StandingDraftTheme
 from partnerships.models import Agency, AgencyContact, Locality, Partnership, StaffMembership
 from themes.models import QuestionSet
 
@@ -356,6 +357,8 @@ def test_every_organisation_member_signs_in_with_the_printed_url_and_sees_both_p
         body = client.get(reverse("organisation_home", args=[membership.organisation_id])).content.decode()
         for spec in demo.PARTNERSHIPS:
             assert escape(spec.name) in body, (email, spec.name)
+    # The police force's standing draft was filled from one of its answered returns.
+    assert StandingDraftTheme.objects.filter(draft__organisation__name=demo.ORGANISATIONS[0].name).exists()
 
 
 def test_each_partnership_has_a_report_showing_movement_and_moderation():

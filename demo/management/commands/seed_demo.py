@@ -54,8 +54,9 @@ from demo import data as demo
 from demo.meetings import meetings_demo_seed
 from demo.reports import reports_demo_seed
 from demo.surveys import survey_demo_seed
-from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership
+from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership, StandingDraft
 from organisations.services import agency_link_decide, agency_link_propose, sign_in_link_create
+from organisations.services.standing import standing_draft_update_from_return
 from partnerships.models import Agency, Locality, Partnership, StaffMembership, StaffRole
 from partnerships.services import partnership_create
 from partnerships.services.agencies import agency_create, agency_update, locality_create
@@ -171,10 +172,30 @@ class Command(BaseCommand):
                     agency=agency, organisation=organisation, actor=Actor.for_user(admin.user)
                 )
                 agency_link_decide(link=link, by=members[0], accept=True)
+            self._standing_draft(organisation, members[0])
             for member in members:
                 _, url = sign_in_link_create(email=member.email)
                 lines.append(f"organisation {member.email} {url}")
         return lines
+
+    def _standing_draft(self, organisation, admin) -> None:
+        """The organisation's standing draft, filled from its latest answered
+        return on a built-in set (once), so the demo shows one to update."""
+        if StandingDraft.objects.filter(organisation=organisation).exists():
+            return
+        source = (
+            Submission.objects.filter(
+                agency__organisation_links__organisation=organisation,
+                agency__organisation_links__status=LinkStatus.ACCEPTED,
+                theme_responses__version__gt=0,
+            )
+            .exclude(question_set__template_key="")
+            .select_related("question_set", "partnership")
+            .order_by("-cycle__opens_at", "-pk")
+            .first()
+        )
+        if source is not None:
+            standing_draft_update_from_return(membership=admin, source=source)
 
     # --- partnerships ---------------------------------------------------------
 

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from core.dates import UK
 from partnerships.models import Locality, Partnership
 from partnerships.scope import scope_current
+from partnerships.selectors import locality_list_kept
 from themes.models import Question, Theme
+from themes.selectors import QuestionSetStructure, question_set_structure
 
 from ..models import (
     Answer,
@@ -82,6 +85,15 @@ def _cycle_theme_rows(*, partnership: Partnership, cycle: AuditCycle) -> list[tu
         .order_by("order", "id")
         .values_list("question_set_id", "key", "title", "order")
     )
+
+
+def _structure_or_none(partnership: Partnership, question_set_id: int) -> QuestionSetStructure | None:
+    """A set's structure, or None for a set that is not the partnership's
+    (its themes are not the report's)."""
+    try:
+        return question_set_structure(partnership=partnership, question_set_id=question_set_id)
+    except Http404:
+        return None
 
 
 def _theme_heads(rows, cycle: AuditCycle) -> list[ThemeHead]:
@@ -425,22 +437,37 @@ def cycle_summary_report(*, partnership: Partnership, cycle: AuditCycle) -> Summ
         rag__in=Rag.values,
     )
 
-    by_status = dict(returns.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    # The returns by status and question set: the counts by status, the
+    # submitted ones by set, and the sets whose themes the report shows.
+    by_status: Counter = Counter()
+    returns_by_set: Counter = Counter()
+    for status, set_id, n in (
+        returns.values("status", "question_set_id")
+        .annotate(n=Count("id"))
+        .values_list("status", "question_set_id", "n")
+    ):
+        by_status[status] += n
+        returns_by_set[set_id] += n if status == SubmissionStatus.SUBMITTED else 0
     # Agencies in scope without a return yet have not started either.
     without = cycle_agencies_without_return(partnership=partnership, cycle=cycle).count()
     if without:
-        by_status[SubmissionStatus.NOT_STARTED] = by_status.get(SubmissionStatus.NOT_STARTED, 0) + without
+        by_status[SubmissionStatus.NOT_STARTED] += without
     statuses = [StatusCount(s.value, s.label, by_status.get(s.value, 0)) for s in SubmissionStatus]
 
-    theme_rows = _cycle_theme_rows(partnership=partnership, cycle=cycle)
-    heads = _theme_heads(theme_rows, cycle)
-    theme_keys_by_set: dict[int, set[str]] = defaultdict(set)
-    for set_id, key, _title, _order in theme_rows:
-        theme_keys_by_set[set_id].add(key)
-
-    returns_by_set = dict(
-        submitted.values("question_set_id").annotate(n=Count("id")).values_list("question_set_id", "n")
+    # The sets' themes are kept in the process (themes.selectors).
+    theme_rows = sorted(
+        (
+            (structure.question_set.pk, t.key, t.title, t.order, t.pk)
+            for set_id in {*returns_by_set, cycle.question_set_id}
+            if (structure := _structure_or_none(partnership, set_id)) is not None
+            for t in structure.themes
+        ),
+        key=lambda row: (row[3], row[4]),
     )
+    heads = _theme_heads([row[:4] for row in theme_rows], cycle)
+    theme_keys_by_set: dict[int, set[str]] = defaultdict(set)
+    for set_id, key, _title, _order, _pk in theme_rows:
+        theme_keys_by_set[set_id].add(key)
     rated = {
         (key, rag): n
         for key, rag, n in responses.values("theme__key", "rag")
@@ -465,11 +492,12 @@ def cycle_summary_report(*, partnership: Partnership, cycle: AuditCycle) -> Summ
         .values_list("submission__agency__localities", "theme__key", "rag", "n")
     ):
         rated_by_locality[locality_id][(key, rag)] = n
-    names = dict(
-        Locality.objects.filter(partnership=partnership, pk__in=[k for k in returns_by_locality if k])
-        .order_by("name")
-        .values_list("id", "name")
-    )
+    # The partnership's localities are kept in the process.
+    names = {
+        lo.pk: lo.name
+        for lo in locality_list_kept(partnership=partnership, led_only=False)
+        if lo.pk in returns_by_locality
+    }
     order = sorted((k for k in returns_by_locality if k in names), key=lambda k: names[k].lower())
     if None in returns_by_locality:
         order.append(None)

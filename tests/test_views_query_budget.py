@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts(partnership, cycle) -> dict[str, int]:
-    submitted = Submission.objects.filter(cycle=cycle, status=SubmissionStatus.SUBMITTED).order_by("pk").first()
+    returns = Submission.objects.filter(cycle=cycle).order_by("pk")
+    submitted = returns.filter(status=SubmissionStatus.SUBMITTED).first()
     agency = submitted.agency
     client = staff_client(Client(), partnership, StaffRole.ADMIN)
 
@@ -56,7 +57,7 @@ def _counts(partnership, cycle) -> dict[str, int]:
     }
     counts = {label: _count(client, "get", url) for label, url in pages.items()}
 
-    in_progress = Submission.objects.filter(cycle=cycle, status=SubmissionStatus.IN_PROGRESS).order_by("pk").first()
+    in_progress = returns.filter(status=SubmissionStatus.IN_PROGRESS).first()
     agency_client = Client()
     _, link = resume_link_create(submission=in_progress, name="Sam", email="sam@agency.example", mint=True)
     assert agency_client.get(link.split("127.0.0.1:8000", 1)[-1]).status_code == 302

@@ -157,16 +157,17 @@ def organisation_agency_pairs(*, links: list[AgencyLink]) -> list[tuple[int, int
     return [(link.partnership_id, link.agency_id) for link in links if link.is_accepted]
 
 
-def organisation_returns(*, links: list[AgencyLink], now=None) -> list:
+def organisation_returns(*, links: list[AgencyLink], now=None, with_details: bool = True) -> list:
     """Every return of the accepted links' agencies, across partnerships and
     cycles, newest cycle first: status, deadline, who last saved, the
     partnership's outcome once confirmed, the built PDFs of each submitted
-    version, and the action plan with its progress updates. Closed cycles
+    version, and the action plan with its progress updates (unless
+    `with_details` is False: pages that only choose a return). Closed cycles
     are included for as long as the partnership keeps the return. Four
-    queries whatever the number of returns."""
+    queries whatever the number of returns (one without the details)."""
     now = now or timezone.now()
     latest = ThemeResponse.objects.filter(submission=OuterRef("pk"), version__gt=0).order_by("-updated_at")
-    submissions = list(
+    returns = (
         linked_submissions(agencies=organisation_agency_pairs(links=links))
         .select_related("review")
         .annotate(
@@ -174,7 +175,10 @@ def organisation_returns(*, links: list[AgencyLink], now=None) -> list:
             last_saved_by=Subquery(latest.values("updated_by_name")[:1]),
             last_saved_at=Subquery(latest.values("updated_at")[:1]),
         )
-        .prefetch_related(
+        .order_by("-cycle__opens_at", "partnership__name", "agency__name")
+    )
+    if with_details:
+        returns = returns.prefetch_related(
             Prefetch(
                 "pdfs",
                 queryset=SubmissionPdf.objects.filter(built_at__isnull=False)
@@ -188,8 +192,7 @@ def organisation_returns(*, links: list[AgencyLink], now=None) -> list:
                 .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.order_by("-created_at"))),
             ),
         )
-        .order_by("-cycle__opens_at", "partnership__name", "agency__name")
-    )
+    submissions = list(returns)
     for submission in submissions:
         try:
             review = submission.review

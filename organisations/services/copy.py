@@ -31,11 +31,14 @@ def _question_key(question: Question, theme: Theme) -> tuple[str, str] | None:
     return question.match_key(theme.key)
 
 
-def _answers_by_key(submission: Submission, themes: list[Theme]) -> dict[tuple[str, str], str]:
+def _answers_by_key(
+    submission: Submission, themes: list[Theme], values: dict[int, str] | None = None
+) -> dict[tuple[str, str], str]:
     """The return's answers by stable key, across the whole set: a mapped
     local question may sit in another theme than the library question it
-    stands for."""
-    values = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
+    stands for. `values` (question id → answer) if already read."""
+    if values is None:
+        values = dict(Answer.objects.filter(submission=submission).values_list("question_id", "value"))
     by_key = {}
     for theme in themes:
         for question in theme.questions.all():
@@ -90,6 +93,19 @@ def _themes(submission: Submission) -> list[Theme]:
     )
 
 
+def _themes_of_both(source: Submission, target: Submission) -> tuple[list[Theme], list[Theme]]:
+    """Both returns' themes with their questions, in two queries."""
+    themes = list(
+        Theme.objects.filter(question_set_id__in={source.question_set_id, target.question_set_id})
+        .order_by("order")
+        .prefetch_related("questions")
+    )
+    return (
+        [t for t in themes if t.question_set_id == source.question_set_id],
+        [t for t in themes if t.question_set_id == target.question_set_id],
+    )
+
+
 def _evidence_new(source: list[Evidence], target: list[Evidence]) -> list[Evidence]:
     """The source theme's evidence the target theme does not have yet (the
     same file contents, or the same link)."""
@@ -111,17 +127,22 @@ def theme_copy_preview(*, source: Submission, target: Submission) -> list[ThemeC
     change (question by question), and the target's questions that have no
     match. Both returns must already be the organisation's (the view reached
     them through audits.access)."""
-    source_theme_list = _themes(source)
+    source_theme_list, target_theme_list = _themes_of_both(source, target)
     source_themes = {t.key: t for t in source_theme_list}
-    source_answers = _answers_by_key(source, source_theme_list)
-    target_answers = dict(Answer.objects.filter(submission=target).values_list("question_id", "value"))
+    values: dict[int, dict[int, str]] = {source.pk: {}, target.pk: {}}
+    for submission_id, question_id, value in Answer.objects.filter(
+        submission__in=[source, target]
+    ).values_list("submission_id", "question_id", "value"):
+        values[submission_id][question_id] = value
+    source_answers = _answers_by_key(source, source_theme_list, values[source.pk])
+    target_answers = values[target.pk]
     responses = {
         (r.submission_id, r.theme_id): r
         for r in ThemeResponse.objects.filter(submission__in=[source, target])
     }
     evidence = _evidence_by_theme([source, target])
     previews = []
-    for theme in _themes(target):
+    for theme in target_theme_list:
         preview = ThemeCopyPreview(key=theme.key, title=theme.title)
         source_theme = source_themes.get(theme.key)
         if source_theme is not None:

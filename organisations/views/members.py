@@ -307,7 +307,7 @@ def copy(request, membership):
     """Choose two of the organisation's returns, then see per theme what
     copying would change and what has no match, and copy theme by theme."""
     accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
-    returns = selectors.organisation_returns(links=accepted)
+    returns = selectors.organisation_returns(links=accepted, with_details=False)
     sources = [(s.pk, return_label(s)) for s in returns]
     targets = [(s.pk, return_label(s)) for s in returns if s.can_open and not s.is_locked]
     form = CopyChooseForm(request.GET or None, sources=sources, targets=targets)
@@ -395,7 +395,11 @@ def evidence(request, membership):
 def evidence_attach(request, membership, evidence_id):
     item = selectors.organisation_evidence_get(organisation=membership.organisation, pk=evidence_id)
     accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
-    returns = [s for s in selectors.organisation_returns(links=accepted) if s.can_open and not s.is_locked]
+    returns = [
+        s
+        for s in selectors.organisation_returns(links=accepted, with_details=False)
+        if s.can_open and not s.is_locked
+    ]
     themes = selectors.question_set_themes(question_set_ids={s.question_set_id for s in returns})
     choices = [
         (f"{s.pk}:{theme.key}", f"{return_label(s)} – {theme.title}")

@@ -27,7 +27,7 @@ def _draft_url(membership, template_key: str) -> str:
 
 def _returns(membership):
     accepted = selectors.organisation_accepted_links(organisation=membership.organisation)
-    return accepted, selectors.organisation_returns(links=accepted)
+    return accepted, selectors.organisation_returns(links=accepted, with_details=False)
 
 
 @never_cache

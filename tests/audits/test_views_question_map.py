@@ -68,3 +68,12 @@ def test_a_library_question_or_a_frozen_set_goes_back_to_the_set_with_the_reason
     assert "is in use" in response.content.decode()
     local.refresh_from_db()
     assert local.library_key == ""
+
+
+def test_the_mapping_page_is_within_its_query_budget(django_assert_max_num_queries):
+    worlds = two_partnerships()
+    _, local, _ = csap_draft(worlds.a.partnership)
+    admin = staff_client(Client(), worlds.a.partnership, StaffRole.ADMIN)
+    admin.get(_url(worlds.a.partnership, local))
+    with django_assert_max_num_queries(10):
+        assert admin.get(_url(worlds.a.partnership, local)).status_code == 200

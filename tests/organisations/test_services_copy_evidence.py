@@ -72,3 +72,12 @@ def test_copying_puts_the_files_in_the_target_partnerships_storage_once():
     assert (preview.evidence_files, preview.evidence_links) == (0, 0)
     theme_copy(membership=w.member, source=source, target=target, theme_key="theme-1")
     assert Evidence.objects.filter(submission=target).count() == 2
+
+
+def test_the_copy_preview_is_within_its_query_budget(django_assert_max_num_queries):
+    w, source, target = _world()
+    client = member_client(w.member.email)
+    page = reverse("organisation_copy", args=[w.org.pk])
+    client.get(page, {"source": source.pk, "target": target.pk})
+    with django_assert_max_num_queries(10):
+        assert client.get(page, {"source": source.pk, "target": target.pk}).status_code == 200

@@ -90,6 +90,7 @@ def _schedule_post(w):
 
 
 def _record_post(w):
+    _scheduled(w)  # data may be asked for before the URL's kwargs
     meeting = _the_meeting(w)
     return {f"attendance_{m.pk}": "attended" for m in meeting.panel.all()} | {"notes": "Met"}
 

@@ -103,6 +103,11 @@ def test_update_from_a_return_and_start_a_new_return_from_the_draft():
         reverse("theme", kwargs={"partnership_slug": s.alpha.partnership.slug, "theme_key": "leadership"})
     ).content.decode()
     assert "filled in from your organisation’s standing draft" in theme_page and SECRET in theme_page
+    slug = s.alpha.partnership.slug
+    tasks = client.get(reverse("task_list", kwargs={"partnership_slug": slug})).content.decode()
+    assert "Check the answers filled in" in tasks and "last cycle" not in tasks
+    check = client.get(reverse("check_answers", kwargs={"partnership_slug": slug})).content.decode()
+    assert "Confirm or change the answers filled in for Leadership" in check
     # Until someone saves a theme it may start again (the unconfirmed themes are replaced);
     # then it is no longer offered, and a start is refused with the reason.
     assert client.post(start).status_code == 302

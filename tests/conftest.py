@@ -526,9 +526,15 @@ def smtp_server():
 @pytest.fixture(autouse=True)
 def _fresh_process_cache():
     """Each test starts as a fresh web process would: nothing cached from
-    another test's rows (ids and slugs repeat across rolled-back tests)."""
+    another test's rows (ids and slugs repeat across rolled-back tests), in
+    the process or in the shared cache (a rate limit's counter keyed by a
+    survey link's id, reused on SQLite, would otherwise carry over)."""
+    from django.core.cache import cache
+
     from core.process_cache import process_cache_clear_all
 
     process_cache_clear_all()
+    cache.clear()
     yield
     process_cache_clear_all()
+    cache.clear()

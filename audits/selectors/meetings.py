@@ -10,15 +10,20 @@ Each takes the partnership first and returns none of another's rows.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from core.dates import UK
 from partnerships.models import Partnership, StaffMembership
 from themes.models import Theme
 
-from ..access import submission_owned
+from ..access import cycle_owned, submission_owned
 from ..models import (
     ActionItem,
+    AuditCycle,
     MeetingAction,
     MeetingEscalation,
     MeetingPack,
@@ -255,67 +260,88 @@ class MeetingsYear:
     actions_open: int
 
 
-def meetings_year_rollup(*, partnership: Partnership, year: int) -> MeetingsYear:
-    """The meetings held in a calendar year (their UK dates), rolled up by
-    theme (matched by the theme's key, so two question-set versions' themes
-    are one): how many of the returns discussed had it, how many of those the
-    partnership moderated Red, the actions agreed about it and those still
-    open, and the escalations to the board. One query when no meeting was
-    held that year, five otherwise, however many there were."""
+def meetings_year_rollup(*, partnership: Partnership, cycle: AuditCycle) -> MeetingsYear:
+    """The meetings held in one calendar year, rolled up by theme, for the
+    cycle's board report: the UK year of the cycle's last held meeting
+    (partnerships meet after the cycle closes, Sheffield each May), else the
+    year the cycle closes. Per theme (matched by its key, so two question-set
+    versions' themes are one): how many of the returns discussed had it, how
+    many of those the partnership moderated Red, the actions agreed about it
+    and those still open, and the escalations to the board. Four queries
+    however many meetings there were (one when none was held)."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    held = ReviewMeeting.objects.filter(partnership=partnership, status=ReviewMeeting.Status.HELD)
+    last_year = held.filter(cycle=cycle).order_by("-held_on").values("held_on__year")[:1]
     pairs = list(
         ReviewMeeting.submissions.through.objects.filter(
-            reviewmeeting__partnership=partnership,
-            reviewmeeting__held_on__year=year,
-            reviewmeeting__status=ReviewMeeting.Status.HELD,
-        ).values_list("reviewmeeting_id", "submission_id", "submission__question_set_id")
+            reviewmeeting__in=held.filter(held_on__year=Subquery(last_year))
+        ).values_list(
+            "reviewmeeting_id", "submission_id", "submission__question_set_id", "reviewmeeting__held_on"
+        )
     )
-    meeting_ids = sorted({m for m, _, _ in pairs})
-    if not meeting_ids:
-        return MeetingsYear(year, 0, 0, [], [], 0, 0)
-    discussed = {s: q for _, s, q in pairs}
+    if not pairs:
+        return MeetingsYear(timezone.localtime(cycle.closes_at, UK).year, 0, 0, [], [], 0, 0)
+    year = pairs[0][3].year
+    meeting_ids = sorted({m for m, _, _, _ in pairs})
+    discussed = {s: q for _, s, q, _ in pairs}
+
+    def count(qs, field="pk"):
+        return Coalesce(Subquery(qs.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
+
     themes = list(
         Theme.objects.filter(question_set_id__in=set(discussed.values()))
         .order_by("order")
         .only("pk", "key", "title", "order", "question_set_id")
+        .annotate(
+            red=count(
+                ThemeModeration.objects.filter(
+                    theme=OuterRef("pk"),
+                    partnership=partnership,
+                    submission_id__in=list(discussed),
+                    rag=Rag.RED,
+                ),
+                "theme",
+            ),
+            agreed=count(
+                MeetingAction.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids), "theme"
+            ),
+            still_open=count(
+                MeetingAction.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids).exclude(
+                    status=MeetingAction.Status.DONE
+                ),
+                "theme",
+            ),
+            escalated=count(
+                MeetingEscalation.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids), "theme"
+            ),
+        )
     )
     rollup: dict[str, ThemeRollup] = {}
-    key_of: dict[int, str] = {}
     keys_by_set: dict[int, set[str]] = defaultdict(set)
     for theme in themes:
-        rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
-        key_of[theme.pk] = theme.key
+        row = rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
+        row.red_moderated += theme.red
+        row.actions_agreed += theme.agreed
+        row.actions_open += theme.still_open
+        row.escalations += theme.escalated
         keys_by_set[theme.question_set_id].add(theme.key)
     for question_set_id in discussed.values():
         for key in keys_by_set[question_set_id]:
             rollup[key].returns_discussed += 1
-    for theme_id in ThemeModeration.objects.filter(
-        partnership=partnership, submission_id__in=list(discussed), rag=Rag.RED
-    ).values_list("theme_id", flat=True):
-        if theme_id in key_of:
-            rollup[key_of[theme_id]].red_moderated += 1
-    actions = list(
-        MeetingAction.objects.filter(meeting__partnership=partnership, meeting__in=meeting_ids).values_list(
-            "theme_id", "status"
-        )
-    )
-    for theme_id, status in actions:
-        if theme_id in key_of:
-            rollup[key_of[theme_id]].actions_agreed += 1
-            rollup[key_of[theme_id]].actions_open += status != MeetingAction.Status.DONE
+    totals = MeetingAction.objects.filter(
+        meeting__partnership=partnership, meeting__in=meeting_ids
+    ).aggregate(agreed=Count("pk"), still_open=Count("pk", filter=~Q(status=MeetingAction.Status.DONE)))
     escalations = list(
         MeetingEscalation.objects.filter(partnership=partnership, meeting__in=meeting_ids)
-        .select_related("meeting", "theme")
+        .select_related("meeting")
         .order_by("created_at", "pk")
     )
-    for escalation in escalations:
-        if escalation.theme_id in key_of:
-            rollup[key_of[escalation.theme_id]].escalations += 1
     return MeetingsYear(
         year=year,
         meetings_held=len(meeting_ids),
         returns_discussed=len(discussed),
         themes=list(rollup.values()),
         escalations=escalations,
-        actions_agreed=len(actions),
-        actions_open=sum(1 for _, status in actions if status != MeetingAction.Status.DONE),
+        actions_agreed=totals["agreed"],
+        actions_open=totals["still_open"],
     )

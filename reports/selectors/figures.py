@@ -40,7 +40,6 @@ from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
 from audits.selectors.meetings import meetings_year_rollup
 from audits.selectors.reports import Movement
 from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
-from core.dates import UK
 from partnerships.models import Agency, Partnership, Sector
 from partnerships.selectors import locality_list_kept
 from themes.selectors import question_set_structure
@@ -429,7 +428,7 @@ def report_figures(
 
     meetings_year = None
     if "meetings_year" in wanted and flt.locality is None and not flt.sector:
-        meetings_year = meetings_year_rollup(partnership=partnership, year=_meetings_year(partnership, cycle))
+        meetings_year = meetings_year_rollup(partnership=partnership, cycle=cycle)
 
     # Method: who was asked, the response rate, how ratings were moderated.
     asked_by_sector = Counter(r.sector for r in returns) + Counter(s for _a, s in without)
@@ -474,16 +473,3 @@ def report_figures(
         pack_sectors=pack_sectors,
         meetings_year=meetings_year,
     )
-
-
-def _meetings_year(partnership: Partnership, cycle: AuditCycle) -> int:
-    """The year whose meetings the report rolls up: the UK year of the
-    cycle's last held meeting (partnerships meet after the cycle closes, in
-    May for Sheffield), else the year the cycle closes."""
-    last = (
-        ReviewMeeting.objects.filter(partnership=partnership, cycle=cycle, status=ReviewMeeting.Status.HELD)
-        .order_by("-held_on")
-        .values_list("held_on", flat=True)
-        .first()
-    )
-    return last.year if last else timezone.localtime(cycle.closes_at, UK).year

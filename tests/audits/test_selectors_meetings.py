@@ -138,7 +138,10 @@ def test_the_year_rollup_counts_the_partnerships_held_meetings_only(world):
             partnership=w.partnership, submission=w.submission, theme=theme, rag=Rag.RED
         )
         MeetingAction.objects.filter(meeting=meeting).update(theme=theme)
-    year = meetings_year_rollup(partnership=a.partnership, year=meeting.held_on.year)
+    year = meetings_year_rollup(partnership=a.partnership, cycle=a.cycle)
+    assert year.year == meeting.held_on.year
+    with pytest.raises(Http404):
+        meetings_year_rollup(partnership=a.partnership, cycle=b.cycle)
     assert (year.meetings_held, year.returns_discussed) == (1, 1)
     first = year.themes[0]
     assert (first.returns_discussed, first.red_moderated, first.actions_agreed, first.actions_open) == (

@@ -15,7 +15,6 @@ returns' histories record it without naming the other partnership."""
 
 from dataclasses import dataclass, field
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from audits.models import Answer, AnswerValue, Evidence, Rag, Submission, ThemeResponse
@@ -24,6 +23,7 @@ from core.audit import audit_event_record
 from themes.models import Question, Theme
 
 from ..models import OrganisationMembership
+from .evidence import evidence_file_copy
 from .members import OrganisationRefusedError, member_actor
 
 
@@ -213,10 +213,10 @@ def theme_copy(
         if item.kind == Evidence.Kind.LINK:
             new_links.append((item.url, item.title))
             continue
-        with item.file.open("rb") as stored:
-            data = stored.read()
-        # A new upload of the target: stored (and checked) by the target's save.
-        new_files.append(SimpleUploadedFile(item.original_name, data, content_type=item.content_type))
+        # A new upload of the target: stored (and checked) by the target's save, as the library's attach.
+        new_files.append(
+            evidence_file_copy(item.file, name=item.original_name, content_type=item.content_type)
+        )
     actor = member_actor(membership)
     response = theme_response_save(
         submission=target,

@@ -21,6 +21,15 @@ from ..models import OrganisationEvent, OrganisationEvidence, OrganisationMember
 from .members import OrganisationRefusedError, member_actor
 
 
+def evidence_file_copy(stored, *, name: str, content_type: str) -> SimpleUploadedFile:
+    """A stored file (the library's, or another return's evidence) as a new
+    upload, for a theme save to store in its own partnership's storage with
+    the checks every upload gets: never a path into someone else's files."""
+    with stored.open("rb") as opened:
+        data = opened.read()
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
 @transaction.atomic
 def organisation_evidence_upload(
     *, membership: OrganisationMembership, upload, title: str = ""
@@ -64,9 +73,9 @@ def organisation_evidence_attach(
     added, so the return's policy, lock and rules apply."""
     if evidence.organisation_id != membership.organisation_id:
         raise OrganisationRefusedError("That file is not in your organisation’s library")
-    with evidence.file.open("rb") as stored:
-        data = stored.read()
-    upload = SimpleUploadedFile(evidence.original_name, data, content_type=evidence.content_type)
+    upload = evidence_file_copy(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
+    )
     response = ThemeResponse.objects.filter(submission=target, theme=theme).first()
     answers = dict(
         Answer.objects.filter(submission=target, question__theme=theme).values_list("question_id", "value")

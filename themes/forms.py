@@ -185,10 +185,15 @@ class QuestionMapForm(forms.Form):
         help_text="Organisations that answer for several partnerships copy answers by library question.",
     )
 
-    def __init__(self, *args, library_questions=(), **kwargs):
+    def __init__(self, *args, library_questions=(), taken=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["library_key"].choices = [("", "Not mapped: a question of your own")] + [
-            (q.library_key, f"{q.theme_title}: {q.text[:140]}") for q in library_questions
+            (
+                q.library_key,
+                f"{q.theme_title}: {q.text[:140]}"
+                + (" (the set already asks it)" if q.library_key in taken else ""),
+            )
+            for q in library_questions
         ]
         self.fields["library_key"].error_messages["invalid_choice"] = (
             "Select a question from the list, or ‘Not mapped’"

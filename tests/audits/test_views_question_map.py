@@ -28,11 +28,15 @@ def test_an_admin_maps_a_local_question_and_sees_it_on_the_set():
     admin = staff_client(Client(), worlds.a.partnership, StaffRole.ADMIN)
     page = admin.get(_url(worlds.a.partnership, local)).content.decode()
     assert "Is there a named senior lead" in page and "Not mapped" in page
+    # The set's own library question (theme-1/q-1 is not CSAP's) is not marked; none is asked yet.
+    assert "(the set already asks it)" not in page
     response = admin.post(_url(worlds.a.partnership, local), {"library_key": LEAD})
     assert response.status_code == 302
     detail = admin.get(staff_url(worlds.a.partnership, "staff_question_set", pk=question_set.pk))
     assert f"Mapped to library question {LEAD}" in detail.content.decode()
 
+    # Now marked as asked for the second question.
+    assert "(the set already asks it)" in admin.get(_url(worlds.a.partnership, other)).content.decode()
     # The same library question for a second one: the error on the field, the choice kept.
     response = admin.post(_url(worlds.a.partnership, other), {"library_key": LEAD})
     body = response.content.decode()

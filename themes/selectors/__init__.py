@@ -56,6 +56,15 @@ def question_get(*, partnership: Partnership, question_set: QuestionSet, pk) -> 
     )
 
 
+def question_set_library_keys(*, question_set: QuestionSet, exclude: Question | None = None) -> set[str]:
+    """The library questions ("theme/question") the set's questions already
+    answer to, its own and mapped ones (`exclude` left out): one query."""
+    questions = Question.objects.filter(theme__question_set=question_set).select_related("theme")
+    if exclude is not None:
+        questions = questions.exclude(pk=exclude.pk)
+    return {"/".join(key) for q in questions if (key := q.match_key(q.theme.key)) is not None}
+
+
 # ---------------------------------------------------------------------------
 # A question set's structure, kept in the process
 # ---------------------------------------------------------------------------

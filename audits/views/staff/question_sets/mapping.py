@@ -37,7 +37,10 @@ def question_map(request, pk, question_pk):
             error="This set was not copied from a built-in question set: there is nothing to map to",
         )
     form = QuestionMapForm(
-        posted(request), library_questions=library_questions, initial={"library_key": question.library_key}
+        posted(request),
+        library_questions=library_questions,
+        taken=selectors.question_set_library_keys(question_set=question_set, exclude=question),
+        initial={"library_key": question.library_key},
     )
     if done := form_post(
         request,

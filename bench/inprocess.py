@@ -14,7 +14,10 @@ the floors' URLs, bench.floors.settings) on the database that bench/run.py
 the first theme's save, and reports for each page the Python CPU time
 (`time.process_time`) of a request: the least and the median of seven
 batches. The least is the one to compare: other work on the machine only
-ever adds to it (caches, frequency). PostgreSQL's own time is not in it.
+ever adds to it (caches, frequency). PostgreSQL's own time is not in it:
+it is reported beside, as the CPU of this process's PostgreSQL backend
+(from /proc, so PostgreSQL must run on this machine) over all the batches
+divided by the requests (clock ticks of 10 ms: a mean, not a least).
 
 `--profile PAGE` prints cProfile's top functions (by CPU time) for one page;
 `--sort cumulative` orders them by time spent inside, and `--callees NAME`
@@ -185,22 +188,36 @@ def main() -> None:
             stats.print_callees(args.callees)
         return
 
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     batch = max(1, args.requests // 7)
     results: dict[str, list[float]] = {name: [] for name in runs}
+    database = dict.fromkeys(runs, 0.0)
     for _ in range(7):  # interleaved: a busy moment hits every page alike
         for name, run in runs.items():
-            started = time.process_time()
+            started, started_db = time.process_time(), _cpu_seconds(backend)
             for _ in range(batch):
                 run()
             results[name].append(1000 * (time.process_time() - started) / batch)
-    print(f"{'page':42} {'CPU ms/request, least':>22} {'median':>8}")
+            database[name] += _cpu_seconds(backend) - started_db
+    print(f"{'page':42} {'CPU ms/request, least':>22} {'median':>8} {'PostgreSQL, mean':>17}")
     for name, values in results.items():
-        print(f"{labels[name]:42} {min(values):22.2f} {statistics.median(values):8.2f}")
+        db_ms = 1000 * database[name] / (7 * batch)
+        print(f"{labels[name]:42} {min(values):22.2f} {statistics.median(values):8.2f} {db_ms:17.2f}")
     least = {name: min(values) for name, values in results.items()}
     print(
         f"\ntheme page vs the naive Django page: {least['naive'] / least['theme']:.2f}× (this process's CPU)"
     )
     print(f"check answers vs the plain loop: {least['plain'] / least['check']:.2f}× (this process's CPU)")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process of this machine, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

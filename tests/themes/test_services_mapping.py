@@ -10,6 +10,8 @@ from core.models import AuditEvent
 from tests.factories import AuditCycleFactory, PartnershipFactory, QuestionSetFactory
 from themes import library, services
 from themes.models import Question, QuestionSet
+from themes.selectors import theme_list_with_questions
+from themes.selectors.diff import question_set_diff
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,20 @@ def test_an_imported_mapping_is_checked_like_one_made_on_the_page():
     assert "only for a question of your own" in _with_mapping("leadership/strategic-plan", local=False)[where]
     assert "already the key of another question" in _with_mapping(LEAD)[where]
     assert "not a question of the built-in set 'csap'" in _with_mapping("leadership/nope")[where]
+
+
+def test_a_new_mapping_shows_in_the_changes_between_versions():
+    question_set, _, _ = csap_draft()
+    services.question_set_publish(question_set=question_set, actor=ADMIN)
+    draft = services.question_set_new_version(question_set=question_set, actor=ADMIN)
+    services.question_map(
+        question=Question.objects.get(theme__question_set=draft, key="ours"), library_key=LEAD
+    )
+    diff = question_set_diff(
+        old_set=question_set,
+        old_themes=theme_list_with_questions(question_set=question_set),
+        new_set=draft,
+        new_themes=theme_list_with_questions(question_set=draft),
+    )
+    changes = [c for t in diff.themes for q in t.questions for c in q.changes]
+    assert [(c.label, c.old, c.new) for c in changes] == [("Mapped to library question", "", LEAD)]

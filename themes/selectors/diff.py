@@ -22,6 +22,7 @@ QUESTION_FIELDS = [
     ("guidance", "Guidance"),
     ("allows_na", "Not applicable allowed"),
     ("evidence_expected", "Evidence expected"),
+    ("library_key", "Mapped to library question"),
 ]
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"

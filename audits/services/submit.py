@@ -38,10 +38,12 @@ class ThemeGap:
 
 
 class SubmissionIncompleteError(DomainError):
-    def __init__(self, gaps: list[ThemeGap]):
+    def __init__(self, gaps: list[ThemeGap], *, from_last_cycle: bool = True):
         self.gaps = gaps
         if any(g.unconfirmed for g in gaps):
-            message = "Confirm or change last cycle's answers for each theme before you submit"
+            # Carried forward from last cycle, or filled in from an organisation's standing draft.
+            answers = "last cycle's answers" if from_last_cycle else "the answers filled in"
+            message = f"Confirm or change {answers} for each theme before you submit"
         elif any(g.actions_missing for g in gaps):
             message = "Add at least one action to each theme rated Amber or Red before you submit"
         else:
@@ -144,7 +146,7 @@ def submission_submit(
 
     gaps = submission_gaps(submission=submission)
     if submission_gaps_block(submission=submission, gaps=gaps):
-        raise SubmissionIncompleteError(gaps)
+        raise SubmissionIncompleteError(gaps, from_last_cycle=submission.carried_from_id is not None)
     gaps = [gap for gap in gaps if gap.incomplete]
     for gap in gaps:
         ThemeResponse.objects.update_or_create(

@@ -9,7 +9,7 @@ import pytest
 from audits.models import Answer, Rag, SubmissionStatus, ThemeResponse
 from audits.selectors.review import submission_history
 from audits.services import submission_submit
-from audits.services.submit import submission_gaps
+from audits.services.submit import SubmissionIncompleteError, submission_gaps
 from core.domain import Actor
 from core.models import AuditEvent
 from organisations.models import StandingDraft, StandingDraftAnswer, StandingDraftTheme
@@ -108,6 +108,15 @@ def test_the_carried_themes_are_confirmed_one_by_one_before_submitting():
     leadership = s.alpha.question_set.themes.get(key="leadership")
     gaps = {g.theme.key: g for g in submission_gaps(submission=s.alpha)}
     assert gaps["leadership"].unconfirmed
+    s.alpha.refresh_from_db()
+    with pytest.raises(SubmissionIncompleteError, match="Confirm or change the answers filled in"):
+        submission_submit(
+            submission=s.alpha,
+            submitted_by=Actor(name="Pat", email=s.w.member.email),
+            signed_off_by_name="Chief",
+            signed_off_by_role="Chief Constable",
+            expected_version=s.alpha.version,
+        )
     # The agency confirms by saving the theme as it is: no longer carried forward.
     theme_save(s.alpha, leadership, rag=Rag.GREEN, comments="A named lead since 2024")
     assert not ThemeResponse.objects.get(submission=s.alpha, theme=leadership).carried_forward

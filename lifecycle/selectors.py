@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from audits.models import (
@@ -16,6 +17,9 @@ from audits.models import (
     Evidence,
     EvidenceRequest,
     MeetingAction,
+    MeetingEscalation,
+    MeetingPack,
+    PanelMember,
     ResumeLink,
     ReturnForChanges,
     ReviewMeeting,
@@ -46,7 +50,10 @@ WHAT_GOES = {
     "moderations": "Moderated ratings: which staff member set them",
     "returns_for_changes": "Returns for changes: which staff member sent them back",
     "meetings": "Meetings: the panel's names and who recorded the meeting",
-    "meeting_actions": "Meetings' agreed actions: their owners' names",
+    "meeting_actions": "Meetings' agreed actions: their owners' names and emails",
+    "panel_members": "Meetings' panels: who sat on them and their links (deleted)",
+    "escalations": "Escalations to the executive board: which staff member made them",
+    "meeting_packs": "Meetings' pre-read packs (PDFs, deleted)",
     "challenges": "Responses to evaluations: who started them and who gave the final word",
     "challenge_messages": "Messages about evaluations: who wrote them",
     "evidence_requests": "Evidence requests: which staff member asked",
@@ -85,8 +92,14 @@ def cycles_due(*, partnership: Partnership, policy: RetentionPolicy, now=None) -
 
 
 def cycle_event_q(cycle: AuditCycle) -> Q:
-    """The audit events about a cycle: its returns', and the cycle's own."""
-    return Q(submission__cycle=cycle) | Q(object_type="audits.auditcycle", object_id=str(cycle.pk))
+    """The audit events about a cycle: its returns', the cycle's own, and its
+    meetings' (audits.services.meetings records each against the meeting)."""
+    meetings = ReviewMeeting.objects.filter(cycle=cycle).annotate(key=Cast("pk", CharField())).values("key")
+    return (
+        Q(submission__cycle=cycle)
+        | Q(object_type="audits.auditcycle", object_id=str(cycle.pk))
+        | Q(object_type="audits.reviewmeeting", object_id__in=meetings)
+    )
 
 
 def cycle_personal_data(
@@ -128,7 +141,12 @@ def cycle_personal_data(
         ),
         "meeting_actions": MeetingAction.objects.filter(
             meeting__partnership=partnership, meeting__cycle=cycle
-        ).exclude(owner=""),
+        ).filter(~Q(owner="") | ~Q(owner_email="")),
+        "panel_members": PanelMember.objects.filter(partnership=partnership, meeting__cycle=cycle),
+        "escalations": MeetingEscalation.objects.filter(partnership=partnership, meeting__cycle=cycle).filter(
+            Q(created_by__isnull=False) | ~Q(created_by_name="")
+        ),
+        "meeting_packs": MeetingPack.objects.filter(partnership=partnership, meeting__cycle=cycle),
         "challenges": Challenge.objects.filter(**in_cycle).filter(
             ~Q(opened_by_name="")
             | ~Q(opened_by_email="")

@@ -91,7 +91,11 @@ def cycle_anonymise(
     counts["moderations"] = rows["moderations"].update(updated_by=None, updated_by_name="")
     counts["returns_for_changes"] = rows["returns_for_changes"].update(returned_by=None, returned_by_name="")
     counts["meetings"] = rows["meetings"].update(created_by=None, panel_members="")
-    counts["meeting_actions"] = rows["meeting_actions"].update(owner="")
+    counts["meeting_actions"] = rows["meeting_actions"].update(owner="", owner_email="")
+    counts["panel_members"] = rows["panel_members"].delete()[0]
+    counts["escalations"] = rows["escalations"].update(created_by=None, created_by_name="")
+    pack_names = [p.file.name for p in rows["meeting_packs"].only("pk", "file") if p.file]
+    counts["meeting_packs"] = rows["meeting_packs"].delete()[0]
     counts["challenges"] = rows["challenges"].update(
         opened_by_name="", opened_by_email="", resolved_by=None, resolved_by_name=""
     )
@@ -117,8 +121,9 @@ def cycle_anonymise(
     pdf_names = [p.file.name for p in rows["submitted_pdfs"].only("pk", "file") if p.file]
     counts["submitted_pdfs"] = rows["submitted_pdfs"].delete()[0]
     _allow_anonymising(False)
-    if pdf_names:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in pdf_names])
+    if pdf_names or pack_names:
+        files = pdf_names + pack_names
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
     CycleAnonymisation.objects.create(
         partnership=partnership, cycle=cycle, anonymised_at=now or timezone.now(), counts=counts
     )

@@ -459,6 +459,14 @@ def _words(event: AuditEvent) -> tuple[str, str]:
     if verb in ("meeting.recorded", "meeting.updated"):
         action = "Recorded" if verb == "meeting.recorded" else "Updated"
         return f"{action} the {d.get('kind', 'meeting').lower()} of {uk_date(d.get('held_on'))}", ""
+    if verb == "meeting.action_agreed":
+        return f"A meeting agreed an action, due {uk_date(d.get('due_on'))}", d.get("action", "")
+    if verb == "meeting.action_status":
+        status = dict(MeetingAction.Status.choices)
+        return (
+            f"Marked an action agreed at a meeting {status.get(d.get('to'), d.get('to', '')).lower()}",
+            d.get("action", ""),
+        )
     return verb.replace(".", " ").replace("_", " ").capitalize(), ""
 
 

@@ -93,10 +93,10 @@ def _lock(meeting: ReviewMeeting) -> ReviewMeeting:
     )
 
 
-def _record(meeting: ReviewMeeting, actor: Actor, verb: str, detail: dict, obj=None) -> None:
-    audit_event_record(
-        partnership=meeting.partnership, actor=actor, verb=verb, obj=obj or meeting, detail=detail
-    )
+def _record(meeting: ReviewMeeting, actor: Actor, verb: str, detail: dict) -> None:
+    """On the log against the meeting (so anonymising its cycle finds it:
+    lifecycle.selectors.cycle_event_q); what it was about is in the detail."""
+    audit_event_record(partnership=meeting.partnership, actor=actor, verb=verb, obj=meeting, detail=detail)
 
 
 # --- scheduling ---------------------------------------------------------------
@@ -261,8 +261,7 @@ def panel_member_add(
         meeting,
         actor,
         "meeting.panel_added",
-        {"name": name, "role": role, "outsider": outsider},
-        obj=member,
+        {"name": name, "role": role, "outsider": outsider, "panel_member": member.pk},
     )
     return member
 
@@ -276,7 +275,9 @@ def panel_member_revoke(*, member: PanelMember, actor: Actor) -> PanelMember:
     if member.revoked_at is None:
         member.revoked_at = timezone.now()
         member.save(update_fields=["revoked_at"])
-        _record(member.meeting, actor, "meeting.panel_revoked", {"name": member.name}, obj=member)
+        _record(
+            member.meeting, actor, "meeting.panel_revoked", {"name": member.name, "panel_member": member.pk}
+        )
     return member
 
 
@@ -433,11 +434,13 @@ def meeting_record(
     meeting.notes = _text(notes, what="the notes", field="notes", required=False)
     meeting.status = ReviewMeeting.Status.HELD
     meeting.save(update_fields=["notes", "status", "updated_at"])
+    # Counts, not names: the panel's names are on their rows (and go with
+    # the cycle's personal data), not in the append-only log.
     _record(
         meeting,
         actor,
         "meeting.held",
-        {"attendance": {members[pk].name: value for pk, value in attendance.items()}},
+        {value: list(attendance.values()).count(value) for value in PanelMember.Attendance.values},
     )
     return meeting
 
@@ -483,8 +486,14 @@ def meeting_action_add(*, meeting: ReviewMeeting, data: ActionData, actor: Actor
         actor=actor,
         verb="meeting.action_agreed",
         submission=data.submission,
-        obj=item,
-        detail={"action": action[:200], "owner": owner, "due_on": data.due_on.isoformat()},
+        obj=meeting,
+        # "name": a person, blanked with the rest when the cycle is anonymised.
+        detail={
+            "action": action[:200],
+            "name": owner,
+            "due_on": data.due_on.isoformat(),
+            "action_id": item.pk,
+        },
     )
     return item
 
@@ -504,8 +513,8 @@ def meeting_action_status_set(*, item: MeetingAction, status: str, actor: Actor)
             actor=actor,
             verb="meeting.action_status",
             submission=item.submission,
-            obj=item,
-            detail={"action": item.action[:200], "from": before, "to": status},
+            obj=item.meeting,
+            detail={"action": item.action[:200], "from": before, "to": status, "action_id": item.pk},
         )
     return item
 
@@ -586,8 +595,12 @@ def meeting_escalate(
         meeting,
         actor,
         "meeting.escalated",
-        {"board": board, "board_on": board_on.isoformat() if board_on else None, "issue": issue[:200]},
-        obj=escalation,
+        {
+            "board": board,
+            "board_on": board_on.isoformat() if board_on else None,
+            "issue": issue[:200],
+            "escalation": escalation.pk,
+        },
     )
     return escalation
 
@@ -604,7 +617,7 @@ def meeting_pack_request(*, meeting: ReviewMeeting, actor: Actor) -> MeetingPack
     pack = MeetingPack.objects.create(
         partnership_id=meeting.partnership_id, meeting=meeting, version=version, requested_by_name=actor.name
     )
-    _record(meeting, actor, "meeting.pack_requested", {"version": version}, obj=pack)
+    _record(meeting, actor, "meeting.pack_requested", {"version": version})
     transaction.on_commit(lambda: _queue_pack_build(pack.pk))
     return pack
 

@@ -10,7 +10,16 @@ import zipfile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
-from audits.models import ActionItem, ActionUpdate, Evidence, ResumeLink, Submission, ThemeResponse
+from audits.models import (
+    ActionItem,
+    ActionUpdate,
+    Evidence,
+    MeetingAction,
+    PanelMember,
+    ResumeLink,
+    Submission,
+    ThemeResponse,
+)
 from core.models import AuditEvent, OutboundEmail
 from core.spreadsheets import spreadsheet_row
 from partnerships.models import AgencyContact, Partnership, StaffInvitation, StaffMembership
@@ -83,6 +92,18 @@ def subject_access_sections(*, partnership: Partnership, email: str) -> dict[str
                 "created_at", "pk"
             ),
             ["created_at", "verb", "submission__reference", "actor_name", "actor_email", "detail"],
+        ),
+        "meeting_panels": _rows(
+            PanelMember.objects.filter(partnership=partnership, email__iexact=email).order_by("pk"),
+            ["meeting__cycle__title", "meeting__kind", "meeting__held_on", "name", "role", "email",
+             "attendance", "created_at", "last_used_at", "revoked_at"],
+        ),
+        "meeting_actions_owned": _rows(
+            MeetingAction.objects.filter(
+                meeting__partnership=partnership, owner_email__iexact=email
+            ).order_by("pk"),
+            ["meeting__cycle__title", "meeting__held_on", "action", "owner", "owner_email", "due_on",
+             "status"],
         ),
         "agency_contacts": _rows(
             AgencyContact.objects.filter(agency__partnership=partnership, email__iexact=email),

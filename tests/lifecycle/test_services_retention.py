@@ -22,6 +22,8 @@ from audits.models import (
     AuditCycle,
     Evidence,
     MeetingAction,
+    MeetingEscalation,
+    PanelMember,
     ResumeLink,
     ReturnForChanges,
     ReviewMeeting,
@@ -35,6 +37,7 @@ from audits.models import (
 from audits.services import resume_link_create
 from audits.services.actions import ActionItemData, action_item_add, action_update_record
 from audits.services.submit import submission_submit
+from core.audit import audit_event_record
 from core.domain import Actor
 from core.models import AuditEvent, OutboundEmail
 from core.outbox import outbound_email_queue
@@ -167,7 +170,35 @@ def reviewed(world, submission, theme):
     )
     meeting.submissions.add(submission)
     MeetingAction.objects.create(
-        meeting=meeting, action="Check training", owner="Rita Reviewer", due_on=timezone.localdate()
+        meeting=meeting,
+        action="Check training",
+        owner="Rita Reviewer",
+        owner_email="rev@x.example",
+        due_on=timezone.localdate(),
+    )
+    PanelMember.objects.create(
+        partnership=world.partnership,
+        meeting=meeting,
+        is_outsider=True,
+        name="Pat Chair",
+        role="Independent chair",
+        email="pat@chair.example",
+    )
+    audit_event_record(
+        partnership=world.partnership,
+        actor=Actor.for_user(reviewer),
+        verb="meeting.panel_added",
+        obj=meeting,
+        detail={"name": "Pat Chair", "role": "Independent chair", "outsider": True},
+    )
+    MeetingEscalation.objects.create(
+        partnership=world.partnership,
+        meeting=meeting,
+        issue="Training",
+        reason="Across agencies",
+        board="Executive Board",
+        created_by=reviewer,
+        created_by_name="Rita Reviewer",
     )
 
 
@@ -212,6 +243,15 @@ def personal(world) -> dict:
             ReviewMeeting.objects.filter(submissions=s).values_list(
                 "created_by", "panel_members", "actions__owner"
             )
+        ),
+        "meeting_rows": (
+            set(MeetingAction.objects.filter(meeting__submissions=s).values_list("owner_email", flat=True)),
+            PanelMember.objects.filter(meeting__submissions=s).count(),
+            set(
+                MeetingEscalation.objects.filter(meeting__submissions=s).values_list(
+                    "created_by", "created_by_name"
+                )
+            ),
         ),
     }
 
@@ -273,8 +313,13 @@ def test_an_old_cycle_loses_exactly_the_personal_data_and_keeps_the_figures(worl
         "moderations": {(None, "")},
         "returns": {(None, "")},
         "meetings": {(None, "", "")},
+        "meeting_rows": ({""}, 0, {(None, "")}),
     }
     assert not OutboundEmail.objects.filter(submission=a.submission).exclude(context={}).exists()
+    # The meeting's own history (recorded against the meeting) loses its names too.
+    meeting = ReviewMeeting.objects.get(cycle=a.cycle)
+    events = AuditEvent.objects.filter(object_type="audits.reviewmeeting", object_id=str(meeting.pk))
+    assert set(events.values_list("actor_name", "detail__name")) == {("", None)}
     # Nothing but names and emails went: answers, ratings, comments, evidence
     # files, the plan and every history entry are there (the verbs too).
     assert figures(a) == a_figures

@@ -139,6 +139,40 @@ def test_subject_access_finds_a_staff_member_and_an_agency_contact(worlds, admin
     assert [r["role"] for r in everything["staff_membership"]] == [StaffRole.ADMIN]
 
 
+def test_subject_access_finds_an_outside_panel_member_and_an_action_owner(worlds, admin):
+    """An independent chair on a meeting's panel, and the owner of an action
+    a meeting agreed, by their email; the other partnership's rows are not."""
+    from audits.models import MeetingAction, PanelMember, ReviewMeeting
+
+    for w in worlds:
+        meeting = ReviewMeeting.objects.create(
+            partnership=w.partnership, cycle=w.cycle, held_on=w.cycle.closes_at
+        )
+        PanelMember.objects.create(
+            partnership=w.partnership,
+            meeting=meeting,
+            is_outsider=True,
+            name="Pat",
+            role="Chair",
+            email="pat@x.example",
+        )
+        MeetingAction.objects.create(
+            meeting=meeting,
+            action=f"Act {w.partnership.slug}",
+            owner="Pat",
+            owner_email="pat@x.example",
+            due_on=w.cycle.closes_at,
+        )
+    a, _ = worlds
+    everything = json.loads(
+        read_zip(admin.post(url(a, "staff_data_subject_access"), {"email": "PAT@x.example"})).read(
+            "everything.json"
+        )
+    )
+    assert [r["role"] for r in everything["meeting_panels"]] == ["Chair"]
+    assert [r["action"] for r in everything["meeting_actions_owned"]] == [f"Act {a.partnership.slug}"]
+
+
 def test_a_bad_email_gets_a_govuk_error_keeps_what_was_typed_and_exports_nothing(worlds, admin):
     a, _ = worlds
     response = admin.post(url(a, "staff_data_subject_access"), {"email": "jo at agency"})

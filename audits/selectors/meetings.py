@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.dates import UK
 from partnerships.models import Partnership, StaffMembership
+from partnerships.scope import scope_current
 from themes.models import Theme
 
 from ..access import cycle_owned, submission_owned
@@ -174,6 +175,18 @@ def meeting_escalations(*, partnership: Partnership, meeting: ReviewMeeting) -> 
     return list(
         MeetingEscalation.objects.filter(partnership=partnership, meeting=meeting).select_related("theme")
     )
+
+
+def cycle_escalations(*, partnership: Partnership, cycle: AuditCycle) -> list[MeetingEscalation]:
+    """Every issue the cycle's meetings escalated to the executive board,
+    newest first, with its meeting: one query. For a member of staff who
+    sees only some agencies, those of the meetings they may read."""
+    cycle_owned(partnership=partnership, cycle=cycle)
+    scope = scope_current()
+    qs = MeetingEscalation.objects.filter(partnership=partnership, meeting__cycle=cycle)
+    if not scope.is_whole:
+        qs = qs.exclude(meeting__submissions__in=Submission.objects.exclude(scope.agencies("agency__")))
+    return list(qs.select_related("meeting", "theme").order_by("-created_at", "-pk"))
 
 
 def meeting_pack_get(*, partnership: Partnership, meeting: ReviewMeeting, version: int) -> MeetingPack:

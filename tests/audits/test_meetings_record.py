@@ -282,3 +282,34 @@ def test_the_meeting_page_stays_within_its_query_budget(
         page = reviewer.get(url)
     assert page.content.decode().count("Issue ") >= 3
     assert MeetingAction.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "staff_cycle_meetings",
+        "staff_cycle_meeting_schedule",
+        "staff_cycle_meeting_reschedule",
+        "staff_cycle_meeting_cancel",
+        "staff_cycle_meeting_panel_add",
+        "staff_cycle_meeting_record",
+        "staff_cycle_meeting_action_add",
+        "staff_cycle_meeting_escalate",
+    ],
+)
+def test_each_meeting_page_stays_within_ten_queries(
+    a, meeting, actor, client, name, django_assert_max_num_queries
+):
+    add_action(meeting, a, actor)
+    meeting_escalate(meeting=meeting, issue="Listed issue", reason="Why", board="Board", actor=actor)
+    reviewer = staff_client(client, a.partnership, StaffRole.REVIEWER)
+    kwargs = (
+        {} if name in ("staff_cycle_meetings", "staff_cycle_meeting_schedule") else {"meeting_id": meeting.pk}
+    )
+    url = staff_url(a.partnership, name, cycle_slug=a.cycle.slug, **kwargs)
+    reviewer.get(url)
+    with django_assert_max_num_queries(10):
+        page = reviewer.get(url)
+    assert page.status_code == 200
+    if name == "staff_cycle_meetings":
+        assert "Listed issue" in page.content.decode()

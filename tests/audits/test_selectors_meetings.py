@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audits.models import MeetingAction, MeetingEscalation, MeetingPack, Rag, ThemeModeration
 from audits.selectors.meetings import (
+    cycle_escalations,
     meeting_action_get,
     meeting_actions_for_submission,
     meeting_escalations,
@@ -33,6 +34,7 @@ from .review_support import submitted_world
 pytestmark = pytest.mark.django_db
 
 COVERED = {
+    "cycle_escalations",
     "meeting_action_get",
     "meeting_actions_for_submission",
     "meeting_escalations",
@@ -107,6 +109,9 @@ def test_a_meetings_rows_are_reached_through_its_partnership_only(world):
         with pytest.raises(Http404):
             call()
     assert meeting_actions_for_submission(partnership=p, submission=a.submission) == [action]
+    assert [e.meeting_id for e in cycle_escalations(partnership=p, cycle=a.cycle)] == [meeting.pk]
+    with pytest.raises(Http404):
+        cycle_escalations(partnership=p, cycle=b.cycle)
 
 
 def test_an_outsider_reaches_their_own_meetings_returns_only(world):

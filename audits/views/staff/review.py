@@ -514,6 +514,7 @@ def meeting_list(request, cycle_slug):
         {
             "cycle": cycle,
             "meetings": review_selectors.meeting_list(partnership=cycle.partnership, cycle=cycle),
+            "escalations": meeting_selectors.cycle_escalations(partnership=cycle.partnership, cycle=cycle),
         },
     )
 

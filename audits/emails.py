@@ -199,10 +199,16 @@ def _render_meeting(row: OutboundEmail, prepared: dict[int, PanelMember] | None)
         meeting=meeting,
         partnership_name=partnership.name,
         summary=_meeting_summary(meeting, partnership),
+        # Never the outsider's link: calendars are synced and shared, so
+        # the token stays in the email alone.
         description=(
             "Cancelled: " + row.context.get("reason", "")
             if cancel
-            else f"Returns to read: {context.get('panel_url') or context.get('staff_url', '')}"
+            else (
+                f"The returns to read: {context['staff_url']}"
+                if context.get("staff_url")
+                else "Your link to read the returns is in the invitation email."
+            )
         ),
         attendee_name=member.name,
         attendee_email=member.email,

@@ -168,6 +168,7 @@ def test_invitations_carry_a_calendar_request_and_go_once_per_member_and_version
     assert "SEQUENCE:0" in ics
     assert "DTSTART:20270512T090000Z" in ics and "DTEND:20270512T110000Z" in ics
     assert "LOCATION:Town Hall\\, Room 3" in ics and "URL:https://teams.example/m/1" in ics
+    assert "/panel/" not in ics.replace("\r\n ", "")  # the outsider's link stays in the email
     assert "Wednesday 12 May 2027" in message.body and "/panel/" in message.body
     # The token is made when the email is sent and kept only as its hash.
     member = PanelMember.objects.get()

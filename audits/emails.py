@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from core.emails import Attachment, EmailKind, RenderedEmail, email_kind_register, rendered_for
 from core.models import OutboundEmail
@@ -226,6 +227,33 @@ def _render_meeting(row: OutboundEmail, prepared: dict[int, PanelMember] | None)
     )
 
 
+def _meeting_obsolete(row: OutboundEmail) -> str:
+    """Why a meeting's email should not go out any more, or "": its person
+    has left the panel or had their access withdrawn, the meeting was
+    cancelled (but for the cancellation itself), an invitation was
+    superseded by a later version of the meeting, or a new link would give
+    nothing."""
+    member = (
+        PanelMember.objects.select_related("meeting").filter(pk=row.context.get("panel_member_id")).first()
+    )
+    if member is None:
+        return "The panel member was removed before this email was sent."
+    if row.kind == meeting_services.CANCELLATION_KIND:
+        return ""
+    if member.revoked_at is not None:
+        return "Their access was withdrawn before this email was sent."
+    if member.meeting.is_cancelled:
+        return "The meeting was cancelled before this email was sent."
+    if (
+        row.kind == meeting_services.INVITATION_KIND
+        and row.context.get("sequence") != member.meeting.sequence
+    ):
+        return "The meeting changed again before this email was sent: a newer invitation replaces it."
+    if row.kind == meeting_services.PANEL_LINK_KIND and member.access_refused(timezone.now()) == "expired":
+        return "Their access ended before this email was sent."
+    return ""
+
+
 def _render_action_due(row: OutboundEmail, prepared=None) -> RenderedEmail:
     partnership = row.partnership
     item = (
@@ -260,6 +288,7 @@ def email_kinds_register() -> None:
                 label=label,
                 render=_render_meeting,
                 prepare=_prepare_meeting,
+                obsolete=_meeting_obsolete,
                 related=("partnership",),
             )
         )

@@ -184,6 +184,29 @@ def test_invitations_carry_a_calendar_request_and_go_once_per_member_and_version
     assert "has changed" in update.body
 
 
+def test_an_invitation_not_yet_sent_is_dropped_when_superseded_or_the_access_withdrawn(a, actor):
+    meeting = schedule(a, actor)
+    chair(meeting, actor)
+    sam = panel_member_add(meeting=meeting, actor=actor, name="Sam", role="Scrutineer", email="sam@x.example")
+    meeting_invitations_send(meeting=meeting, actor=actor)
+    later = START + timedelta(days=1)
+    schedule(a, actor, meeting=meeting, times=MeetingTimes(later, later + timedelta(hours=1), "Town Hall"))
+    meeting_invitations_send(meeting=meeting, actor=actor)
+    panel_member_revoke(member=sam, actor=actor)
+    messages = sent("meeting_invitation")
+    # Only Jo's second invitation goes: the first two were superseded, Sam's access withdrawn.
+    assert [(m.to, "SEQUENCE:1" in str(m.attachments[0][1])) for m in messages] == [
+        (["Jo Chair <chair@independent.example>"], True)
+    ]
+    statuses = OutboundEmail.objects.filter(kind="meeting_invitation").values_list("to_email", "status")
+    assert sorted(statuses) == [
+        ("chair@independent.example", "cancelled"),
+        ("chair@independent.example", "sent"),
+        ("sam@x.example", "cancelled"),
+        ("sam@x.example", "cancelled"),
+    ]
+
+
 def test_cancelling_sends_a_calendar_cancel_to_those_invited_and_ends_outsiders_access(a, actor, client):
     meeting = schedule(a, actor)
     chair(meeting, actor)

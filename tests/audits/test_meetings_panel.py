@@ -413,3 +413,23 @@ def test_adding_an_outsider_from_the_page_asks_for_what_is_missing(a, actor, rev
         url, {"who": "outsider", "name": "Jo Chair", "role": "Chair", "email": "jo@x.example"}
     )
     assert done.status_code == 302 and PanelMember.objects.get().is_outsider
+
+
+def test_meeting_emails_say_names_as_typed_and_escape_them_in_html(a, actor):
+    a.partnership.name = 'Lancashire & "Children\'s" <Safeguarding> Partners'
+    a.partnership.save(update_fields=["name"])
+    meeting = schedule(a, actor, times=MeetingTimes(START, START + timedelta(hours=2), "Hall & <Annex>"))
+    panel_member_add(
+        meeting=meeting,
+        actor=actor,
+        name="O'Brien, Pat <Lead>",
+        role="Chair & scrutineer",
+        email="pat@x.example",
+    )
+    meeting_invitations_send(meeting=meeting, actor=actor)
+    [message] = sent("meeting_invitation")
+    assert message.subject.startswith('Lancashire & "Children\'s" <Safeguarding> Partners: invitation')
+    assert "Where: Hall & <Annex>" in message.body and "Dear O'Brien, Pat <Lead>," in message.body
+    html = message.alternatives[0][0]
+    assert "Hall &amp; &lt;Annex&gt;" in html and "<Annex>" not in html and "<Lead>" not in html
+    assert message.to == ['"O\'Brien, Pat <Lead>" <pat@x.example>']

@@ -53,6 +53,7 @@ COVERED = {
         "theme_get",
         "theme_list_with_questions",
         "question_set_structure",
+        "question_set_library_keys",
     },
 }
 
@@ -205,6 +206,30 @@ def test_theme_list_with_questions_holds_only_that_sets_themes(world, django_ass
     assert {t.question_set_id for t in themes} == {a.question_set.pk}
     assert len(questions) == 12
     assert not {t.pk for t in themes} & set(b.question_set.themes.values_list("pk", flat=True))
+
+
+def test_question_set_library_keys_are_only_that_partnerships_sets(world, django_assert_num_queries):
+    a, b = world.a, world.b
+    questions = [
+        q
+        for t in theme_selectors.theme_list_with_questions(question_set=a.question_set)
+        for q in t.questions.all()
+    ]
+    with django_assert_num_queries(1):
+        keys = theme_selectors.question_set_library_keys(
+            partnership=a.partnership, question_set=a.question_set
+        )
+    assert keys == {f"{q.theme.key}/{q.key}" for q in questions if not q.is_local}
+    assert keys
+    left_out = theme_selectors.question_set_library_keys(
+        partnership=a.partnership, question_set=a.question_set, exclude=questions[0]
+    )
+    assert left_out == keys - {f"{questions[0].theme.key}/{questions[0].key}"}
+    # Another partnership naming this set gets nothing of it.
+    assert (
+        theme_selectors.question_set_library_keys(partnership=b.partnership, question_set=a.question_set)
+        == set()
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -56,10 +56,15 @@ def question_get(*, partnership: Partnership, question_set: QuestionSet, pk) -> 
     )
 
 
-def question_set_library_keys(*, question_set: QuestionSet, exclude: Question | None = None) -> set[str]:
+def question_set_library_keys(
+    *, partnership: Partnership, question_set: QuestionSet, exclude: Question | None = None
+) -> set[str]:
     """The library questions ("theme/question") the set's questions already
-    answer to, its own and mapped ones (`exclude` left out): one query."""
-    questions = Question.objects.filter(theme__question_set=question_set).select_related("theme")
+    answer to, its own and mapped ones (`exclude` left out): one query, and
+    nothing for another partnership's set."""
+    questions = Question.objects.filter(
+        theme__question_set=question_set, theme__question_set__partnership=partnership
+    ).select_related("theme")
     if exclude is not None:
         questions = questions.exclude(pk=exclude.pk)
     return {"/".join(key) for q in questions if (key := q.match_key(q.theme.key)) is not None}

@@ -39,7 +39,9 @@ def question_map(request, pk, question_pk):
     form = QuestionMapForm(
         posted(request),
         library_questions=library_questions,
-        taken=selectors.question_set_library_keys(question_set=question_set, exclude=question),
+        taken=selectors.question_set_library_keys(
+            partnership=request.partnership, question_set=question_set, exclude=question
+        ),
         initial={"library_key": question.library_key},
     )
     if done := form_post(

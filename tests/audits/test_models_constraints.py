@@ -302,6 +302,21 @@ def test_postgres_refuses_moving_an_answer_to_another_sets_question(world):
 
 
 @pytest.mark.postgres
+def test_postgres_refuses_a_whole_statement_with_one_answer_to_another_sets_question(world):
+    # The checks run once a statement over all the rows it wrote: one bad
+    # row among good ones undoes them all.
+    a, b = world.a, world.b
+    good = list(first_theme(a).questions.all())
+    rows = [Answer(submission=a.submission, question=q, value="yes") for q in good]
+    rows.append(Answer(submission=a.submission, question=first_question(b), value="yes"))
+    with refused():
+        Answer.objects.bulk_create(rows)
+    assert not Answer.objects.filter(submission=a.submission).exists()
+    Answer.objects.bulk_create(rows[:-1])
+    assert Answer.objects.filter(submission=a.submission).count() == len(good)
+
+
+@pytest.mark.postgres
 def test_postgres_refuses_a_theme_response_to_another_sets_theme(world):
     a, b = world.a, world.b
     with refused():
@@ -342,6 +357,24 @@ def test_postgres_refuses_inserting_and_deleting_answers_of_a_submitted_return(w
         Answer.objects.create(submission=submitted, question=unanswered, value="yes")
     with refused():
         Answer.objects.filter(submission=submitted).delete()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_moving_an_answer_out_of_a_submitted_return(world, submitted):
+    # The return it leaves is checked as well as the one it joins.
+    other = SubmissionFactory(cycle=submitted.cycle, agency=AgencyFactory(partnership=submitted.partnership))
+    with refused():
+        Answer.objects.filter(submission=submitted).update(submission=other)
+    assert not Answer.objects.filter(submission=other).exists()
+
+
+@pytest.mark.postgres
+def test_postgres_lets_a_partnership_purge_delete_a_submitted_returns_answers(submitted):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('s11portal.purge', 'on', true)")
+        Answer.objects.filter(submission=submitted).delete()
+    assert not Answer.objects.filter(submission=submitted).exists()
 
 
 @pytest.mark.postgres

@@ -10,8 +10,7 @@ Each takes the partnership first and returns none of another's rows.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, IntegerField, Q, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,6 +19,7 @@ from core.dates import UK
 from partnerships.models import Partnership, StaffMembership
 from partnerships.scope import scope_current
 from themes.models import Theme
+from themes.selectors import question_set_structure
 
 from ..access import cycle_owned, submission_owned
 from ..models import (
@@ -273,88 +273,203 @@ class MeetingsYear:
     actions_open: int
 
 
-def meetings_year_rollup(*, partnership: Partnership, cycle: AuditCycle) -> MeetingsYear:
-    """The meetings held in one calendar year, rolled up by theme, for the
-    cycle's board report: the UK year of the cycle's last held meeting
-    (partnerships meet after the cycle closes, Sheffield each May), else the
-    year the cycle closes. Per theme (matched by its key, so two question-set
-    versions' themes are one): how many of the returns discussed had it, how
-    many of those the partnership moderated Red, the actions agreed about it
-    and those still open, and the escalations to the board. Four queries
-    however many meetings there were (one when none was held)."""
+@dataclass
+class HeldMeeting:
+    """A held meeting as a board report reads it: the returns it discussed
+    ({submission id: question set id}), its agreed actions and escalations."""
+
+    meeting: ReviewMeeting
+    discussed: dict[int, int] = field(default_factory=dict)
+    actions: list[MeetingAction] = field(default_factory=list)
+    escalations: list[MeetingEscalation] = field(default_factory=list)
+
+
+@dataclass
+class ReportMeetings:
+    """The cycle's held meetings, by date, and (when asked for) the year's
+    meetings rolled up by theme."""
+
+    of_cycle: list[HeldMeeting]
+    year: MeetingsYear | None = None
+
+
+def report_meetings(*, partnership: Partnership, cycle: AuditCycle, with_year: bool) -> ReportMeetings:
+    """The cycle's held meetings with what they discussed and decided, and
+    with `with_year` the meetings held in one calendar year rolled up by
+    theme: the UK year of the cycle's last held meeting (partnerships meet
+    after the cycle closes, Sheffield each May), else the year the cycle
+    closes. Per theme (matched by its key, so two question-set versions'
+    themes are one): how many of the returns discussed had it, how many of
+    those the partnership moderated Red, the actions agreed about it and
+    those still open, and the escalations to the board.
+
+    Two queries however many meetings, returns and actions there are (a
+    board report has ten to spend): the meetings with the returns each
+    discussed and the Red moderations of the year's returns, as one UNION
+    ALL; their actions and escalations, as another. Each row is tagged with
+    its kind and its columns stand in the places of the first kind's."""
     cycle_owned(partnership=partnership, cycle=cycle)
     held = ReviewMeeting.objects.filter(partnership=partnership, status=ReviewMeeting.Status.HELD)
-    last_year = held.filter(cycle=cycle).order_by("-held_on").values("held_on__year")[:1]
-    pairs = list(
-        ReviewMeeting.submissions.through.objects.filter(
-            reviewmeeting__in=held.filter(held_on__year=Subquery(last_year))
-        ).values_list(
-            "reviewmeeting_id", "submission_id", "submission__question_set_id", "reviewmeeting__held_on"
+    wanted = Q(cycle=cycle)
+    year_meetings = held.none()
+    if with_year:
+        last_year = held.filter(cycle=cycle).order_by("-held_on").values("held_on__year")[:1]
+        year_meetings = held.filter(held_on__year=Subquery(last_year))
+        wanted |= Q(pk__in=year_meetings.values("pk"))
+    meeting_rows = (
+        held.filter(wanted)
+        .order_by()
+        .annotate(tag=Value("m"))
+        .values_list(
+            "tag",
+            "id",
+            "kind",
+            "held_on",
+            "notes",
+            "cycle_id",
+            "submissions__id",
+            "submissions__question_set_id",
         )
     )
-    if not pairs:
-        return MeetingsYear(timezone.localtime(cycle.closes_at, UK).year, 0, 0, [], [], 0, 0)
-    year = pairs[0][3].year
-    meeting_ids = sorted({m for m, _, _, _ in pairs})
-    discussed = {s: q for _, s, q, _ in pairs}
-
-    def count(qs, field="pk"):
-        return Coalesce(Subquery(qs.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
-
-    themes = list(
-        Theme.objects.filter(question_set_id__in=set(discussed.values()))
-        .order_by("order")
-        .only("pk", "key", "title", "order", "question_set_id")
-        .annotate(
-            red=count(
-                ThemeModeration.objects.filter(
-                    theme=OuterRef("pk"),
-                    partnership=partnership,
-                    submission_id__in=list(discussed),
-                    rag=Rag.RED,
-                ),
-                "theme",
-            ),
-            agreed=count(
-                MeetingAction.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids), "theme"
-            ),
-            still_open=count(
-                MeetingAction.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids).exclude(
-                    status=MeetingAction.Status.DONE
-                ),
-                "theme",
-            ),
-            escalated=count(
-                MeetingEscalation.objects.filter(theme=OuterRef("pk"), meeting__in=meeting_ids), "theme"
-            ),
+    no = {"no_id": Value(None, IntegerField()), "no_date": Value(None, DateField()), "no_text": Value("")}
+    # A Red moderation of a return the year's meetings discussed: the theme's
+    # key in the meeting kind's place.
+    red_rows = (
+        ThemeModeration.objects.filter(
+            partnership=partnership,
+            rag=Rag.RED,
+            submission_id__in=ReviewMeeting.submissions.through.objects.filter(
+                reviewmeeting__in=year_meetings
+            ).values("submission_id"),
         )
+        .order_by()
+        .annotate(tag=Value("r"), **no)
+        .values_list("tag", "no_id", "theme__key", "no_date", "no_text", "no_id", "submission_id", "no_id")
     )
+    rows = meeting_rows.union(red_rows, all=True) if with_year else meeting_rows
+    meetings: dict[int, HeldMeeting] = {}
+    red: set[tuple[int, str]] = set()
+    for tag, pk, kind, held_on, notes, cycle_id, submission_id, set_id in rows:
+        if tag == "r":
+            red.add((submission_id, kind))
+            continue
+        if pk not in meetings:
+            meetings[pk] = HeldMeeting(
+                ReviewMeeting(
+                    pk=pk,
+                    partnership_id=partnership.pk,
+                    cycle_id=cycle_id,
+                    kind=kind,
+                    held_on=held_on,
+                    notes=notes,
+                    status=ReviewMeeting.Status.HELD,
+                )
+            )
+        if submission_id is not None:
+            meetings[pk].discussed[submission_id] = set_id
+    _meeting_outcomes_read(partnership=partnership, meetings=meetings)
+
+    by_date = sorted(meetings.values(), key=lambda m: (m.meeting.held_on, m.meeting.pk))
+    of_cycle = [m for m in by_date if m.meeting.cycle_id == cycle.pk]
+    if not with_year:
+        return ReportMeetings(of_cycle=of_cycle)
+    if not of_cycle:
+        year = timezone.localtime(cycle.closes_at, UK).year
+        return ReportMeetings(of_cycle=of_cycle, year=MeetingsYear(year, 0, 0, [], [], 0, 0))
+    year = of_cycle[-1].meeting.held_on.year
+    return ReportMeetings(
+        of_cycle=of_cycle,
+        year=_year_rollup(
+            partnership=partnership,
+            year=year,
+            meetings=[m for m in by_date if m.meeting.held_on.year == year],
+            red=red,
+        ),
+    )
+
+
+def _meeting_outcomes_read(*, partnership: Partnership, meetings: dict[int, HeldMeeting]) -> None:
+    """Fill in the meetings' agreed actions (in their order) and
+    escalations (in the order they were made): one query, the escalations'
+    columns in the places of an action's."""
+    if not meetings:
+        return
+    ids = list(meetings)
+    actions = (
+        MeetingAction.objects.filter(meeting__partnership=partnership, meeting__in=ids)
+        .order_by()
+        .annotate(tag=Value("a"))
+        .values_list(
+            "tag", "id", "meeting_id", "theme_id", "submission_id", "action", "owner", "owner_email",
+            "status", "due_on", "order",
+        )
+    )  # fmt: skip
+    escalations = (
+        MeetingEscalation.objects.filter(partnership=partnership, meeting__in=ids)
+        .order_by()
+        .annotate(tag=Value("e"), no_id=Value(None, IntegerField()), no_order=Value(0))
+        .values_list(
+            "tag", "id", "meeting_id", "theme_id", "no_id", "issue", "reason", "created_by_name",
+            "board", "board_on", "no_order",
+        )
+    )  # fmt: skip
+    rows = sorted(actions.union(escalations, all=True), key=lambda r: (r[0], r[10], r[1]))
+    for tag, pk, meeting_id, theme_id, submission_id, text, second, third, fourth, day, order in rows:
+        held = meetings[meeting_id]
+        if tag == "a":
+            held.actions.append(
+                MeetingAction(
+                    pk=pk, meeting_id=meeting_id, theme_id=theme_id, submission_id=submission_id,
+                    action=text, owner=second, owner_email=third, status=fourth, due_on=day, order=order,
+                )
+            )  # fmt: skip
+        else:
+            escalation = MeetingEscalation(
+                pk=pk, partnership_id=partnership.pk, theme_id=theme_id,
+                issue=text, reason=second, created_by_name=third, board=fourth, board_on=day,
+            )  # fmt: skip
+            escalation.meeting = held.meeting
+            held.escalations.append(escalation)
+
+
+def _year_rollup(
+    *, partnership: Partnership, year: int, meetings: list[HeldMeeting], red: set[tuple[int, str]]
+) -> MeetingsYear:
+    discussed = {s: q for m in meetings for s, q in m.discussed.items()}
+    themes_of: dict[int, tuple[Theme, ...]] = {
+        set_id: question_set_structure(partnership=partnership, question_set_id=set_id).themes
+        for set_id in sorted(set(discussed.values()))
+    }
+    key_of = {t.pk: t.key for ts in themes_of.values() for t in ts}
     rollup: dict[str, ThemeRollup] = {}
-    keys_by_set: dict[int, set[str]] = defaultdict(set)
-    for theme in themes:
-        row = rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
-        row.red_moderated += theme.red
-        row.actions_agreed += theme.agreed
-        row.actions_open += theme.still_open
-        row.escalations += theme.escalated
-        keys_by_set[theme.question_set_id].add(theme.key)
-    for question_set_id in discussed.values():
-        for key in keys_by_set[question_set_id]:
-            rollup[key].returns_discussed += 1
-    totals = MeetingAction.objects.filter(
-        meeting__partnership=partnership, meeting__in=meeting_ids
-    ).aggregate(agreed=Count("pk"), still_open=Count("pk", filter=~Q(status=MeetingAction.Status.DONE)))
-    escalations = list(
-        MeetingEscalation.objects.filter(partnership=partnership, meeting__in=meeting_ids)
-        .select_related("meeting")
-        .order_by("created_at", "pk")
-    )
+    for ts in themes_of.values():
+        for theme in sorted(ts, key=lambda t: t.order):
+            rollup.setdefault(theme.key, ThemeRollup(title=theme.title))
+    for submission_id, set_id in discussed.items():
+        for theme in themes_of[set_id]:
+            row = rollup[theme.key]
+            row.returns_discussed += 1
+            row.red_moderated += (submission_id, theme.key) in red
+    actions = [a for m in meetings for a in m.actions]
+    escalations = [e for m in meetings for e in m.escalations]
+    for action in actions:
+        if (key := key_of.get(action.theme_id)) in rollup:
+            rollup[key].actions_agreed += 1
+            rollup[key].actions_open += not action.is_done
+    for escalation in escalations:
+        if (key := key_of.get(escalation.theme_id)) in rollup:
+            rollup[key].escalations += 1
     return MeetingsYear(
         year=year,
-        meetings_held=len(meeting_ids),
+        meetings_held=len(meetings),
         returns_discussed=len(discussed),
         themes=list(rollup.values()),
-        escalations=escalations,
-        actions_agreed=totals["agreed"],
-        actions_open=totals["still_open"],
+        escalations=sorted(escalations, key=lambda e: e.pk),
+        actions_agreed=len(actions),
+        actions_open=sum(1 for a in actions if not a.is_done),
     )
+
+
+def meetings_year_rollup(*, partnership: Partnership, cycle: AuditCycle) -> MeetingsYear:
+    """The year's meetings rolled up by theme (report_meetings): two queries."""
+    return report_meetings(partnership=partnership, cycle=cycle, with_year=True).year

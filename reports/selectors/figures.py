@@ -36,8 +36,8 @@ from audits.models import (
     SubmissionStatus,
     ThemeResponse,
 )
-from audits.models.review import MeetingAction, ReviewMeeting, ThemeModeration
-from audits.selectors.meetings import meetings_year_rollup
+from audits.models.review import ThemeModeration
+from audits.selectors.meetings import report_meetings
 from audits.selectors.reports import Movement
 from audits.selectors.scope import cycle_agencies_without_return, cycle_returns_taking_part
 from partnerships.models import Agency, Partnership, Sector
@@ -395,40 +395,27 @@ def report_figures(
         actions = ActionFigures(**totals)
 
     meetings = None
+    meetings_year = None
+    with_year = "meetings_year" in wanted and flt.locality is None and not flt.sector
+    if "meetings" in wanted or with_year:
+        # Both sections from the same two queries (audits.selectors.meetings).
+        read = report_meetings(partnership=partnership, cycle=cycle, with_year=with_year)
+        meetings_year = read.year
     if "meetings" in wanted:
-        ids = [r.pk for r in returns]
-        # How many of the returns in the report each meeting discussed, in
-        # the meetings' own query.
-        discussed = Count("submissions", filter=Q(submissions__in=ids)) if ids else Value(0)
-        held = list(
-            ReviewMeeting.objects.filter(
-                partnership=partnership, cycle=cycle, status=ReviewMeeting.Status.HELD
-            )
-            .annotate(discussed=discussed)
-            .order_by("held_on", "id")
-        )
+        ids = {r.pk for r in returns}
+        held = [(m, sum(1 for s in m.discussed if s in ids)) for m in read.of_cycle]
         if flt.locality is not None or flt.sector:
-            held = [m for m in held if m.discussed]
-        agreed_actions: dict[int, list[MeetingAction]] = defaultdict(list)
-        if held:
-            for action in MeetingAction.objects.filter(
-                meeting__partnership=partnership, meeting__in=[m.pk for m in held]
-            ):
-                agreed_actions[action.meeting_id].append(action)
+            held = [(m, n) for m, n in held if n]
         meetings = [
             MeetingFigures(
-                kind=m.get_kind_display(),
-                held_on=m.held_on,
-                returns_discussed=m.discussed,
-                notes=m.notes,
-                actions=agreed_actions.get(m.pk, []),
+                kind=m.meeting.get_kind_display(),
+                held_on=m.meeting.held_on,
+                returns_discussed=n,
+                notes=m.meeting.notes,
+                actions=m.actions,
             )
-            for m in held
+            for m, n in held
         ]
-
-    meetings_year = None
-    if "meetings_year" in wanted and flt.locality is None and not flt.sector:
-        meetings_year = meetings_year_rollup(partnership=partnership, cycle=cycle)
 
     # Method: who was asked, the response rate, how ratings were moderated.
     asked_by_sector = Counter(r.sector for r in returns) + Counter(s for _a, s in without)

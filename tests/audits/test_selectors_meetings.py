@@ -23,6 +23,7 @@ from audits.selectors.meetings import (
     panel_member_session_get,
     panel_return_brief,
     panel_staff_choices,
+    report_meetings,
 )
 from audits.services.meetings import MeetingTimes, meeting_schedule, panel_member_add
 from core.domain import Actor
@@ -47,6 +48,7 @@ COVERED = {
     "panel_member_session_get",
     "panel_return_brief",
     "panel_staff_choices",
+    "report_meetings",
 }
 STAFF = Actor(name="Rita", email="rita@staff.example")
 
@@ -156,3 +158,61 @@ def test_the_year_rollup_counts_the_partnerships_held_meetings_only(world):
         1,
     )
     assert len(year.escalations) == 1
+
+
+def test_report_meetings_reads_the_cycles_meetings_and_the_years_in_two_queries(
+    world, django_assert_num_queries
+):
+    a, b = world.a, world.b
+    meeting, _, _ = _meeting(a)
+    meeting.status = "held"
+    meeting.save()
+    theme = a.question_set.themes.order_by("order").first()
+    ThemeModeration.objects.create(
+        partnership=a.partnership, submission=a.submission, theme=theme, rag=Rag.RED
+    )
+    MeetingAction.objects.filter(meeting=meeting).update(theme=theme, status="done")
+    # A meeting of another cycle held the same year counts in the year, not
+    # in this cycle's meetings; a scheduled one in neither; another
+    # partnership's in neither.
+    other_cycle = a.cycle.__class__.objects.create(
+        partnership=a.partnership,
+        question_set=a.question_set,
+        title="Earlier",
+        slug="earlier",
+        opens_at=a.cycle.opens_at - timedelta(days=400),
+        closes_at=a.cycle.closes_at - timedelta(days=400),
+    )
+    earlier = meeting.__class__.objects.create(
+        partnership=a.partnership, cycle=other_cycle, held_on=meeting.held_on, status="held"
+    )
+    MeetingAction.objects.create(meeting=earlier, action="Audit files", owner="Chair", due_on=meeting.held_on)
+    meeting.__class__.objects.create(
+        partnership=a.partnership, cycle=a.cycle, held_on=meeting.held_on, status="scheduled"
+    )
+    b_meeting, _, _ = _meeting(b)
+    b_meeting.status = "held"
+    b_meeting.save()
+
+    with django_assert_num_queries(2):
+        read = report_meetings(partnership=a.partnership, cycle=a.cycle, with_year=True)
+    [held] = read.of_cycle
+    assert held.meeting.pk == meeting.pk and held.discussed == {a.submission.pk: a.question_set.pk}
+    assert [x.action for x in held.actions] == list(meeting.actions.values_list("action", flat=True))
+    assert [e.issue for e in held.escalations] == list(meeting.escalations.values_list("issue", flat=True))
+    y = read.year
+    assert (y.year, y.meetings_held, y.returns_discussed) == (meeting.held_on.year, 2, 1)
+    assert (y.actions_agreed, y.actions_open) == (2, 1)
+    first = y.themes[0]
+    assert (first.returns_discussed, first.red_moderated, first.actions_agreed, first.actions_open) == (
+        1,
+        1,
+        1,
+        0,
+    )
+
+    with django_assert_num_queries(2):
+        alone = report_meetings(partnership=a.partnership, cycle=a.cycle, with_year=False)
+    assert [m.meeting.pk for m in alone.of_cycle] == [meeting.pk] and alone.year is None
+    with pytest.raises(Http404):
+        report_meetings(partnership=a.partnership, cycle=b.cycle, with_year=True)

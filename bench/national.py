@@ -77,9 +77,9 @@ def national_fill(
             c,
             "questions",
             """INSERT INTO themes_question (theme_id, key, "order", text, guidance, allows_na,
-                   evidence_expected, is_local)
+                   evidence_expected, is_local, library_key)
                SELECT th.id, 'q-' || q, q, 'Question ' || q || ' of ' || th.title || ': does your organisation
-                   meet this standard?', '', true, false, false
+                   meet this standard?', '', true, false, false, ''
                FROM themes_theme th JOIN themes_questionset qs ON qs.id = th.question_set_id
                     JOIN nat_p ON nat_p.id = qs.partnership_id, generate_series(1, %(questions)s) q""",
             p,

@@ -11,12 +11,10 @@ from ..services.meetings import TEXT_MAX, ActionData, MeetingTimes
 from .fields import GovukDateField, GovukDateTimeField
 
 
-def _required(what: str) -> dict:
-    return {"required": f"Enter {what}"}
-
-
-class ScheduleForm(forms.Form):
-    kind = forms.ChoiceField(
+def meeting_kind_field() -> forms.ChoiceField:
+    """An assurance meeting or a scrutiny panel: scheduling one and recording
+    one after the fact ask the same way."""
+    return forms.ChoiceField(
         label="Kind of meeting",
         choices=ReviewMeeting.Kind.choices,
         widget=forms.RadioSelect,
@@ -25,6 +23,14 @@ class ScheduleForm(forms.Form):
             "invalid_choice": "Select the kind of meeting",
         },
     )
+
+
+def _required(what: str) -> dict:
+    return {"required": f"Enter {what}"}
+
+
+class ScheduleForm(forms.Form):
+    kind = meeting_kind_field()
     starts_at = GovukDateTimeField(
         what="the meeting starts", label="Starts", help_text="For example, 12 5 2026 and 10am (UK time)"
     )

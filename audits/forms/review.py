@@ -5,9 +5,10 @@ called from the services, so the two cannot disagree."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ..models import Rag, ReviewMeeting, ReviewOutcome
+from ..models import Rag, ReviewOutcome
 from ..services.review import COMMENT_MAX, REASON_MAX, AgreedAction, resubmit_by_check
 from .fields import GovukDateField
+from .meetings import meeting_kind_field
 
 # A version missing or mangled: the page was not one this service made.
 STALE_PAGE_ERRORS = dict.fromkeys(
@@ -108,15 +109,7 @@ class ReturnForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of meeting",
-        choices=ReviewMeeting.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the kind of meeting",
-            "invalid_choice": "Select the kind of meeting",
-        },
-    )
+    kind = meeting_kind_field()
     held_on = GovukDateField(
         what="the date of the meeting", label="Date of the meeting", help_text="For example, 27 3 2026"
     )

@@ -2,7 +2,8 @@
 an independent chair and scrutineer on the panel, agreed actions on the
 agencies' plans, an issue escalated to the executive board. One meeting
 held a few days ago, one scheduled with its invitations sent. Made through
-the services; run again, it adds nothing and prints the outsider's line."""
+the services; run again, it adds nothing (and the outsider's line is
+printed afresh)."""
 
 from datetime import datetime, time, timedelta
 
@@ -33,23 +34,34 @@ def _at(day, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UK)
 
 
-def meetings_demo_seed(*, partnership: Partnership, cycle: AuditCycle, actor: Actor) -> list[str]:
-    """The meetings, once; a `panel <partnership> <URL> <name>` line that
-    signs the scheduled meeting's outsider in (a fresh link each run)."""
+def meetings_demo_seed(*, partnership: Partnership, cycle: AuditCycle, actor: Actor) -> None:
+    """The meetings, once (run again, nothing is added)."""
     submitted = list(
         Submission.objects.filter(cycle=cycle, status=SubmissionStatus.SUBMITTED)
         .select_related("agency", "question_set")
         .order_by("agency__name")
     )
     if not submitted:
-        return []
-    scheduled = ReviewMeeting.objects.filter(cycle=cycle, status=ReviewMeeting.Status.SCHEDULED).first()
-    if scheduled is None:
+        return
+    if not ReviewMeeting.objects.filter(cycle=cycle, status=ReviewMeeting.Status.SCHEDULED).exists():
         _held(partnership, cycle, submitted, actor)
-        scheduled = _scheduled(partnership, cycle, submitted, actor)
-    outsider = PanelMember.objects.filter(meeting=scheduled, is_outsider=True).order_by("pk").first()
-    url = panel_link_mint_url(member=outsider, partnership_slug=partnership.slug)
-    return [f"panel {partnership.slug} {url} {outsider.name}"]
+        _scheduled(partnership, cycle, submitted, actor)
+
+
+def panel_demo_lines(*, partnerships: list[Partnership]) -> list[str]:
+    """A `panel <partnership> <URL> <name>` line that signs each scheduled
+    meeting's first outsider in, with a fresh link. Called once the seed has
+    committed: the invitations are sent then, and each mints the outsider a
+    new link, which would end one minted before."""
+    lines = []
+    for partnership in partnerships:
+        outsiders = PanelMember.objects.filter(
+            partnership=partnership, is_outsider=True, meeting__status=ReviewMeeting.Status.SCHEDULED
+        ).order_by("meeting_id", "pk")
+        if outsider := outsiders.first():
+            url = panel_link_mint_url(member=outsider, partnership_slug=partnership.slug)
+            lines.append(f"panel {partnership.slug} {url} {outsider.name}")
+    return lines
 
 
 def _staff(partnership: Partnership, actor: Actor) -> StaffMembership:

@@ -382,10 +382,13 @@ def test_each_partnership_has_a_report_showing_movement_and_moderation():
     assert not ChildSummary.objects.filter(partnership__slug="csap").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_sheffield_has_a_held_meeting_with_actions_and_an_escalation_and_a_scheduled_one():
     """One meeting held (attendance, agreed actions on an agency's plan, an
     escalation to the executive board), one scheduled with an independent
-    scrutineer invited, whose printed link opens that meeting."""
+    scrutineer invited, whose printed link opens that meeting: the seed
+    commits here, so the invitations are sent (each minting the outsider a
+    new link) before the printed one is made."""
     from django.test import Client
 
     from audits.models import PanelMember, ReviewMeeting

@@ -51,7 +51,7 @@ from core.dates import UK
 from core.domain import SYSTEM, Actor
 from core.models import OutboundEmail
 from demo import data as demo
-from demo.meetings import meetings_demo_seed
+from demo.meetings import meetings_demo_seed, panel_demo_lines
 from demo.reports import reports_demo_seed
 from demo.surveys import survey_demo_seed
 from organisations.models import AgencyLink, LinkStatus, Organisation, OrganisationMembership, StandingDraft
@@ -130,11 +130,16 @@ class Command(BaseCommand):
                 staff_lines += staff
             staff_lines.append(self._platform_admin())
             organisation_lines = self._organisations()
+        # After the commit has sent the meetings' invitations (each mints the
+        # outsider a new link).
+        panel_lines = panel_demo_lines(
+            partnerships=list(Partnership.objects.filter(slug__in=[spec.slug for spec in demo.PARTNERSHIPS]))
+        )
         # Printed only once everything is committed, so every line works.
         self.stdout.write(
             "# s11portal demo: one line per way in (agency links, staff sign-ins, organisation members)"
         )
-        for line in agency_lines + staff_lines + organisation_lines:
+        for line in agency_lines + panel_lines + staff_lines + organisation_lines:
             self.stdout.write(line)
         self.stdout.write(
             f"# Staff sign in at {settings.BASE_URL}{reverse('account_login')} with the password, "
@@ -239,9 +244,7 @@ class Command(BaseCommand):
         self._emails(cycle, reviewer)
         if spec.slug == "sheffield":
             # Sheffield's assurance meetings, with an independent chair and scrutineer.
-            agency_lines += meetings_demo_seed(
-                partnership=partnership, cycle=cycle, actor=Actor.for_user(reviewer)
-            )
+            meetings_demo_seed(partnership=partnership, cycle=cycle, actor=Actor.for_user(reviewer))
         survey_demo_seed(partnership=partnership, cycle=cycle, actor=admin_actor)
         # A board report showing movement and moderated ratings straight away;
         # Sheffield publishes for children and young people.

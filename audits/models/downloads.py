@@ -23,6 +23,7 @@ DOWNLOADS: dict[str, DownloadKind] = {
     "cycle_export": DownloadKind("cycle.exported", "the cycle's export"),
     "cycle_report_pdf": DownloadKind("cycle.report_downloaded", "the cycle's summary report (PDF)"),
     "cycle_action_plans_xlsx": DownloadKind("cycle.action_plans_exported", "the cycle's action plans (XLSX)"),
+    "meeting_pack": DownloadKind("meeting.pack_downloaded", "a meeting's pre-read pack (PDF)"),
 }
 DOWNLOAD_VERBS = {kind.verb: kind for kind in DOWNLOADS.values()}
 

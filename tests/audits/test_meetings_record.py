@@ -26,7 +26,7 @@ from audits.services.meetings import (
     meeting_schedule,
     panel_member_add,
 )
-from core.models import OutboundEmail
+from core.models import AuditEvent, OutboundEmail
 from core.outbox import outbound_emails_send
 from partnerships.models import StaffRole
 from tests.factories import two_partnerships
@@ -263,6 +263,9 @@ def test_the_pre_read_pack_is_one_tagged_pdf_of_summary_moderation_and_plans(
     )
     response = reviewer.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # Recorded like any download of return data, with the version taken.
+    taken = AuditEvent.objects.get(partnership=a.partnership, verb="meeting.pack_downloaded")
+    assert taken.detail == {"version": 1} and taken.object_id == str(meeting.pk)
     # Asking again makes a new version; the first stays.
     with django_capture_on_commit_callbacks(execute=True):
         meeting_pack_request(meeting=meeting, actor=actor)

@@ -35,6 +35,7 @@ from ...models import PANEL_ACCESS_DAYS
 from ...selectors import meetings as meeting_selectors
 from ...selectors import review as review_selectors
 from ...services import meetings as services
+from ...services.downloads import download_record
 
 
 def _meeting(request, cycle_slug, meeting_id):
@@ -294,6 +295,14 @@ def pack_download(request, cycle_slug, meeting_id, version):
     pack = meeting_selectors.meeting_pack_get(partnership=cycle.partnership, meeting=meeting, version=version)
     if not pack.is_built:
         raise Http404("The pack is not ready yet")
+    # Every return of the meeting in one file: recorded like any download.
+    download_record(
+        partnership=cycle.partnership,
+        actor=request.staff_actor,
+        what="meeting_pack",
+        obj=meeting,
+        detail={"version": pack.version},
+    )
     response = FileResponse(
         pack.file.open("rb"),
         as_attachment=True,

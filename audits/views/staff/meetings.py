@@ -19,6 +19,7 @@ from partnerships.middleware import partnership_reverse as _url
 from partnerships.permissions import Perm
 from partnerships.staff import staff_required
 from themes.models import Theme
+from themes.selectors import question_set_structure
 
 from ...access import cycle_access
 from ...exports.meeting_pack import meeting_pack_filename
@@ -48,10 +49,15 @@ def _meeting_url(request, meeting, anchor=""):
     return _url(request, "staff_cycle_meeting", cycle_slug=meeting.cycle.slug, meeting_id=meeting.pk) + anchor
 
 
-def _themes(meeting) -> list[Theme]:
-    """The themes of the returns the meeting discusses (prefetched)."""
-    sets = {s.question_set_id for s in meeting.submissions.all()}
-    return list(Theme.objects.filter(question_set_id__in=sets).order_by("question_set_id", "order"))
+def _themes(request, meeting) -> list[Theme]:
+    """The themes of the returns the meeting discusses, each set's in order,
+    from the sets' structures (this partnership's, kept in the process)."""
+    sets = sorted({s.question_set_id for s in meeting.submissions.all()})
+    return [
+        theme
+        for set_id in sets
+        for theme in question_set_structure(partnership=request.partnership, question_set_id=set_id).themes
+    ]
 
 
 def _page(request, template, cycle, meeting, **context):
@@ -222,7 +228,7 @@ def action_add(request, cycle_slug, meeting_id):
         request.POST or None,
         initial={"submission": request.GET.get("submission", "")},
         submissions=list(meeting.submissions.all()),
-        themes=_themes(meeting),
+        themes=_themes(request, meeting),
     )
     if done := form_post(
         request,
@@ -256,7 +262,7 @@ def action_status(request, cycle_slug, meeting_id, action_id):
 @require_http_methods(["GET", "POST"])
 def escalate(request, cycle_slug, meeting_id):
     cycle, meeting = _meeting(request, cycle_slug, meeting_id)
-    form = EscalationForm(request.POST or None, themes=_themes(meeting))
+    form = EscalationForm(request.POST or None, themes=_themes(request, meeting))
     if done := form_post(
         request,
         form,
